@@ -47,12 +47,15 @@ def _one_datetime64(value, field: str) -> np.datetime64:
             text = text[:-1]
         text = text.replace(" ", "T", 1)
         try:
-            return np.datetime64(text, "us")
+            parsed = np.datetime64(text, "us")
         except ValueError:
+            parsed = np.datetime64("NaT", "us")
+        if np.isnat(parsed):  # numpy reads "", "NaT" (and "Z" once stripped) as NaT
             raise InputError(
                 f"{field}: {value!r} is not an ISO 8601 date; use e.g. 2033-04-16 or "
                 "2033-04-16T06:30:00"
-            ) from None
+            )
+        return parsed
     raise InputError(
         f"{field}: {value!r} ({type(value).__name__}) is not an epoch; use an ISO string, "
         "datetime or numpy.datetime64"

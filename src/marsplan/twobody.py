@@ -1,0 +1,155 @@
+"""Two-body problems on arrays: Lambert's problem and Kepler propagation.
+
+The public face of :mod:`marsplan.kernels`: arguments are broadcast over
+leading dimensions, converted to the kernels' plain float64 arrays, solved in
+one (parallel) kernel call, and the status codes turned into exceptions for a
+single problem or NaN rows plus a status array for a batch.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import numpy as np
+
+from marsplan.errors import InputError, NoSolutionError
+
+
+class LambertStatus(enum.IntEnum):
+    """Per-problem status of :func:`lambert` (``return_status=True``)."""
+
+    SOLVED = 0
+    BAD_TOF = 1
+    NO_SOLUTION = 2
+    DEGENERATE = 3
+    NOT_CONVERGED = 4
+    BAD_INPUT = 5
+
+
+_LAMBERT_MESSAGES = {
+    LambertStatus.BAD_TOF: "tof_s must be positive and finite",
+    LambertStatus.NO_SOLUTION: "the time of flight is too short for the requested revolutions",
+    LambertStatus.DEGENERATE: ("r1 and r2 are parallel (transfer angle 0, 180 or 360 deg) or "
+                               "zero, so the transfer plane is undefined"),
+    LambertStatus.NOT_CONVERGED: "the Householder iteration did not converge",
+    LambertStatus.BAD_INPUT: "positions must be finite, mu positive and revs >= 0",
+}
+
+
+def _vectors(name, value):
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim == 0 or array.shape[-1] != 3:
+        raise InputError(f"{name}: expected an array of shape (..., 3), got shape {array.shape}")
+    return array
+
+
+def lambert(r1, r2, tof_s, mu, revs=0, prograde=True, low_path=True, *, return_status=False):
+    """Velocities of the conic arc from ``r1`` to ``r2`` in ``tof_s`` (Izzo 2015).
+
+    Parameters
+    ----------
+    r1, r2 : array_like, shape (..., 3)
+        Initial and final positions, km, in one inertial frame.
+    tof_s : float or array_like
+        Time of flight, s.
+    mu : float
+        GM of the central body, km^3/s^2.
+    revs : int or array_like of int
+        Complete revolutions before arrival (0, 1, 2, ...).
+    prograde : bool or array_like of bool
+        Motion with angular momentum along +z of the frame (True) or retrograde.
+    low_path : bool or array_like of bool
+        For ``revs >= 1`` there are two arcs: True picks the right branch of
+        Izzo's T(x) curve (larger x, as in lamberthub and poliastro), False the left.
+    return_status : bool
+        Also return the per-problem :class:`LambertStatus` codes (int8 array).
+
+    All of r1, r2 (without their last axis), tof_s, revs, prograde and low_path
+    are broadcast together; the batch is solved in parallel on all cores
+    (``numba.set_num_threads`` limits it).
+
+    Returns
+    -------
+    v1_kms, v2_kms : numpy.ndarray, shape (..., 3)
+        Velocities at r1 and r2, km/s. In a batch, a problem with no solution
+        gives a NaN row and its status code; nothing raises.
+
+    Raises
+    ------
+    NoSolutionError
+        One problem (no batch dimension) that has no solution: time of flight
+        too short for ``revs``, or r1 and r2 parallel (transfer plane undefined).
+    InputError
+        One problem with a non-positive time of flight, a non-finite position,
+        mu <= 0 or revs < 0; or arrays of the wrong shape.
+
+    Notes
+    -----
+    Edge cases. Transfer angles within ~6e-9 deg of 0, 180 or 360 deg
+    (|sin| < 1e-10) and r1 == r2 are degenerate: the plane of the arc is
+    undefined by r1 and r2, so no velocity direction can be given. Closer to
+    180 deg than ~1e-4 deg the plane, and so the out-of-plane velocity, is
+    known only to ~1e-16/|sin(angle)| rad. For revs >= 1 a time of flight
+    below the minimum of the branch has no solution.
+
+    References
+    ----------
+    D. Izzo, "Revisiting Lambert's problem", Celest. Mech. Dyn. Astr. 121:1-15, 2015.
+
+    Examples
+    --------
+    Curtis, Orbital Mechanics for Engineering Students, Example 5.2:
+
+    >>> v1, v2 = lambert([5000, 10000, 2100], [-14600, 2500, 7000], 3600, 398600)
+    >>> v1.round(4)
+    array([-5.9925,  1.9254,  3.2456])
+    """
+    from marsplan.kernels.lambert import lambert_batch, lambert_one
+
+    r1 = _vectors("r1", r1)
+    r2 = _vectors("r2", r2)
+    tof_s = np.asarray(tof_s, dtype=np.float64)
+    revs = np.asarray(revs)
+    if revs.dtype.kind not in "iub":
+        raise InputError(f"revs: expected whole numbers, got dtype {revs.dtype}")
+    prograde = np.asarray(prograde, dtype=bool)
+    low_path = np.asarray(low_path, dtype=bool)
+    mu = float(mu)
+    try:
+        shape = np.broadcast_shapes(r1.shape[:-1], r2.shape[:-1], tof_s.shape, revs.shape,
+                                    prograde.shape, low_path.shape)
+    except ValueError:
+        raise InputError(
+            f"r1 {r1.shape}, r2 {r2.shape}, tof_s {tof_s.shape}, revs {revs.shape}: "
+            "shapes do not broadcast") from None
+
+    if shape == ():
+        v1 = np.empty(3)
+        v2 = np.empty(3)
+        code = LambertStatus(lambert_one(r1, r2, float(tof_s), mu, int(revs), bool(prograde),
+                                         bool(low_path), v1, v2))
+        if code in (LambertStatus.NO_SOLUTION, LambertStatus.DEGENERATE,
+                    LambertStatus.NOT_CONVERGED):
+            raise NoSolutionError(f"lambert: no solution for revs={int(revs)}: "
+                                  f"{_LAMBERT_MESSAGES[code]}")
+        if code != LambertStatus.SOLVED:
+            raise InputError(f"lambert: {_LAMBERT_MESSAGES[code]} (tof_s={float(tof_s)}, "
+                             f"mu={mu}, revs={int(revs)})")
+        return (v1, v2, np.int8(code)) if return_status else (v1, v2)
+
+    n = int(np.prod(shape))
+
+    def flat(a, tail=(), dtype=np.float64):
+        return np.ascontiguousarray(np.broadcast_to(a, shape + tail).reshape((n,) + tail),
+                                    dtype=dtype)
+
+    v1 = np.empty((n, 3))
+    v2 = np.empty((n, 3))
+    status = np.empty(n, dtype=np.int8)
+    lambert_batch(flat(r1, (3,)), flat(r2, (3,)), flat(tof_s), mu, flat(revs, dtype=np.int64),
+                  flat(prograde, dtype=np.bool_), flat(low_path, dtype=np.bool_), v1, v2, status)
+    v1 = v1.reshape(shape + (3,))
+    v2 = v2.reshape(shape + (3,))
+    if return_status:
+        return v1, v2, status.reshape(shape)
+    return v1, v2
