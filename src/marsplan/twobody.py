@@ -36,6 +36,19 @@ _LAMBERT_MESSAGES = {
 }
 
 
+_GUESS_TABLE = None
+
+
+def _guess_table():
+    """The zero-revolution initial-guess table, built once per process (~0.1 s)."""
+    global _GUESS_TABLE
+    if _GUESS_TABLE is None:
+        from marsplan.kernels.lambert import build_guess_table
+
+        _GUESS_TABLE = build_guess_table()
+    return _GUESS_TABLE
+
+
 def _vectors(name, value):
     array = np.asarray(value, dtype=np.float64)
     if array.ndim == 0 or array.shape[-1] != 3:
@@ -127,7 +140,7 @@ def lambert(r1, r2, tof_s, mu, revs=0, prograde=True, low_path=True, *, return_s
         v1 = np.empty(3)
         v2 = np.empty(3)
         code = LambertStatus(lambert_one(r1, r2, float(tof_s), mu, int(revs), bool(prograde),
-                                         bool(low_path), v1, v2))
+                                         bool(low_path), v1, v2, _guess_table()))
         if code in (LambertStatus.NO_SOLUTION, LambertStatus.DEGENERATE,
                     LambertStatus.NOT_CONVERGED):
             raise NoSolutionError(f"lambert: no solution for revs={int(revs)}: "
@@ -143,11 +156,15 @@ def lambert(r1, r2, tof_s, mu, revs=0, prograde=True, low_path=True, *, return_s
         return np.ascontiguousarray(np.broadcast_to(a, shape + tail).reshape((n,) + tail),
                                     dtype=dtype)
 
+    def option(a, dtype):  # one value for all problems stays a length-1 array
+        return np.full(1, a, dtype=dtype) if a.size == 1 else flat(a, dtype=dtype)
+
     v1 = np.empty((n, 3))
     v2 = np.empty((n, 3))
     status = np.empty(n, dtype=np.int8)
-    lambert_batch(flat(r1, (3,)), flat(r2, (3,)), flat(tof_s), mu, flat(revs, dtype=np.int64),
-                  flat(prograde, dtype=np.bool_), flat(low_path, dtype=np.bool_), v1, v2, status)
+    lambert_batch(flat(r1, (3,)), flat(r2, (3,)), flat(tof_s), mu, option(revs, np.int64),
+                  option(prograde, np.bool_), option(low_path, np.bool_), v1, v2, status,
+                  _guess_table())
     v1 = v1.reshape(shape + (3,))
     v2 = v2.reshape(shape + (3,))
     if return_status:
