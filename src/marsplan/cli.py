@@ -168,7 +168,8 @@ def _root(
 def state(
     body: Annotated[
         str,
-        typer.Argument(metavar="BODY", help="sun, mercury ... neptune, moon, or emb (Earth-Moon barycentre)."),
+        typer.Argument(metavar="BODY",
+                       help="sun, mercury ... neptune, moon, or emb (Earth-Moon barycentre)."),
     ],
     epochs: Annotated[
         list[str],

@@ -18,8 +18,9 @@ DAY_S = 86_400.0  # s per day (exact)
 JULIAN_YEAR_DAYS = 365.25  # exact
 J2000_JD = 2_451_545.0  # 2000-01-01T12:00:00 TDB
 
-# Mean obliquity of the ecliptic at J2000: IAU 2006 (Hilton et al. 2006), the
-# value that defines the "ecliptic J2000" frame used throughout marsplan.
+# Mean obliquity of the ecliptic at J2000: IAU 1976 (Lieske et al. 1977), the
+# value that defines the "ecliptic J2000" frame used throughout marsplan and by
+# JPL Horizons ("IAU76/J2000"). IAU 2006 (Hilton et al. 2006) revised it to 84381.406.
 OBLIQUITY_J2000_ARCSEC = 84_381.448
 OBLIQUITY_J2000_RAD = math.radians(OBLIQUITY_J2000_ARCSEC / 3600.0)
 

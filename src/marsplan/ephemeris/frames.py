@@ -1,8 +1,9 @@
 """Rotations between the ICRF (J2000 mean equator) and the ecliptic J2000 frame.
 
 The ecliptic J2000 frame is the ICRF rotated about its x axis by the J2000
-mean obliquity, 84381.448 arcsec (IAU 2006). The ~20 mas frame bias between
-the ICRF and the dynamical J2000 equator is ignored: 1e-7 rad, or 15 km at 1 AU.
+mean obliquity, 84381.448 arcsec (IAU 1976, as in JPL Horizons). The ~20 mas
+frame bias between the ICRF and the dynamical J2000 equator is ignored, as
+Horizons ignores it: 1e-7 rad, or 15 km at 1 AU.
 """
 
 from __future__ import annotations

@@ -1,0 +1,228 @@
+"""The marsplan command line: output formats, exit codes, error lines, start-up imports.
+
+Most tests call the typer app in-process (CliRunner); exit codes, stderr and the
+no-traceback promise are also checked on a real ``python -m marsplan.cli``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from typer.testing import CliRunner
+
+from marsplan.cli import app
+
+STATE_KEYS = ["body", "epoch", "frame", "x_km", "y_km", "z_km", "vx_kms", "vy_kms", "vz_kms"]
+EPOCHS = ["2033-04-01", "2033-04-02T06:00:00"]
+
+# rich must not colour or resize what the tests read.
+_QUIET_ENV = {"FORCE_COLOR": None, "TTY_COMPATIBLE": None, "COLUMNS": None}
+
+
+@pytest.fixture(scope="module")
+def runner():
+    return CliRunner(env=_QUIET_ENV)
+
+
+def _json(runner, *args):
+    result = runner.invoke(app, ["state", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _cli(*args):
+    """Run ``python -m marsplan.cli ARGS`` in a child process."""
+    env = {k: v for k, v in os.environ.items() if k not in _QUIET_ENV}
+    return subprocess.run([sys.executable, "-m", "marsplan.cli", *args], capture_output=True,
+                          text=True, env=env, timeout=60)
+
+
+def test_state_json_has_exactly_the_design_keys(runner):
+    rows = _json(runner, "mars", *EPOCHS)
+    assert len(rows) == 2
+    assert [list(row) for row in rows] == [STATE_KEYS, STATE_KEYS]
+    assert [row["epoch"] for row in rows] == ["2033-04-01T00:00:00", "2033-04-02T06:00:00"]
+    assert {row["body"] for row in rows} == {"mars"}
+    assert {row["frame"] for row in rows} == {"ecliptic"}
+
+
+def test_state_json_values_are_the_library_values_at_full_precision(runner):
+    from marsplan.ephemeris import SPKEphemeris
+
+    rows = _json(runner, "MARS", *EPOCHS)  # body names are case-insensitive
+    r_km, v_kms = SPKEphemeris().state("mars", EPOCHS)
+    # JSON floats are printed with Python's round-trip repr: equality is exact.
+    assert_array_equal([[row["x_km"], row["y_km"], row["z_km"]] for row in rows], r_km)
+    assert_array_equal([[row["vx_kms"], row["vy_kms"], row["vz_kms"]] for row in rows], v_kms)
+
+
+def test_equatorial_is_the_ecliptic_rotated_by_the_j2000_obliquity(runner):
+    ecl = _json(runner, "earth", *EPOCHS)
+    equ = _json(runner, "earth", *EPOCHS, "--frame", "equatorial")
+    assert {row["frame"] for row in equ} == {"equatorial"}
+    # IAU 2006 mean obliquity at J2000 (Hilton et al. 2006), computed here, not imported.
+    eps = math.radians(84381.448 / 3600.0)
+    rot = np.array([[1.0, 0.0, 0.0],
+                    [0.0, math.cos(eps), -math.sin(eps)],
+                    [0.0, math.sin(eps), math.cos(eps)]])  # ecliptic -> equator, about x
+    for a, b in zip(ecl, equ):
+        r_ecl = np.array([a["x_km"], a["y_km"], a["z_km"]])
+        v_ecl = np.array([a["vx_kms"], a["vy_kms"], a["vz_kms"]])
+        # 1e-6 km and 1e-12 km/s: rounding of one rotation of 1e8 km numbers.
+        assert_allclose([b["x_km"], b["y_km"], b["z_km"]], rot @ r_ecl, rtol=0, atol=1e-6)
+        assert_allclose([b["vx_kms"], b["vy_kms"], b["vz_kms"]], rot @ v_ecl,
+                        rtol=0, atol=1e-12)
+        # Physics, not plumbing: in the ecliptic frame the Earth's centre stays within
+        # a few thousand km of the xy plane (the Moon's pull, ~4700 km x sin 5 deg, plus
+        # the slow precession of the orbit plane since J2000), while in the equatorial
+        # frame it is ~1e7 km off the xy plane in early April.
+        assert abs(a["z_km"]) < 2e4
+        assert abs(b["z_km"]) > 5e6
+        # ~1 AU from the Sun at ~30 km/s.
+        assert 0.98 < np.linalg.norm(r_ecl) / 149_597_870.7 < 1.02
+        assert 29.0 < np.linalg.norm(v_ecl) < 30.6
+
+
+def test_state_csv_parses(runner):
+    result = runner.invoke(app, ["state", "venus", *EPOCHS, "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    reader = csv.DictReader(io.StringIO(result.stdout))
+    assert reader.fieldnames == STATE_KEYS
+    rows = list(reader)
+    assert len(rows) == 2
+    from marsplan.ephemeris import default_ephemeris
+
+    r_km, _ = default_ephemeris().state("venus", EPOCHS)
+    assert_array_equal([[float(row[k]) for k in ("x_km", "y_km", "z_km")] for row in rows], r_km)
+
+
+def test_state_table_names_body_frame_kernel_and_time_scale(runner):
+    result = runner.invoke(app, ["state", "mars", *EPOCHS])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    for word in ("mars", "heliocentric", "ecliptic", "de440.bsp", "TDB", "2033-04-02T06:00:00"):
+        assert word in text
+    from marsplan.ephemeris import default_ephemeris
+
+    r_km, v_kms = default_ephemeris().state("mars", EPOCHS)
+    assert f"{r_km[0, 0]:.3f}" in text and f"{v_kms[1, 2]:.6f}" in text
+    assert "…" not in text  # no column squeezed at CliRunner's 80 columns
+
+
+def test_state_with_de421_shorthand_and_path(runner):
+    from marsplan.ephemeris.spk import de421_kernel_path
+
+    by_name = runner.invoke(app, ["state", "mars", "2033-04-01", "-e", "de421"])
+    by_path = runner.invoke(app, ["state", "mars", "2033-04-01", "-e", de421_kernel_path()])
+    assert by_name.exit_code == by_path.exit_code == 0
+    assert "de421.bsp" in by_name.stdout
+    assert by_name.stdout == by_path.stdout
+
+
+def test_version_and_help(runner):
+    from marsplan import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"marsplan {__version__}"
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0 and "state" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (["state", "pluto", "2033-04-01"], ["pluto", "known bodies", "mars", "emb", "neptune"]),
+        (["state", "mars", "2060-01-01", "--ephemeris", "de421"],
+         ["2060-01-01", "de421.bsp", "1899-07-29", "2053-10-09"]),
+        (["state", "mars", "2033-13-01"], ["2033-13-01", "ISO 8601"]),
+        (["state", "mars", "2033-04-01", "--ephemeris", "de999"], ["de999", "de440", "de421"]),
+    ],
+    ids=["unknown-body", "outside-de421", "malformed-date", "unknown-ephemeris"],
+)
+def test_user_errors_are_one_line_and_exit_2(runner, args, needles):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("marsplan: ")
+    for needle in needles:
+        assert needle in lines[0]
+
+
+# The same promises on a real process: exit status, stderr, no traceback.
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["state", "pluto", "2033-04-01"], "known bodies: sun, mercury, venus, earth"),
+        (["state", "mars", "2060-01-01", "--ephemeris", "de421"],
+         "which covers 1899-07-29 to 2053-10-09"),
+        (["state", "mars", "2033-04-31"], "2033-04-31"),
+    ],
+    ids=["unknown-body", "outside-de421", "malformed-date"],
+)
+def test_process_user_errors(args, needle):
+    proc = _cli(*args)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == ""
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("marsplan: ") and needle in lines[0]
+
+
+def test_process_bad_usage_exits_2():
+    proc = _cli("state", "mars", "2033-04-01", "--frame", "galactic")
+    assert proc.returncode == 2
+    assert "galactic" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_process_unexpected_error_keeps_its_traceback():
+    # A bug (not a MarsplanError) must not be dressed up as a user error.
+    code = (
+        "import marsplan.cli, marsplan.io.emit as emit\n"
+        "def broken(*args, **kwargs):\n"
+        "    raise RuntimeError('simulated bug')\n"
+        "emit.emit = broken\n"
+        "marsplan.cli.main(['state', 'mars', '2033-04-01'])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 1
+    assert "Traceback" in proc.stderr and "RuntimeError: simulated bug" in proc.stderr
+
+
+def test_process_json_output():
+    proc = _cli("state", "earth", "2033-04-01", "2033-04-02", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert [row["epoch"] for row in rows] == ["2033-04-01T00:00:00", "2033-04-02T00:00:00"]
+
+
+def test_help_loads_no_heavy_module():
+    # STYLE.md, "A thin CLI, a fast start": numba, jplephem, matplotlib load in commands only.
+    code = (
+        "import json, sys, contextlib, io\n"
+        "import marsplan.cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    try:\n"
+        "        marsplan.cli.main(['--help'])\n"
+        "    except SystemExit as stop:\n"
+        "        code = stop.code\n"
+        "heavy = [m for m in ('numba', 'jplephem', 'matplotlib', 'dask', 'fastapi')\n"
+        "         if m in sys.modules]\n"
+        "print(json.dumps({'code': code, 'heavy': heavy, 'help': out.getvalue()}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["code"] == 0 and "state" in report["help"]
+    assert report["heavy"] == []
