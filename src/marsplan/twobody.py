@@ -75,7 +75,8 @@ def lambert(r1, r2, tof_s, mu, revs=0, prograde=True, low_path=True, *, return_s
         For ``revs >= 1`` there are two arcs: True picks the right branch of
         Izzo's T(x) curve (larger x, as in lamberthub and poliastro), False the left.
     return_status : bool
-        Also return the per-problem :class:`LambertStatus` codes (int8 array).
+        Also return the per-problem :class:`LambertStatus` codes (int8 array);
+        then nothing raises for a problem without a solution, single or not.
 
     All of r1, r2 (without their last axis), tof_s, revs, prograde and low_path
     are broadcast together; the batch is solved in parallel on all cores
@@ -141,6 +142,8 @@ def lambert(r1, r2, tof_s, mu, revs=0, prograde=True, low_path=True, *, return_s
         v2 = np.empty(3)
         code = LambertStatus(lambert_one(r1, r2, float(tof_s), mu, int(revs), bool(prograde),
                                          bool(low_path), v1, v2, _guess_table()))
+        if return_status:
+            return v1, v2, np.int8(code)
         if code in (LambertStatus.NO_SOLUTION, LambertStatus.DEGENERATE,
                     LambertStatus.NOT_CONVERGED):
             raise NoSolutionError(f"lambert: no solution for revs={int(revs)}: "
@@ -148,7 +151,7 @@ def lambert(r1, r2, tof_s, mu, revs=0, prograde=True, low_path=True, *, return_s
         if code != LambertStatus.SOLVED:
             raise InputError(f"lambert: {_LAMBERT_MESSAGES[code]} (tof_s={float(tof_s)}, "
                              f"mu={mu}, revs={int(revs)})")
-        return (v1, v2, np.int8(code)) if return_status else (v1, v2)
+        return v1, v2
 
     n = int(np.prod(shape))
 
@@ -170,3 +173,67 @@ def lambert(r1, r2, tof_s, mu, revs=0, prograde=True, low_path=True, *, return_s
     if return_status:
         return v1, v2, status.reshape(shape)
     return v1, v2
+
+
+def propagate(r0_km, v0_kms, dt_s, mu_km3s2, *, return_status=False):
+    """Two-body (Kepler) propagation in universal variables.
+
+    Parameters
+    ----------
+    r0_km, v0_kms : array_like, shape (..., 3)
+        Initial positions (km) and velocities (km/s), one inertial frame.
+    dt_s : float or array_like
+        Time steps, s, of either sign; broadcast with the states' leading
+        dimensions (one state and an array of times samples one orbit).
+    mu_km3s2 : float
+        GM of the central body.
+    return_status : bool
+        Also return the per-row status codes (int8, 0 = propagated; see
+        :mod:`marsplan.kernels.kepler`).
+
+    Returns
+    -------
+    r_km, v_kms : numpy.ndarray, shape (..., 3)
+        States after ``dt_s``. In a batch a failed row is NaN and keeps its code.
+
+    Raises
+    ------
+    InputError
+        A single state (no batch dimension) that cannot be propagated (non-finite
+        input, mu <= 0, r0 = 0, or a rectilinear fall through the centre).
+
+    Examples
+    --------
+    Curtis, Orbital Mechanics for Engineering Students, Example 3.7:
+
+    >>> r, v = propagate([7000, -12124, 0], [2.6679, 4.6210, 0], 3600, 398600)
+    >>> r.round(1)
+    array([-3297.8,  7413.4,     0. ])
+    """
+    from marsplan.kernels.kepler import STATUS_MESSAGES, propagate_batch
+
+    r0 = _vectors("r0_km", r0_km)
+    v0 = _vectors("v0_kms", v0_kms)
+    dt = np.asarray(dt_s, dtype=np.float64)
+    try:
+        shape = np.broadcast_shapes(r0.shape[:-1], v0.shape[:-1], dt.shape)
+    except ValueError:
+        raise InputError(f"r0_km {r0.shape}, v0_kms {v0.shape}, dt_s {dt.shape}: "
+                         "shapes do not broadcast") from None
+    n = int(np.prod(shape))
+
+    def flat(a, tail=()):
+        return np.ascontiguousarray(np.broadcast_to(a, shape + tail).reshape((n,) + tail),
+                                    dtype=np.float64)
+
+    r = np.empty((n, 3))
+    v = np.empty((n, 3))
+    status = np.empty(n, dtype=np.int8)
+    propagate_batch(flat(r0, (3,)), flat(v0, (3,)), flat(dt), float(mu_km3s2), r, v, status)
+    if shape == () and status[0] != 0 and not return_status:
+        raise InputError(f"propagate: {STATUS_MESSAGES[status[0]]}")
+    r = r.reshape(shape + (3,))
+    v = v.reshape(shape + (3,))
+    if return_status:
+        return r, v, status.reshape(shape)
+    return r, v
