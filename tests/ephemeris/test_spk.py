@@ -406,3 +406,29 @@ def test_unreadable_kernel_file(tmp_path):
     junk.write_bytes(b"this is not a DAF file" * 100)
     with pytest.raises(InputError, match=r"^ephemeris: .*junk\.bsp is not a readable SPK kernel"):
         SPKEphemeris(junk)
+
+
+def test_successive_segments_for_one_body_are_chained_by_date():
+    # Kernels such as DE441 split a body's data into successive segments. Build
+    # that case from real data: Mars's barycentre from DE421 up to 2053, then
+    # DE440's. Each epoch must come from the segment that covers it: within DE421's
+    # span the result equals a pure DE421 state (the Sun still from DE440, so
+    # compare the barycentric Mars segment sums), beyond it a pure DE440 state.
+    from jplephem.spk import SPK
+
+    from marsplan.ephemeris.spk import de421_kernel_path
+
+    eph = SPKEphemeris()
+    de421 = SPK.open(de421_kernel_path())
+    try:
+        mars_421 = de421[0, 4]
+        eph._by_target[4] = sorted([mars_421, *eph._by_target[4]], key=lambda s: s.start_jd)
+        jd = np.array([2451545.0, 2460000.5, 2470000.5, 2480000.5])  # 2000, 2023, 2050, 2077
+        r, _ = eph._chain_state(eph._chains["mars"], jd)
+        expected_421 = mars_421.compute(jd[:3])
+        expected_440 = SPKEphemeris()._chain_state(SPKEphemeris()._chains["mars"], jd[3:])[0]
+        # compute() and compute_and_differentiate() round differently: 1 mm.
+        np.testing.assert_allclose(r[:, :3], expected_421, rtol=0, atol=1e-6)
+        assert np.array_equal(r[:, 3:], expected_440)
+    finally:
+        de421.close()
