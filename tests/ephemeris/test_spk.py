@@ -422,7 +422,8 @@ def test_successive_segments_for_one_body_are_chained_by_date():
     de421 = SPK.open(de421_kernel_path())
     try:
         mars_421 = de421[0, 4]
-        eph._by_target[4] = sorted([mars_421, *eph._by_target[4]], key=lambda s: s.start_jd)
+        segments = eph._by_target[4]  # the list the Mars chain holds
+        segments[:] = sorted([mars_421, *segments], key=lambda s: s.start_jd)
         jd = np.array([2451545.0, 2460000.5, 2470000.5, 2480000.5])  # 2000, 2023, 2050, 2077
         r, _ = eph._chain_state(eph._chains["mars"], jd)
         expected_421 = mars_421.compute(jd[:3])
