@@ -408,12 +408,12 @@ def test_unreadable_kernel_file(tmp_path):
         SPKEphemeris(junk)
 
 
-def test_successive_segments_for_one_body_are_chained_by_date():
-    # Kernels such as DE441 split a body's data into successive segments. Build
-    # that case from real data: Mars's barycentre from DE421 up to 2053, then
-    # DE440's. Each epoch must come from the segment that covers it: within DE421's
-    # span the result equals a pure DE421 state (the Sun still from DE440, so
-    # compare the barycentric Mars segment sums), beyond it a pure DE440 state.
+def test_overlapping_segments_for_one_body_take_the_last_in_the_file():
+    # Kernels may hold several segments for one body (successive spans, or an
+    # update overriding part of a span). Build that case from real data: DE440's
+    # Mars barycentre segment (1550-2650) followed by DE421's (1899-2053). As in
+    # SPICE the later segment wins where both cover an epoch: DE421 for 2000-2050,
+    # DE440 for 2077 (compare the barycentric Mars segment sums themselves).
     from jplephem.spk import SPK
 
     from marsplan.ephemeris.spk import de421_kernel_path
@@ -423,7 +423,7 @@ def test_successive_segments_for_one_body_are_chained_by_date():
     try:
         mars_421 = de421[0, 4]
         segments = eph._by_target[4]  # the list the Mars chain holds
-        segments[:] = sorted([mars_421, *segments], key=lambda s: s.start_jd)
+        segments.append(mars_421)
         jd = np.array([2451545.0, 2460000.5, 2470000.5, 2480000.5])  # 2000, 2023, 2050, 2077
         r, _ = eph._chain_state(eph._chains["mars"], jd)
         expected_421 = mars_421.compute(jd[:3])

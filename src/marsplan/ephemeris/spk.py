@@ -50,8 +50,9 @@ class SPKEphemeris(Ephemeris):
 
     Segments are chained to the solar-system barycentre (e.g. Earth = EMB->Earth
     + SSB->EMB) and the Sun is subtracted, so any kernel holding the planets and
-    the Sun relative to the SSB works. Where several segments cover one pair in
-    successive spans, each epoch uses the one that covers it.
+    the Sun relative to the SSB works. Where several segments cover one pair
+    (successive spans, or overlapping ones), each epoch uses the last segment in
+    the file that covers it, as SPICE does.
 
     Parameters
     ----------
@@ -76,10 +77,8 @@ class SPKEphemeris(Ephemeris):
         except Exception as exc:  # jplephem raises assorted errors on a bad file
             raise InputError(f"ephemeris: {self.path} is not a readable SPK kernel ({exc})") from None
         self._by_target: dict[int, list] = {}
-        for segment in self._kernel.segments:
+        for segment in self._kernel.segments:  # in file order
             self._by_target.setdefault(segment.target, []).append(segment)
-        for segments in self._by_target.values():
-            segments.sort(key=lambda s: s.start_jd)
         self._chains = {}
         for body, codes in _NAIF_CODES.items():
             for code in codes:
@@ -119,8 +118,8 @@ class SPKEphemeris(Ephemeris):
     def coverage_jd(self, body: str) -> tuple[float, float]:
         body = self.check_body(body)
         links = self._chains[body] + self._chains["sun"]
-        start = max(segments[0].start_jd for segments in links)
-        end = min(segments[-1].end_jd for segments in links)
+        start = max(min(s.start_jd for s in segments) for segments in links)
+        end = min(max(s.end_jd for s in segments) for segments in links)
         return float(start), float(end)
 
     def _chain_state(self, chain, jd: np.ndarray):
@@ -133,8 +132,10 @@ class SPKEphemeris(Ephemeris):
                 r += p
                 v += dp
                 continue
+            # As in SPICE, a segment later in the file takes precedence where
+            # segments overlap.
             done = np.zeros(jd.size, dtype=bool)
-            for segment in segments:
+            for segment in reversed(segments):
                 mask = ~done & (jd >= segment.start_jd) & (jd <= segment.end_jd)
                 if mask.any():
                     p, dp = segment.compute_and_differentiate(jd[mask])
