@@ -83,3 +83,21 @@ GM_KM3S2 = {
     "uranus": GM_URANUS_KM3S2,
     "neptune": GM_NEPTUNE_KM3S2,
 }
+
+# North poles of rotation in the ICRF: (RA0, RA rate, Dec0, Dec rate), deg and
+# deg per Julian century from J2000 TDB. IAU WGCCRE 2009 (Archinal et al.,
+# Celest. Mech. Dyn. Astr. 109:101, 2011), Table 1; Mars as DESIGN.md states
+# (317.681, 52.887 at J2000). Small periodic terms (Neptune's 0.7 deg, the Moon's
+# libration series) are left out: they move a declination by less than 1 deg
+# for Neptune and 0.1 deg for the Moon, and nothing here lands on them.
+POLE_RA_DEC = {
+    "sun": (286.13, 0.0, 63.87, 0.0),
+    "mercury": (281.0097, -0.0328, 61.4143, -0.0049),
+    "venus": (272.76, 0.0, 67.16, 0.0),
+    "moon": (269.9949, 0.0031, 66.5392, 0.0130),
+    "mars": (317.68143, -0.1061, 52.88650, -0.0609),
+    "jupiter": (268.056595, -0.006499, 64.495303, 0.002413),
+    "saturn": (40.589, -0.036, 83.537, -0.004),
+    "uranus": (257.311, 0.0, -15.175, 0.0),
+    "neptune": (299.36, 0.0, 43.46, 0.0),
+}

@@ -350,6 +350,50 @@ def lambert_one(r1, r2, tof_s, mu, revs, prograde, low_path, v1_out, v2_out, tab
 _BLOCK = 256
 
 
+@njit(cache=True, fastmath=_FASTMATH)
+def solve_block(r1, r2, tof_s, mu, revs, prograde, low_path, v1_out, v2_out, status, table):
+    """Solve up to ``_BLOCK`` problems serially, stage by stage.
+
+    Arguments as in :func:`lambert_batch` (revs, prograde and low_path may have
+    length 1). Zero-revolution problems whose table guess converges in one
+    Householder step (nearly all) take the staged fast path; each stage is a
+    loop of its own, so the CPU overlaps independent problems' long sqrt, div
+    and acos latency chains, which a single problem leaves idle. The rest go
+    through :func:`lambert_one`.
+    """
+    n = r1.shape[0]
+    s_revs = 1 if revs.shape[0] > 1 else 0  # stride 0 re-reads element 0
+    s_prograde = 1 if prograde.shape[0] > 1 else 0
+    s_low_path = 1 if low_path.shape[0] > 1 else 0
+    lam_b = np.empty(n)
+    t_b = np.empty(n)
+    x_b = np.empty(n)
+    fast = np.zeros(n, dtype=np.bool_)
+    if table.shape[0] > 1:
+        for i in range(n):
+            if revs[i * s_revs] == 0:
+                code, lam_b[i], t_b[i] = _reduce(r1[i], r2[i], tof_s[i], mu, 0,
+                                                 prograde[i * s_prograde])
+                fast[i] = code == SOLVED
+        for i in range(n):
+            if fast[i]:
+                x_b[i] = _table_guess_m0(t_b[i], lam_b[i], table)
+                fast[i] = x_b[i] == x_b[i]
+        for i in range(n):
+            if fast[i]:
+                x1, it = _householder(t_b[i], x_b[i], lam_b[i], 0, _TABLE_STEP_TOL)
+                x_b[i] = x1
+                fast[i] = it == 1
+    for i in range(n):
+        if fast[i]:
+            _velocities(r1[i], r2[i], x_b[i], lam_b[i], mu, v1_out[i], v2_out[i])
+            status[i] = SOLVED
+        else:
+            status[i] = lambert_one(r1[i], r2[i], tof_s[i], mu, revs[i * s_revs],
+                                    prograde[i * s_prograde], low_path[i * s_low_path],
+                                    v1_out[i], v2_out[i], table)
+
+
 @njit(cache=True, parallel=True, fastmath=_FASTMATH)
 def lambert_batch(r1, r2, tof_s, mu, revs, prograde, low_path, v1_out, v2_out, status, table):
     """Solve N Lambert problems in parallel, into the outputs.
@@ -359,44 +403,16 @@ def lambert_batch(r1, r2, tof_s, mu, revs, prograde, low_path, v1_out, v2_out, s
     array applies to every problem (no per-problem copy of a scalar option).
     v1_out, v2_out: (N, 3) km/s outputs. status: (N,) int8 output.
     table: :func:`build_guess_table` output, or a (1, 1) array to use Izzo's guesses only.
-
-    Zero-revolution problems whose table guess converges in one Householder
-    step (nearly all) take a blocked fast path; the rest go through
-    :func:`lambert_one` unchanged.
     """
     n = r1.shape[0]
-    # Stride 0 re-reads element 0 for every problem.
-    s_revs = 1 if revs.shape[0] > 1 else 0
-    s_prograde = 1 if prograde.shape[0] > 1 else 0
-    s_low_path = 1 if low_path.shape[0] > 1 else 0
-    use_table = table.shape[0] > 1
-    n_blocks = (n + _BLOCK - 1) // _BLOCK
-    for b in prange(n_blocks):
+    per_revs = revs.shape[0] > 1
+    per_prograde = prograde.shape[0] > 1
+    per_low_path = low_path.shape[0] > 1
+    for b in prange((n + _BLOCK - 1) // _BLOCK):
         lo = b * _BLOCK
         hi = min(n, lo + _BLOCK)
-        lam_b = np.empty(_BLOCK)
-        t_b = np.empty(_BLOCK)
-        x_b = np.empty(_BLOCK)
-        fast = np.zeros(_BLOCK, dtype=np.bool_)
-        for i in range(lo, hi):
-            if revs[i * s_revs] == 0 and use_table:
-                code, lam_b[i - lo], t_b[i - lo] = _reduce(r1[i], r2[i], tof_s[i], mu, 0,
-                                                           prograde[i * s_prograde])
-                fast[i - lo] = code == SOLVED
-        for k in range(hi - lo):
-            if fast[k]:
-                x_b[k] = _table_guess_m0(t_b[k], lam_b[k], table)
-                fast[k] = x_b[k] == x_b[k]
-        for k in range(hi - lo):
-            if fast[k]:
-                x1, it = _householder(t_b[k], x_b[k], lam_b[k], 0, _TABLE_STEP_TOL)
-                x_b[k] = x1
-                fast[k] = it == 1
-        for i in range(lo, hi):
-            if fast[i - lo]:
-                _velocities(r1[i], r2[i], x_b[i - lo], lam_b[i - lo], mu, v1_out[i], v2_out[i])
-                status[i] = SOLVED
-            else:
-                status[i] = lambert_one(r1[i], r2[i], tof_s[i], mu, revs[i * s_revs],
-                                        prograde[i * s_prograde], low_path[i * s_low_path],
-                                        v1_out[i], v2_out[i], table)
+        solve_block(r1[lo:hi], r2[lo:hi], tof_s[lo:hi], mu,
+                    revs[lo:hi] if per_revs else revs[:1],
+                    prograde[lo:hi] if per_prograde else prograde[:1],
+                    low_path[lo:hi] if per_low_path else low_path[:1],
+                    v1_out[lo:hi], v2_out[lo:hi], status[lo:hi], table)
