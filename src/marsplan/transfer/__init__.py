@@ -2,5 +2,6 @@
 
 from marsplan.transfer.leg import Transfer, transfer
 from marsplan.transfer.maneuvers import Orbit
+from marsplan.transfer.porkchop import Porkchop, porkchop
 
-__all__ = ["Orbit", "Transfer", "transfer"]
+__all__ = ["Orbit", "Porkchop", "Transfer", "porkchop", "transfer"]
