@@ -226,3 +226,35 @@ def test_help_loads_no_heavy_module():
     report = json.loads(proc.stdout)
     assert report["code"] == 0 and "state" in report["help"]
     assert report["heavy"] == []
+
+
+# --- marsplan transfer ------------------------------------------------------------
+
+_TRANSFER_KEYS = ["origin", "target", "launch", "arrival", "tof_days", "type", "c3_km2s2",
+                  "dla_deg", "rla_deg", "vinf_arrival_kms", "dec_arrival_deg",
+                  "dv_departure_kms", "dv_arrival_kms", "dv_total_kms"]
+
+
+def test_transfer_json_reproduces_the_handbook_2033_type_ii_row(runner):
+    # NASA/TM-2010-216764 Table 5 (via ../shared/reference): 2033-04-28 -> 2034-01-27,
+    # EMB departure, angles of date: C3 7.781, RLA 311.4, DLA -11.2, v-inf 4.377.
+    # Tolerances as the reference README gives them for evaluation at printed dates.
+    result = runner.invoke(app, ["transfer", "2033-04-28", "2034-01-27", "--origin", "emb",
+                                 "--angles", "mean-of-date", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.output)
+    assert list(row) == _TRANSFER_KEYS
+    assert row["type"] == "II" and row["tof_days"] == 274.0
+    assert abs(row["c3_km2s2"] - 7.781) < 0.03
+    assert abs(row["vinf_arrival_kms"] - 4.377) < 0.005
+    assert abs(row["dla_deg"] - -11.2) < 0.15 + 0.05  # printed to 0.1 deg
+    assert abs(row["rla_deg"] - 311.4) < 0.2 + 0.05
+
+
+def test_transfer_table_and_errors(runner):
+    result = runner.invoke(app, ["transfer", "2033-04-28", "2034-01-27"])
+    assert result.exit_code == 0 and "earth to mars" in result.output
+    result = runner.invoke(app, ["transfer", "2034-01-27", "2033-04-28"])
+    assert result.exit_code == 2 and "not after launch" in result.output
+    result = runner.invoke(app, ["transfer", "2033-04-28", "2034-01-27", "--target", "vulcan"])
+    assert result.exit_code == 2 and "known bodies" in result.output

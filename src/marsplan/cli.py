@@ -197,6 +197,157 @@ def state(
          hide=("body", "frame"))
 
 
+class Angles(str, enum.Enum):
+    """``--angles``: frame of asymptote angles (DESIGN.md)."""
+
+    eme2000 = "eme2000"
+    mean_of_date = "mean-of-date"
+
+
+OriginOption = Annotated[
+    str, typer.Option("--origin", help="Departure body: earth (its centre), emb, mars, ...")]
+TargetOption = Annotated[str, typer.Option("--target", help="Arrival body.")]
+AnglesOption = Annotated[
+    Angles,
+    typer.Option("--angles", case_sensitive=False,
+                 help="Asymptote angles in EME2000 (default) or the mean equator of date "
+                      "(as the NASA handbook prints them)."),
+]
+
+
+class _Progress:
+    """A rich progress bar on a terminal (stderr); nothing when piped."""
+
+    def __init__(self, description: str):
+        self.description = description
+        self._bar = None
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                                 TextColumn("{task.completed}/{task.total}"),
+                                 TimeElapsedColumn(), console=Console(stderr=True),
+                                 transient=True)
+            self._bar.__enter__()
+            self._task = self._bar.add_task(self.description, total=None)
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, completed=done, total=total)
+
+    def __exit__(self, *exc):
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+        return False
+
+
+def _span(text: str, option: str) -> tuple[str, str]:
+    """``START:END`` of an option, e.g. ``--launch 2033-01-01:2033-09-01``."""
+    parts = text.split(":") if text.count(":") == 1 else text.split("..")
+    if len(parts) != 2 or not all(p.strip() for p in parts):
+        raise InputError(f"{option}: expected START:END, e.g. 2033-01-01:2033-09-01, got {text!r}")
+    return parts[0].strip(), parts[1].strip()
+
+
+@app.command()
+def transfer(
+    launch: Annotated[str, typer.Argument(metavar="LAUNCH", help="Launch date (TDB).")],
+    arrival: Annotated[str, typer.Argument(metavar="ARRIVAL", help="Arrival date (TDB).")],
+    origin: OriginOption = "earth",
+    target: TargetOption = "mars",
+    angles: AnglesOption = Angles.eme2000,
+    fmt: FormatOption = Format.table,
+    ephemeris: EphemerisOption = None,
+) -> None:
+    """One ballistic leg: C3, DLA/RLA, arrival v-infinity and total delta-v."""
+    from marsplan.io.emit import emit
+    from marsplan.transfer import transfer as solve
+
+    eph = open_ephemeris(ephemeris)
+    leg = solve(launch, arrival, origin=origin, target=target, angles=angles.value,
+                ephemeris=eph)
+    emit(leg.rows(), fmt.value, title=f"{leg.origin} to {leg.target}, ballistic, {eph.name}, "
+         f"angles {angles.value}, TDB", hide=("origin", "target"))
+
+
+@app.command()
+def porkchop(
+    year: Annotated[int | None, typer.Argument(
+        metavar="[YEAR]", help="Pick the bounds of the opportunity launching in YEAR.")] = None,
+    launch: Annotated[str | None, typer.Option(
+        "--launch", metavar="START:END", help="Launch dates, e.g. 2033-01-01:2033-09-01.")] = None,
+    arrival: Annotated[str | None, typer.Option(
+        "--arrival", metavar="START:END", help="Arrival dates.")] = None,
+    tof: Annotated[str | None, typer.Option(
+        "--tof", metavar="MIN:MAX", help="Times of flight in days, instead of --arrival.")] = None,
+    step: Annotated[float, typer.Option("--step", help="Grid step, days.")] = 1.0,
+    origin: OriginOption = "earth",
+    target: TargetOption = "mars",
+    angles: AnglesOption = Angles.eme2000,
+    c3_max: Annotated[float | None, typer.Option(
+        "--c3-max", help="Draw this C3 contour (km^2/s^2) bold: the launch period.")] = None,
+    out: Annotated[str, typer.Option("--out", "-o", help="Chart file: .png, .svg or .pdf.")]
+    = "porkchop.png",
+    ephemeris: EphemerisOption = None,
+) -> None:
+    """Porkchop chart of C3 and arrival v-infinity over launch x arrival dates."""
+    from marsplan.transfer import porkchop as solve
+
+    eph = open_ephemeris(ephemeris)
+    if year is not None:
+        if launch or arrival or tof:
+            raise InputError("YEAR: give either YEAR or --launch with --arrival/--tof, not both")
+        from marsplan.transfer.windows import opportunity_bounds
+
+        launch_span, arrival_span = opportunity_bounds(origin, target, year, ephemeris=eph)
+        tof_span = None
+    else:
+        if launch is None or (arrival is None) == (tof is None):
+            raise InputError("--launch with one of --arrival or --tof is required (or a YEAR)")
+        launch_span = _span(launch, "--launch")
+        arrival_span = _span(arrival, "--arrival") if arrival else None
+        tof_span = tuple(float(x) for x in _span(tof, "--tof")) if tof else None
+    with _Progress("porkchop") as progress:
+        pc = solve(origin, target, launch=launch_span, arrival=arrival_span, tof_days=tof_span,
+                   step_days=step, angles=angles.value, ephemeris=eph, progress=progress)
+        path = pc.plot(out, c3_max=c3_max)
+    best = [pc.optimum("min_c3", t).rows()[0] for t in ("I", "II") if (pc.type == (1 if t == "I" else 2)).any()]
+    typer.echo(f"wrote {path}: {pc.shape[0]} x {pc.shape[1]} transfers; " + "; ".join(
+        f"Type {r['type']} min C3 {r['c3_km2s2']:.3f} km^2/s^2 launch {r['launch'][:10]} "
+        f"arrival {r['arrival'][:10]}" for r in best))
+
+
+@app.command()
+def windows(
+    first_year: Annotated[int, typer.Option("--from", help="First launch year.")],
+    last_year: Annotated[int, typer.Option("--to", help="Last launch year.")],
+    origin: OriginOption = "earth",
+    target: TargetOption = "mars",
+    angles: AnglesOption = Angles.eme2000,
+    c3_max: Annotated[float | None, typer.Option(
+        "--c3-max", help="C3 limit, km^2/s^2: also give each opportunity's launch period.")]
+    = None,
+    fmt: FormatOption = Format.table,
+    ephemeris: EphemerisOption = None,
+) -> None:
+    """Every launch opportunity: minimum C3, arrival v-infinity and total delta-v per type."""
+    from marsplan.io.emit import emit
+    from marsplan.transfer.windows import windows as search
+    from marsplan.transfer.windows import windows_rows
+
+    eph = open_ephemeris(ephemeris)
+    with _Progress("windows") as progress:
+        found = search(origin, target, first_year, last_year, angles=angles.value,
+                       c3_max=c3_max, ephemeris=eph, progress=progress)
+    emit(windows_rows(found), fmt.value,
+         title=f"{origin} to {target} opportunities {first_year}-{last_year}, {eph.name}, "
+               f"angles {angles.value}, TDB")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the ``marsplan`` command line (the console script); exits the process."""
     try:
