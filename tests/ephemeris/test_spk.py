@@ -272,8 +272,13 @@ def test_equatorial_matches_raw_jplephem(request, kernel, body, chain):
     finally:
         raw.close()
     r_km, v_kms = eph.state_jd(body, jd, frame="equatorial")
-    assert_allclose(r_km, r_raw.T, rtol=0, atol=1e-6)  # rounding of 2e8 km
-    assert_allclose(v_kms, v_raw.T / DAY_S, rtol=0, atol=1e-12)
+    # marsplan evaluates the same Chebyshev records with its own numba kernel.
+    # jplephem forms the record offset in seconds from J2000 (~1e10 s, rounded to
+    # ~2e-6 s) where marsplan works in days from the record start, so the two
+    # differ by up to ~4 us x 30 km/s ~ 1e-4 km: 1 m is far above that and far
+    # below any real error (a wrong record or coefficient order is ~1e3 km off).
+    assert_allclose(r_km, r_raw.T, rtol=0, atol=1e-3)
+    assert_allclose(v_kms, v_raw.T / DAY_S, rtol=0, atol=1e-9)
 
 
 def test_unknown_frame_is_refused(de440):

@@ -77,6 +77,7 @@ class SPKEphemeris(Ephemeris):
         except Exception as exc:  # jplephem raises assorted errors on a bad file
             raise InputError(f"ephemeris: {self.path} is not a readable SPK kernel ({exc})") from None
         self._by_target: dict[int, list] = {}
+        self._arrays: dict[int, tuple] = {}
         for segment in self._kernel.segments:  # in file order
             self._by_target.setdefault(segment.target, []).append(segment)
         self._chains = {}
@@ -122,11 +123,28 @@ class SPKEphemeris(Ephemeris):
         end = min(max(s.end_jd for s in segments) for segments in links)
         return float(start), float(end)
 
+    def _chebyshev(self, segment):
+        """(coefficients, first epoch, record days) of a type 2 segment, read once."""
+        key = id(segment)
+        if key not in self._arrays:
+            init_jd, interval_days, coefficients = segment.load_array()
+            self._arrays[key] = (np.ascontiguousarray(coefficients, dtype=np.float64),
+                                 float(init_jd), float(interval_days))
+        return self._arrays[key]
+
     def _chain_state(self, chain, jd: np.ndarray):
         """Sum of the segment states along ``chain``: position km, velocity km/day (ICRF)."""
+        from marsplan.kernels.chebyshev import add_chebyshev_states
+
         r = np.zeros((3, jd.size))
         v = np.zeros((3, jd.size))
+        fast_r = np.zeros((jd.size, 3))
+        fast_v = np.zeros((jd.size, 3))
         for segments in chain:
+            if len(segments) == 1 and segments[0].data_type == 2:
+                # DE kernels: one type 2 segment per pair, evaluated by the numba kernel.
+                add_chebyshev_states(*self._chebyshev(segments[0]), jd, fast_r, fast_v)
+                continue
             if len(segments) == 1:
                 p, dp = segments[0].compute_and_differentiate(jd)
                 r += p
@@ -142,7 +160,7 @@ class SPKEphemeris(Ephemeris):
                     r[:, mask] += p
                     v[:, mask] += dp
                     done |= mask
-        return r, v
+        return r + fast_r.T, v + fast_v.T
 
     def _state_ecliptic(self, body: str, jd_tdb: np.ndarray):
         sun_r, sun_v = self._chain_state(self._chains["sun"], jd_tdb)
