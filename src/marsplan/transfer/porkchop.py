@@ -150,8 +150,12 @@ def porkchop(origin: str = "earth", target: str = "mars", *, launch, arrival=Non
         raise InputError("arrival/tof_days: give exactly one of them")
     if not step_days > 0:
         raise InputError(f"step_days: must be positive, got {step_days}")
+    from marsplan.transfer.leg import check_grid_memory
+
     l0, l1 = _date_range(launch, "launch")
-    jd_launch = l0 + step_days * np.arange(int(np.floor((l1 - l0) / step_days + 1e-9)) + 1)
+    # Count the cells and check memory before any array is built: a tiny step
+    # would otherwise allocate (or fail on) the date arrays themselves.
+    n_launch = int(np.floor((l1 - l0) / step_days + 1e-9)) + 1
     if tof_days is not None:
         t0, t1 = (float(x) for x in tof_days)
         if not (0 < t0 < t1):
@@ -160,21 +164,23 @@ def porkchop(origin: str = "earth", target: str = "mars", *, launch, arrival=Non
         k1 = int(np.floor(t1 / step_days + 1e-9))
         if k1 < k0:
             raise InputError(f"tof_days: no multiple of step_days={step_days} in {tof_days!r}")
-        jd_arrival = l0 + step_days * np.arange(k0, k1 + jd_launch.size)
         shift, n_cols = 1, k1 - k0 + 1
+        check_grid_memory(n_launch * n_cols)
+        jd_launch = l0 + step_days * np.arange(n_launch)
+        jd_arrival = l0 + step_days * np.arange(k0, k1 + n_launch)
     else:
         a0, a1 = _date_range(arrival, "arrival")
-        step = arrival_step_days or step_days
+        step = step_days if arrival_step_days is None else arrival_step_days
         if not step > 0:
             raise InputError(f"arrival_step_days: must be positive, got {step}")
-        jd_arrival = a0 + step * np.arange(int(np.floor((a1 - a0) / step + 1e-9)) + 1)
-        shift, n_cols = 0, jd_arrival.size
-        if jd_arrival[-1] <= jd_launch[0]:
-            raise InputError(f"arrival: the range ends {jd_tdb_to_iso(jd_arrival[-1], 'days')}, "
-                             f"before the first launch {jd_tdb_to_iso(jd_launch[0], 'days')}")
-    from marsplan.transfer.leg import check_grid_memory
-
-    check_grid_memory(jd_launch.size * n_cols)
+        shift, n_cols = 0, int(np.floor((a1 - a0) / step + 1e-9)) + 1
+        last_arrival = a0 + step * (n_cols - 1)
+        if last_arrival <= l0:
+            raise InputError(f"arrival: the range ends {jd_tdb_to_iso(last_arrival, 'days')}, "
+                             f"before the first launch {jd_tdb_to_iso(l0, 'days')}")
+        check_grid_memory(n_launch * n_cols)
+        jd_launch = l0 + step_days * np.arange(n_launch)
+        jd_arrival = a0 + step * np.arange(n_cols)
     rows_per_slice = max(1, _SLICE_CELLS // max(1, n_cols))
     parts = []
     for lo in range(0, jd_launch.size, rows_per_slice):
