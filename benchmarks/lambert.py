@@ -32,17 +32,21 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
 
 import numpy as np
+from _common import (
+    REPO_ROOT,
+    OtherLoad,
+    print_machine,
+    print_targets,
+    targets_json,
+    warn_if_shared,
+)
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, REPO_ROOT)
-
-from tests.peers import ensure_pykep_importable, run_pykep  # noqa: E402
+from tests.peers import ensure_pykep_importable, run_pykep  # repo root: on sys.path by _common
 
 AU_KM = 149_597_870.7  # IAU 2012 Resolution B2
 DAY_S = 86_400.0
@@ -180,62 +184,6 @@ def max_rel_diff(v_kms, v_ref_kms):
     return float(np.max(err)) if np.all(np.isfinite(err)) else float("inf")
 
 
-class OtherLoad:
-    """Cores kept busy by other processes between start() and stop(), on average.
-
-    Busy time of the whole machine (/proc/stat) minus this process's and its
-    waited-for children's CPU time (os.times), over the wall time. On a shared
-    machine another job halves an all-core figure without a trace in it; this
-    makes the trace.
-    """
-
-    def start(self):
-        self._t0, self._busy0, self._own0 = time.perf_counter(), self._busy(), self._own()
-        return self
-
-    def stop(self):
-        wall = time.perf_counter() - self._t0
-        busy, own = self._busy(), self._own()
-        if busy is None or self._busy0 is None or wall <= 0:
-            return float("nan")
-        return max(0.0, ((busy - self._busy0) - (own - self._own0)) / wall)
-
-    @staticmethod
-    def _busy():
-        try:
-            with open("/proc/stat") as f:
-                fields = [int(x) for x in f.readline().split()[1:]]
-        except (OSError, ValueError):
-            return None
-        # user nice system idle iowait irq softirq steal: all but idle and iowait.
-        busy = sum(fields[:8]) - fields[3] - fields[4]
-        return busy / os.sysconf("SC_CLK_TCK")
-
-    @staticmethod
-    def _own():
-        t = os.times()
-        return t.user + t.system + t.children_user + t.children_system
-
-
-def load_average():
-    try:
-        with open("/proc/loadavg") as f:
-            return " ".join(f.read().split()[:3])
-    except OSError:
-        return "unknown"
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="problems (default 1,000,000)")
@@ -246,13 +194,8 @@ def main(argv=None):
     import numba
 
     n = args.n
-    all_threads = numba.config.NUMBA_NUM_THREADS
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"machine: {cpu_model()}, {cores} cores usable ({os.cpu_count()} online), "
-          f"numba {numba.__version__} with {all_threads} threads, "
-          f"Python {platform.python_version()}")
-    load_average_start = load_average()
-    print(f"load average before the run: {load_average_start}")
+    machine = print_machine()
+    all_threads, cores = machine["numba_threads"], machine["cores_usable"]
     print(f"problems: {n:,} seeded (seed {SEED}) Earth-to-Mars-like, r1 0.98-1.02 AU, "
           f"r2 1.38-1.67 AU, tof 60-500 d, 0 rev, prograde")
     r1_km, r2_km, tof_s = make_problems(n)
@@ -318,10 +261,7 @@ def main(argv=None):
     per_count = ", ".join(f"{other_cores[k]:.2f} during its {k}-thread runs" for k in thread_counts)
     print(f"other processes kept busy, of {cores} cores: {per_count} "
           f"(marsplan); {other_cores_run:.2f} over the whole run")
-    if other_cores_marsplan > 0.2:
-        print(f"WARNING: the machine was shared (up to {other_cores_marsplan:.1f} cores busy "
-              f"elsewhere): marsplan's figures, the multi-thread ones most, are low; "
-              f"rerun on an idle machine")
+    warn_if_shared(other_cores_marsplan)
 
     ratio_pykep = rate_all / (n / min(pykep_s, pykep_lists_s))
     targets = [
@@ -333,19 +273,13 @@ def main(argv=None):
          first_cached_s < TARGET_CACHED_FIRST_CALL_S),
         ("sanity: v1 within 1e-9 of pykep, all problems", f"{diff_pykep:.1e}", diff_pykep <= 1e-9),
     ]
-    print()
-    print("targets:")
-    for label, value, ok in targets:
-        print(f"  {label:<44} {value:>12}  {'PASS' if ok else 'MISS'}")
+    print_targets(targets)
     total_s = time.perf_counter() - t_start
     print(f"\ntotal benchmark time {total_s:.1f} s")
 
     if args.json:
         figures = {
-            "machine": {"cpu_model": cpu_model(), "cores_usable": cores,
-                        "cpus_online": os.cpu_count(), "numba_threads": all_threads,
-                        "load_average_before": load_average_start,
-                        "numba": numba.__version__, "python": platform.python_version()},
+            "machine": machine,
             "problems": n, "seed": SEED, "mu_km3s2": MU_SUN_KM3S2,
             "marsplan_seconds_by_threads": {str(k): v for k, v in marsplan_s.items()},
             "marsplan_solves_s_1_thread": rate_1,
@@ -367,8 +301,7 @@ def main(argv=None):
             "max_rel_diff_v1_lamberthub_vs_pykep": diff_peers,
             "first_call_compile_s": first_compile_s,
             "first_call_cached_s": first_cached_s,
-            "targets": {label: {"value": value, "pass": bool(ok)}
-                        for label, value, ok in targets},
+            "targets": targets_json(targets),
             "total_seconds": total_s,
         }
         with open(args.json, "w") as f:
