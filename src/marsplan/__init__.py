@@ -37,6 +37,7 @@ _LAZY = {
     "default_ephemeris": "marsplan.ephemeris.spk",
     "transfer": "marsplan.transfer",
     "porkchop": "marsplan.transfer",
+    "windows": "marsplan.transfer",
     "Orbit": "marsplan.transfer",
     "Transfer": "marsplan.transfer",
     "Porkchop": "marsplan.transfer",

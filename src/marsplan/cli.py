@@ -12,12 +12,13 @@ checks ``sys.modules``).
 Adding a command::
 
     @app.command()
-    def windows(year: int, fmt: FormatOption = Format.table,
+    def windows(first_year: int, fmt: FormatOption = Format.table,
                 ephemeris: EphemerisOption = None):
-        \"\"\"Best Earth-to-Mars launch dates in the opportunity of YEAR.\"\"\"
+        \"\"\"Every launch opportunity from FIRST_YEAR.\"\"\"
         from marsplan.io.emit import emit  # heavy imports go here
-        from marsplan.transfer.windows import find_windows
-        emit(windows_rows(find_windows(year, ephemeris=open_ephemeris(ephemeris))), fmt)
+        from marsplan.transfer.windows import windows, windows_rows
+        emit(windows_rows(windows("earth", "mars", first_year, first_year,
+                                  ephemeris=open_ephemeris(ephemeris))), fmt.value)
 
 Raise :class:`~marsplan.errors.MarsplanError` subclasses (e.g. ``InputError``)
 for anything a user can fix; :class:`MarsplanGroup` turns them into exit 2.

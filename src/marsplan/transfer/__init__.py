@@ -3,5 +3,7 @@
 from marsplan.transfer.leg import Transfer, transfer
 from marsplan.transfer.maneuvers import Orbit
 from marsplan.transfer.porkchop import Porkchop, porkchop
+from marsplan.transfer.windows import LaunchPeriod, Window, windows
 
-__all__ = ["Orbit", "Porkchop", "Transfer", "porkchop", "transfer"]
+__all__ = ["LaunchPeriod", "Orbit", "Porkchop", "Transfer", "Window", "porkchop", "transfer",
+           "windows"]
