@@ -901,7 +901,7 @@ def _daily(legs, table, result, periods):
 # around it), padded by 15 days of launch and 30 days of arrival.
 _CHART_C3_FACTOR = 1.25
 _CHART_LAUNCH_PAD_DAYS = 15.0
-_CHART_ARRIVAL_PAD_DAYS = 30.0
+_CHART_ARRIVAL_PAD_DAYS = 60.0
 
 
 def opportunity_bounds(origin: str = "earth", target: str = "mars", year: int = 2033, *,
@@ -912,7 +912,7 @@ def opportunity_bounds(origin: str = "earth", target: str = "mars", year: int = 
     minimum-C3 launch falls in that year). Returns ``((launch_start,
     launch_end), (arrival_start, arrival_end))`` as ISO dates (TDB): the launch
     period at 1.25 x the largest C3 of the opportunity's six optima, padded by 15
-    days, and the arrivals of its optima and period ends, padded by 30 days.
+    days, and the arrivals of its optima, padded by 60 days before and 120 after.
 
     Raises
     ------
@@ -938,8 +938,10 @@ def opportunity_bounds(origin: str = "earth", target: str = "mars", year: int = 
     legs = [*optima, period.first, period.last]
     launch = [min(float(leg.launch_jd_tdb) for leg in legs) - _CHART_LAUNCH_PAD_DAYS,
               max(float(leg.launch_jd_tdb) for leg in legs) + _CHART_LAUNCH_PAD_DAYS]
-    arrival = [min(float(leg.arrival_jd_tdb) for leg in legs) - _CHART_ARRIVAL_PAD_DAYS,
-               max(float(leg.arrival_jd_tdb) for leg in legs) + _CHART_ARRIVAL_PAD_DAYS]
+    # Arrivals frame the optima only: a period end's best arrival at the framing
+    # C3 can lie a year beyond them and would squash the interesting region.
+    arrival = [min(float(leg.arrival_jd_tdb) for leg in optima) - _CHART_ARRIVAL_PAD_DAYS,
+               max(float(leg.arrival_jd_tdb) for leg in optima) + 2 * _CHART_ARRIVAL_PAD_DAYS]
     launch_iso = tuple(str(x) for x in jd_tdb_to_iso(np.array(launch), "days"))
     arrival_iso = tuple(str(x) for x in jd_tdb_to_iso(np.array(arrival), "days"))
     return launch_iso, arrival_iso
