@@ -228,3 +228,14 @@ def test_origin_equal_to_target_is_an_input_error():
 def test_unknown_angles_is_an_input_error():
     with pytest.raises(InputError, match="angles: 'j2000' is not one of eme2000, mean-of-date"):
         transfer("2026-10-31", "2027-08-19", angles="j2000")
+
+
+def test_marsplan_transfer_is_callable_whichever_binding_wins():
+    # Importing the subpackage rebinds marsplan.transfer to the module; the
+    # module forwards calls, so the marsplan.transfer(...) always works.
+    import marsplan
+    import marsplan.transfer.windows  # noqa: F401  (binds the subpackage)
+
+    leg = marsplan.transfer("2033-04-28", "2034-01-27", origin="emb")
+    direct = marsplan.transfer.leg.transfer("2033-04-28", "2034-01-27", origin="emb")
+    assert leg.c3_km2s2 == direct.c3_km2s2
