@@ -1,0 +1,237 @@
+"""Round-trip searches on a common date grid, as numba kernels.
+
+Every leg runs between two dates of one evenly spaced axis ``jd`` (TDB JD): a
+leg grid ``[k, m]`` leaves on date ``k`` and arrives on date ``k + m0 + m``.
+Leg costs (km/s) are precomputed per cell; these kernels combine legs through
+flybys and stays and keep, for every total duration on the grid, the cheapest
+combination (so the delta-v / duration Pareto front comes for free).
+Plain arrays only; infinite cost marks an excluded cell.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from marsplan.kernels.flyby import flyby
+from marsplan.kernels.lambert import _BLOCK, SOLVED, solve_block
+
+_DAY_S = 86_400.0
+
+
+@njit(cache=True, parallel=True)
+def leg_grid(r_dep, v_dep, r_arr, v_arr, jd, m0, n_m, mu, table, vinf_dep, vinf_arr):
+    """v-infinity vectors of every zero-revolution prograde leg on the grid.
+
+    r_dep, v_dep: (K, 3) departure body states; r_arr, v_arr: (K, 3) arrival
+    body states, on the dates ``jd`` (K,). Cell [k, m] flies from date k to date
+    k + m0 + m; cells past the axis or without a solution get NaN.
+    Outputs vinf_dep, vinf_arr: (K, n_m, 3) km/s, relative to the bodies.
+    """
+    n_k = jd.shape[0]
+    rev = np.zeros(1, dtype=np.int64)
+    pro = np.ones(1, dtype=np.bool_)
+    for k in prange(n_k):
+        r1 = np.empty((_BLOCK, 3))
+        tof = np.empty(_BLOCK)
+        v1 = np.empty((_BLOCK, 3))
+        v2 = np.empty((_BLOCK, 3))
+        code = np.empty(_BLOCK, dtype=np.int8)
+        for b in range(_BLOCK):
+            r1[b, 0] = r_dep[k, 0]
+            r1[b, 1] = r_dep[k, 1]
+            r1[b, 2] = r_dep[k, 2]
+        for lo in range(0, n_m, _BLOCK):
+            a0 = k + m0 + lo
+            n = min(n_m - lo, n_k - a0)
+            for b in range(max(n, 0), min(_BLOCK, n_m - lo)):
+                for c in range(3):
+                    vinf_dep[k, lo + b, c] = np.nan
+                    vinf_arr[k, lo + b, c] = np.nan
+            if n <= 0:
+                continue
+            for b in range(n):
+                tof[b] = (jd[a0 + b] - jd[k]) * _DAY_S
+            solve_block(r1[:n], r_arr[a0:a0 + n], tof[:n], mu, rev, pro, pro, v1[:n], v2[:n],
+                        code[:n], table)
+            for b in range(n):
+                for c in range(3):
+                    if code[b] == SOLVED:
+                        vinf_dep[k, lo + b, c] = v1[b, c] - v_dep[k, c]
+                        vinf_arr[k, lo + b, c] = v2[b, c] - v_arr[a0 + b, c]
+                    else:
+                        vinf_dep[k, lo + b, c] = np.nan
+                        vinf_arr[k, lo + b, c] = np.nan
+
+
+@njit(cache=True)
+def _flyby_lower_bound(vin2, vout2, mu, rp):
+    # A tangential periapsis impulse can do no better than joining the two
+    # periapsis speeds at the lowest periapsis: a cheap bound to prune with.
+    return abs(vout2 - vin2) / (math.sqrt(vout2 + 2.0 * mu / rp) + math.sqrt(vin2 + 2.0 * mu / rp))
+
+
+@njit(cache=True, parallel=True)
+def chain2(cost1, varr1, m0_1, cost2, vdep2, m0_2, mu, rp_min, out_cost, out_mid, out_fb):
+    """Two legs through a flyby: the cheapest middle date for every (start, end).
+
+    cost1 (K, M1), varr1 (K, M1, 3): first leg's cost and arrival v-infinity;
+    cost2 (K, M2), vdep2 (K, M2, 3): second leg's. out_cost[k, j] (K, M1 + M2 - 1)
+    is the least cost1 + flyby dv + cost2 over the routes from date k to date
+    k + m0_1 + m0_2 + j; out_mid holds the middle date index, out_fb the flyby dv.
+    """
+    n_k, n1 = cost1.shape
+    n2 = cost2.shape[1]
+    for k in prange(n_k):
+        for j in range(out_cost.shape[1]):
+            out_cost[k, j] = np.inf
+            out_mid[k, j] = -1
+            out_fb[k, j] = np.nan
+        for m1 in range(n1):
+            c1 = cost1[k, m1]
+            if not c1 < np.inf:
+                continue
+            mid = k + m0_1 + m1
+            if mid >= n_k:
+                break
+            ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
+            vin2 = ax * ax + ay * ay + az * az
+            for m2 in range(n2):
+                c2 = cost2[mid, m2]
+                if not c2 < np.inf:
+                    continue
+                j = m1 + m2
+                base = c1 + c2
+                if base >= out_cost[k, j]:
+                    continue
+                bx, by, bz = vdep2[mid, m2, 0], vdep2[mid, m2, 1], vdep2[mid, m2, 2]
+                if base + _flyby_lower_bound(vin2, bx * bx + by * by + bz * bz, mu,
+                                             rp_min) >= out_cost[k, j]:
+                    continue
+                dv, rp, turn = flyby(ax, ay, az, bx, by, bz, mu, rp_min)
+                if base + dv < out_cost[k, j]:
+                    out_cost[k, j] = base + dv
+                    out_mid[k, j] = mid
+                    out_fb[k, j] = dv
+
+
+@njit(cache=True, parallel=True)
+def combine_stay(out_cost, out_m0, in_cost, in_m0, stay_lo, stay_hi, best, arg):
+    """Outbound, a stay, inbound: the cheapest mission for every duration.
+
+    out_cost (K, Mo): outbound from date k arriving k + out_m0 + m; in_cost
+    (K, Mi): inbound from date d arriving d + in_m0 + n; stays from stay_lo to
+    stay_hi date steps. best (D,) receives, per duration index (steps from
+    Earth departure to Earth arrival), the least total; arg (D, 4) the
+    (k, m, stay, n) that gives it.
+    """
+    n_k, n_o = out_cost.shape
+    n_i = in_cost.shape[1]
+    n_d = best.shape[0]
+    local = np.full((n_k, n_d), np.inf)
+    local_arg = np.full((n_k, n_d, 3), -1, dtype=np.int64)
+    for k in prange(n_k):
+        for m in range(n_o):
+            co = out_cost[k, m]
+            if not co < np.inf:
+                continue
+            a = k + out_m0 + m
+            for st in range(stay_lo, stay_hi + 1):
+                d = a + st
+                if d >= n_k:
+                    break
+                for n in range(n_i):
+                    ci = in_cost[d, n]
+                    if not ci < np.inf:
+                        continue
+                    dur = d + in_m0 + n - k
+                    if dur >= n_d:
+                        break
+                    if co + ci < local[k, dur]:
+                        local[k, dur] = co + ci
+                        local_arg[k, dur, 0] = m
+                        local_arg[k, dur, 1] = st
+                        local_arg[k, dur, 2] = n
+    for dur in range(n_d):
+        best[dur] = np.inf
+        for c in range(4):
+            arg[dur, c] = -1
+        for k in range(n_k):
+            if local[k, dur] < best[dur]:
+                best[dur] = local[k, dur]
+                arg[dur, 0] = k
+                arg[dur, 1] = local_arg[k, dur, 0]
+                arg[dur, 2] = local_arg[k, dur, 1]
+                arg[dur, 3] = local_arg[k, dur, 2]
+
+
+@njit(cache=True, parallel=True)
+def chain3(cost1, varr1, m0_1, vdep2, varr2, m0_2, cost3, vdep3, m0_3, mu_a, rp_a, mu_b,
+           rp_b, best, arg):
+    """Three legs through two flybys (a free return with a Venus swing-by).
+
+    Leg 1 [k, m1] (cost1: departure), leg 2 [p, m2] (no cost of its own),
+    leg 3 [q, m3] (cost3: return); flyby a joins legs 1-2, flyby b legs 2-3.
+    best (D,) receives the least total per duration index (first to last date),
+    arg (D, 4) its (k, m1, m2, m3).
+    """
+    n_k, n1 = cost1.shape
+    n2 = vdep2.shape[1]
+    n3 = cost3.shape[1]
+    n_d = best.shape[0]
+    local = np.full((n_k, n_d), np.inf)
+    local_arg = np.full((n_k, n_d, 3), -1, dtype=np.int64)
+    for k in prange(n_k):
+        for m1 in range(n1):
+            c1 = cost1[k, m1]
+            if not c1 < np.inf:
+                continue
+            p = k + m0_1 + m1
+            if p >= n_k:
+                break
+            ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
+            for m2 in range(n2):
+                q = p + m0_2 + m2
+                if q >= n_k:
+                    break
+                bx, by, bz = vdep2[p, m2, 0], vdep2[p, m2, 1], vdep2[p, m2, 2]
+                if not bx == bx:
+                    continue
+                fa = -1.0
+                for m3 in range(n3):
+                    c3 = cost3[q, m3]
+                    if not c3 < np.inf:
+                        continue
+                    dur = q + m0_3 + m3 - k
+                    if dur >= n_d:
+                        break
+                    if c1 + c3 >= local[k, dur]:
+                        continue
+                    if fa < 0.0:
+                        fa, rp, turn = flyby(ax, ay, az, bx, by, bz, mu_a, rp_a)
+                        if not fa == fa:
+                            break
+                    if c1 + c3 + fa >= local[k, dur]:
+                        continue
+                    cx, cy, cz = varr2[p, m2, 0], varr2[p, m2, 1], varr2[p, m2, 2]
+                    dx, dy, dz = vdep3[q, m3, 0], vdep3[q, m3, 1], vdep3[q, m3, 2]
+                    fb, rp, turn = flyby(cx, cy, cz, dx, dy, dz, mu_b, rp_b)
+                    total = c1 + c3 + fa + fb
+                    if total < local[k, dur]:
+                        local[k, dur] = total
+                        local_arg[k, dur, 0] = m1
+                        local_arg[k, dur, 1] = m2
+                        local_arg[k, dur, 2] = m3
+    for dur in range(n_d):
+        best[dur] = np.inf
+        for c in range(4):
+            arg[dur, c] = -1
+        for k in range(n_k):
+            if local[k, dur] < best[dur]:
+                best[dur] = local[k, dur]
+                arg[dur, 0] = k
+                arg[dur, 1] = local_arg[k, dur, 0]
+                arg[dur, 2] = local_arg[k, dur, 1]
+                arg[dur, 3] = local_arg[k, dur, 2]

@@ -1,0 +1,171 @@
+"""Round-trip missions as data: legs, encounters, delta-v budget, events.
+
+A :class:`Mission` is what :func:`marsplan.transfer.missions.missions` returns:
+an Earth departure, the ballistic legs (Earth-Mars and Mars-Earth, one of them
+possibly by way of a Venus swing-by), the stay at Mars (zero for a flyby) and
+the return to Earth, with the delta-v of every maneuver. States are heliocentric
+ecliptic J2000 (km, km/s); dates TDB Julian dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from marsplan.time import jd_tdb_to_iso
+
+MISSION_CLASSES = ("conjunction", "opposition", "flyby")
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One ballistic heliocentric arc between two bodies.
+
+    ``r1_km``/``v1_kms`` is the spacecraft's state just after leaving ``origin``
+    at ``departure_jd_tdb``, ``r2_km``/``v2_kms`` just before reaching ``target``
+    at ``arrival_jd_tdb``; ``vinf_*_kms`` are the hyperbolic excess velocity
+    vectors relative to those bodies (all (3,), ecliptic J2000).
+    """
+
+    origin: str
+    target: str
+    departure_jd_tdb: float
+    arrival_jd_tdb: float
+    r1_km: np.ndarray
+    v1_kms: np.ndarray
+    r2_km: np.ndarray
+    v2_kms: np.ndarray
+    vinf_departure_kms: np.ndarray
+    vinf_arrival_kms: np.ndarray
+
+    @property
+    def tof_days(self) -> float:
+        return self.arrival_jd_tdb - self.departure_jd_tdb
+
+
+@dataclass(frozen=True)
+class Flyby:
+    """A gravity assist: v-infinity in and out (vectors, km/s), the periapsis
+    altitude flown (km), the turn angle (deg) and the powered-flyby delta-v (km/s)."""
+
+    body: str
+    jd_tdb: float
+    vinf_in_kms: np.ndarray
+    vinf_out_kms: np.ndarray
+    periapsis_alt_km: float
+    turn_deg: float
+    dv_kms: float
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated event of the mission timeline."""
+
+    jd_tdb: float
+    name: str
+    body: str
+    detail: str = ""
+
+    def row(self) -> dict:
+        return {"date": jd_tdb_to_iso(self.jd_tdb), "event": self.name, "body": self.body,
+                "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Mission:
+    """A whole Earth-Mars-Earth mission.
+
+    ``legs`` run in time order (2 legs, or 3 with a Venus swing-by on one side);
+    ``flybys`` holds the gravity assists (Venus, and Mars for the flyby class).
+    Delta-v (km/s): ``dv_departure_kms`` from the Earth parking orbit,
+    ``dv_mars_arrival_kms`` capture (0 with aerocapture or for a flyby),
+    ``dv_mars_departure_kms``, ``dv_earth_return_kms`` (0 for a direct entry
+    under the speed limit, else braking or capture), ``dv_flyby_kms`` (powered
+    flybys), and their sum ``dv_total_kms``.
+    """
+
+    mission_class: str
+    flyby: str | None
+    legs: tuple[Leg, ...]
+    flybys: tuple[Flyby, ...]
+    earth_departure_jd_tdb: float
+    mars_arrival_jd_tdb: float
+    mars_departure_jd_tdb: float
+    earth_arrival_jd_tdb: float
+    c3_km2s2: float
+    vinf_mars_arrival_kms: float
+    vinf_mars_departure_kms: float
+    vinf_earth_arrival_kms: float
+    earth_entry_speed_kms: float
+    dv_departure_kms: float
+    dv_mars_arrival_kms: float
+    dv_mars_departure_kms: float
+    dv_earth_return_kms: float
+    dv_flyby_kms: float
+    dv_total_kms: float
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def stay_days(self) -> float:
+        return self.mars_departure_jd_tdb - self.mars_arrival_jd_tdb
+
+    @property
+    def duration_days(self) -> float:
+        return self.earth_arrival_jd_tdb - self.earth_departure_jd_tdb
+
+    @property
+    def venus_flyby_jd_tdb(self) -> float | None:
+        return next((f.jd_tdb for f in self.flybys if f.body == "venus"), None)
+
+    def row(self) -> dict:
+        """The flat dict of DESIGN.md (``marsplan missions``), plus the budget's parts."""
+        venus = self.venus_flyby_jd_tdb
+        return {
+            "class": self.mission_class,
+            "flyby": self.flyby,
+            "earth_departure": jd_tdb_to_iso(self.earth_departure_jd_tdb),
+            "venus_flyby": None if venus is None else jd_tdb_to_iso(venus),
+            "mars_arrival": jd_tdb_to_iso(self.mars_arrival_jd_tdb),
+            "mars_departure": jd_tdb_to_iso(self.mars_departure_jd_tdb),
+            "earth_arrival": jd_tdb_to_iso(self.earth_arrival_jd_tdb),
+            "stay_days": self.stay_days,
+            "duration_days": self.duration_days,
+            "c3_km2s2": self.c3_km2s2,
+            "vinf_mars_arrival_kms": self.vinf_mars_arrival_kms,
+            "vinf_mars_departure_kms": self.vinf_mars_departure_kms,
+            "vinf_earth_arrival_kms": self.vinf_earth_arrival_kms,
+            "earth_entry_speed_kms": self.earth_entry_speed_kms,
+            "dv_departure_kms": self.dv_departure_kms,
+            "dv_mars_arrival_kms": self.dv_mars_arrival_kms,
+            "dv_mars_departure_kms": self.dv_mars_departure_kms,
+            "dv_earth_return_kms": self.dv_earth_return_kms,
+            "dv_flyby_kms": self.dv_flyby_kms,
+            "dv_total_kms": self.dv_total_kms,
+        }
+
+    def events(self) -> list[Event]:
+        """The timeline: departure, swing-bys, Mars arrival and departure, return."""
+        out = [Event(self.earth_departure_jd_tdb, "Earth departure", "earth",
+                     f"C3 {self.c3_km2s2:.2f} km^2/s^2, dv {self.dv_departure_kms:.3f} km/s")]
+        for f in self.flybys:
+            if f.body == "mars" and self.mission_class == "flyby":
+                continue
+            out.append(Event(f.jd_tdb, f"{f.body.capitalize()} swing-by", f.body,
+                             f"v-inf {np.linalg.norm(f.vinf_in_kms):.2f} km/s, periapsis "
+                             f"{f.periapsis_alt_km:.0f} km, dv {f.dv_kms:.3f} km/s"))
+        if self.mission_class == "flyby":
+            out.append(Event(self.mars_arrival_jd_tdb, "Mars flyby", "mars",
+                             f"v-inf {self.vinf_mars_arrival_kms:.2f} km/s"))
+        else:
+            out.append(Event(self.mars_arrival_jd_tdb, "Mars arrival", "mars",
+                             f"v-inf {self.vinf_mars_arrival_kms:.2f} km/s, capture dv "
+                             f"{self.dv_mars_arrival_kms:.3f} km/s"))
+            out.append(Event(self.mars_departure_jd_tdb, "Mars departure", "mars",
+                             f"after {self.stay_days:.0f} days; v-inf "
+                             f"{self.vinf_mars_departure_kms:.2f} km/s, dv "
+                             f"{self.dv_mars_departure_kms:.3f} km/s"))
+        out.append(Event(self.earth_arrival_jd_tdb, "Earth arrival", "earth",
+                         f"entry {self.earth_entry_speed_kms:.2f} km/s, dv "
+                         f"{self.dv_earth_return_kms:.3f} km/s"))
+        return sorted(out, key=lambda e: e.jd_tdb)
