@@ -349,6 +349,101 @@ def windows(
                f"angles {angles.value}, TDB")
 
 
+class MissionClass(str, enum.Enum):
+    """``--class``: the round-trip family (DESIGN.md)."""
+
+    conjunction = "conjunction"
+    opposition = "opposition"
+    flyby = "flyby"
+
+
+def _per_mission_path(path: str, label: int, several: bool) -> str:
+    """``out/m.png`` for one mission; ``out/m_2033.png`` for each of several."""
+    if not several:
+        return path
+    root, ext = os.path.splitext(path)
+    return f"{root}_{label}{ext}"
+
+
+@app.command()
+def missions(
+    first_year: Annotated[int, typer.Option("--from", help="First opportunity (year label).")],
+    last_year: Annotated[int, typer.Option("--to", help="Last opportunity (year label).")],
+    mission_class: Annotated[MissionClass, typer.Option(
+        "--class", case_sensitive=False, help="conjunction, opposition or flyby.")]
+    = MissionClass.conjunction,
+    venus: Annotated[bool, typer.Option(
+        "--venus", help="Allow a Venus swing-by on the outbound or inbound leg.")] = False,
+    stay: Annotated[str | None, typer.Option(
+        "--stay", metavar="MIN:MAX", help="Stay at Mars, days (default by class).")] = None,
+    max_duration: Annotated[float | None, typer.Option(
+        "--max-duration", help="Longest mission, days.")] = None,
+    max_c3: Annotated[float | None, typer.Option(
+        "--max-c3", help="Highest Earth departure C3, km^2/s^2.")] = None,
+    max_entry: Annotated[float | None, typer.Option(
+        "--max-entry-speed", help="Highest Earth entry speed at 125 km, km/s.")] = None,
+    aerocapture: Annotated[bool, typer.Option(
+        "--aerocapture", help="Aerocapture at Mars (v-infinity up to 7 km/s) instead of a burn.")]
+    = False,
+    earth_return: Annotated[str, typer.Option(
+        "--return", help="entry (direct entry, braking above 12.5 km/s) or capture.")] = "entry",
+    front: Annotated[bool, typer.Option(
+        "--front", help="Print each opportunity's delta-v / duration Pareto front.")] = False,
+    timeline: Annotated[bool, typer.Option(
+        "--timeline", help="Print each mission's events with dates.")] = False,
+    plot: Annotated[str | None, typer.Option(
+        "--plot", metavar="PATH", help="Draw each mission in the ecliptic (.png/.svg/.pdf).")]
+    = None,
+    oem: Annotated[str | None, typer.Option(
+        "--oem", metavar="PATH", help="Export each trajectory as a CCSDS OEM file.")] = None,
+    fmt: FormatOption = Format.table,
+    ephemeris: EphemerisOption = None,
+) -> None:
+    """Round-trip crewed missions: the cheapest of each opportunity in delta-v."""
+    from marsplan.io.emit import emit
+    from marsplan.transfer.missions import mission_opportunities
+
+    eph = open_ephemeris(ephemeris)
+    options = {"aerocapture": aerocapture, "earth_return": earth_return,
+               "max_duration_days": max_duration, "max_c3_km2s2": max_c3,
+               "max_entry_speed_kms": max_entry}
+    if stay is not None:
+        options["stay_days"] = tuple(float(x) for x in _span(stay, "--stay"))
+    with _Progress("missions") as progress:
+        found = mission_opportunities(first_year, last_year, mission_class.value,
+                                      "venus" if venus else None, ephemeris=eph,
+                                      progress=progress, **options)
+    rows = [{"opportunity": o.year, **o.best.row()} for o in found]
+    emit(rows, fmt.value, title=f"{mission_class.value} missions {first_year}-{last_year}"
+         f"{' with a Venus swing-by allowed' if venus else ''}, {eph.name}, TDB",
+         hide=("class",))
+    if front:
+        front_rows = [{"opportunity": o.year, "duration_days": m.duration_days,
+                       "dv_total_kms": m.dv_total_kms, "stay_days": m.stay_days,
+                       "earth_departure": m.row()["earth_departure"],
+                       "flyby": m.flyby} for o in found for m in o.front
+                      if m.dv_total_kms <= o.best.dv_total_kms + 5.0]
+        emit(front_rows, fmt.value, title="Pareto front: total delta-v against duration "
+             "(within 5 km/s of each opportunity's best)")
+    if timeline:
+        from marsplan.io.oem import timeline_rows
+
+        emit([{"opportunity": o.year, **r} for o in found for r in timeline_rows(o.best)],
+             fmt.value, title="Timeline, TDB")
+    several = len(found) > 1
+    for o in found:
+        if plot:
+            from marsplan.plots.mission import plot_mission
+
+            path = plot_mission(o.best, _per_mission_path(plot, o.year, several), ephemeris=eph)
+            typer.echo(f"wrote {path}", err=fmt.value != "table")
+        if oem:
+            from marsplan.io.oem import write_oem
+
+            path = write_oem(o.best, _per_mission_path(oem, o.year, several), ephemeris=eph)
+            typer.echo(f"wrote {path}", err=fmt.value != "table")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the ``marsplan`` command line (the console script); exits the process."""
     try:

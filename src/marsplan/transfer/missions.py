@@ -133,19 +133,20 @@ def _norm(v):
     return np.sqrt(np.einsum("...i,...i->...", v, v))
 
 
-def _route_costs(grid: _Grid, route, opts: MissionOptions):
-    """Per-leg costs for a route: departure dv on the first leg, return dv on the
-    last, Mars capture/departure where a leg ends/starts at Mars with a stay."""
+def _route_costs(grid: _Grid, route, opts: MissionOptions, *, leaves_earth=True,
+                 returns=True):
+    """Per-leg costs for a route: the Earth departure dv on its first leg when the
+    route ``leaves_earth``, the Earth return dv on its last when it ``returns``."""
     costs = []
     for i, (origin, target) in enumerate(route):
         m0, vdep, varr = grid.leg(origin, target)
         cost = np.zeros(vdep.shape[:2])
-        if i == 0:
+        if i == 0 and leaves_earth:
             c3 = np.einsum("...i,...i->...", vdep, vdep)
             cost += departure_dv_kms(np.sqrt(c3), "earth", opts.departure_orbit)
             if opts.max_c3_km2s2 is not None:
                 cost[c3 > opts.max_c3_km2s2] = np.inf
-        if i == len(route) - 1:
+        if i == len(route) - 1 and returns:
             vinf = _norm(varr)
             cost += _return_dv(vinf, opts)
             if opts.max_entry_speed_kms is not None:
@@ -167,7 +168,8 @@ def _search_stay(grid, opts, venus_side, n_dur):
                          [("earth", "venus"), ("venus", "mars")]),
                         ("in", [("mars", "earth")] if venus_side != "in" else
                          [("mars", "venus"), ("venus", "earth")])):
-        costs = _route_costs(grid, route, opts)
+        costs = _route_costs(grid, route, opts, leaves_earth=side == "out",
+                             returns=side == "in")
         if side == "out":
             m0, _, varr = grid.leg(*route[-1])
             costs[-1] = costs[-1] + np.where(np.isnan(varr[..., 0]), np.inf,
