@@ -15,19 +15,14 @@ pyplot), so charts render headless and from several threads at once.
 
 from __future__ import annotations
 
-import io
 import math
 import numbers
-import os
 
 import numpy as np
 
 from marsplan.errors import InputError
-from marsplan.io.emit import write_atomic
+from marsplan.plots._common import FORMATS, check_dpi, format_of, save_figure  # noqa: F401
 from marsplan.time import jd_tdb_to_datetime64, jd_tdb_to_iso
-
-#: File extensions the chart can be written as, and matplotlib's format names.
-FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 # Default contour levels are read off these "nice" mantissas, one decade at a
 # time, starting just above the grid's minimum: from a C3 minimum of 7.7 they
@@ -91,28 +86,12 @@ def plot_porkchop(pc, path, *, c3_levels=None, vinf_levels=None, tof_step_days=N
         An extension other than .png, .svg, .pdf; levels that are not positive
         and increasing; a grid smaller than 2 x 2; a ``mark`` between other bodies.
     """
-    fmt = _format_of(path)
-    if not (_is_real(dpi) and math.isfinite(dpi) and dpi > 0):
-        raise InputError(f"dpi: must be a positive number, got {dpi!r}")
+    fmt = format_of(path, "a porkchop chart")
+    check_dpi(dpi)
     fig, _ = _draw(pc, c3_levels=c3_levels, vinf_levels=vinf_levels,
                    tof_step_days=tof_step_days, c3_max=c3_max, mark=mark, title=title)
-    buffer = io.BytesIO()
-    # No creation date in SVG/PDF metadata: the same grid then gives the same file.
-    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
-    fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
-    directory = os.path.dirname(os.path.abspath(os.fspath(path)))
-    os.makedirs(directory, exist_ok=True)
-    write_atomic(path, buffer.getvalue())
+    save_figure(fig, path, fmt, dpi)
     return path
-
-
-def _format_of(path) -> str:
-    ext = os.path.splitext(os.fspath(path))[1].lower()
-    if ext not in FORMATS:
-        found = f"extension {ext!r}" if ext else "no extension"
-        raise InputError(f"path: {os.fspath(path)!r} has {found}; a porkchop chart is "
-                         f"written as {', '.join(FORMATS)}")
-    return FORMATS[ext]
 
 
 def _draw(pc, *, c3_levels=None, vinf_levels=None, tof_step_days=None, c3_max=None,

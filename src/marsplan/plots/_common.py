@@ -1,0 +1,50 @@
+"""What every chart shares: its file formats and how a figure reaches the disk.
+
+matplotlib is not imported here: the helpers take a ready ``Figure``.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import numbers
+import os
+
+from marsplan.errors import InputError
+from marsplan.io.emit import write_atomic
+
+#: File extensions a chart can be written as, and matplotlib's format names.
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+
+def format_of(path, what: str = "a chart") -> str:
+    """matplotlib's format name for ``path`` by its extension (case-blind).
+
+    Raises
+    ------
+    InputError
+        Any extension but .png, .svg, .pdf; the message names ``what`` is written.
+    """
+    ext = os.path.splitext(os.fspath(path))[1].lower()
+    if ext not in FORMATS:
+        found = f"extension {ext!r}" if ext else "no extension"
+        raise InputError(f"path: {os.fspath(path)!r} has {found}; {what} is "
+                         f"written as {', '.join(FORMATS)}")
+    return FORMATS[ext]
+
+
+def check_dpi(dpi) -> None:
+    if not (isinstance(dpi, numbers.Real) and not isinstance(dpi, bool)
+            and math.isfinite(dpi) and dpi > 0):
+        raise InputError(f"dpi: must be a positive number, got {dpi!r}")
+
+
+def save_figure(fig, path, fmt: str, dpi) -> None:
+    """Render ``fig`` as ``fmt`` and replace ``path`` atomically, creating its directory."""
+    buffer = io.BytesIO()
+    # No creation date in SVG/PDF metadata: the same data then give the same file.
+    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
+    fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
+    directory = os.path.dirname(os.path.abspath(os.fspath(path)))
+    os.makedirs(directory, exist_ok=True)
+    write_atomic(path, buffer.getvalue())
