@@ -30,7 +30,8 @@ test: $(VENV)/.stamp-test
 	$(PY) -m pytest -n 2 -q
 
 bench: $(VENV)/.stamp-bench
-	$(PY) benchmarks/lambert.py && $(PY) benchmarks/porkchop.py && $(PY) benchmarks/windows.py
+	$(PY) benchmarks/lambert.py && $(PY) benchmarks/porkchop.py && $(PY) benchmarks/windows.py \
+		&& $(PY) benchmarks/missions.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
