@@ -454,8 +454,6 @@ def search_opportunity(anchor_jd, mission_class, flyby, opts: MissionOptions, ep
             m = build(dur)
             if abs(m.earth_departure_jd_tdb - anchor_jd) > 380:
                 continue
-            if opts.max_duration_days is not None and m.duration_days > opts.max_duration_days + step:
-                break
             running = merged[dur]
             front.append(m)
     feasible = [m for m in front if _violations(m, opts) == 0.0]
@@ -527,7 +525,15 @@ def mission_opportunities(first_year, last_year, mission_class="conjunction", fl
         elif opp.best is not None:
             found.append(replace(opp, best=None, reasons=(_binding(opp.best, opts),)))
         else:
-            found.append(replace(opp, reasons=("no route on the search grid",)))
+            # The grid excluded every route (C3, entry speed or aerocapture limits):
+            # search without them to name the binding one and the best value.
+            relaxed = replace(opts, max_c3_km2s2=None, max_entry_speed_kms=None,
+                              aerocapture=False)
+            closest = search_opportunity(anchor, mission_class, flyby, relaxed, eph,
+                                         refine=False).best
+            reason = ("no route on the search grid" if closest is None
+                      else _binding(closest, opts))
+            found.append(replace(opp, reasons=(reason,)))
         if progress is not None:
             progress(n + 1, len(anchors))
     ok = [o for o in found if o.best is not None]
@@ -543,15 +549,15 @@ def _binding(m: Mission, opts: MissionOptions) -> str:
     """Which constraint the closest mission breaks, and its value there."""
     lo, hi = opts.stay_days
     if opts.max_duration_days is not None and m.duration_days > opts.max_duration_days:
-        return (f"max_duration_days {opts.max_duration_days:g} binds: the shortest reachable "
-                f"is about {m.duration_days:.0f} days")
+        return (f"max_duration_days {opts.max_duration_days:g} binds: the shortest mission "
+                f"found takes {m.duration_days:.0f} days")
     if opts.max_c3_km2s2 is not None and m.c3_km2s2 > opts.max_c3_km2s2:
-        return (f"max_c3_km2s2 {opts.max_c3_km2s2:g} binds: the lowest reachable is "
-                f"{m.c3_km2s2:.2f}")
+        return (f"max_c3_km2s2 {opts.max_c3_km2s2:g} binds: the best mission without it "
+                f"needs C3 {m.c3_km2s2:.2f} km^2/s^2")
     if opts.max_entry_speed_kms is not None and m.earth_entry_speed_kms > opts.max_entry_speed_kms:
-        return (f"max_entry_speed_kms {opts.max_entry_speed_kms:g} binds: the lowest reachable "
-                f"is {m.earth_entry_speed_kms:.2f}")
+        return (f"max_entry_speed_kms {opts.max_entry_speed_kms:g} binds: the best mission "
+                f"without it enters at {m.earth_entry_speed_kms:.2f} km/s")
     if opts.aerocapture and m.vinf_mars_arrival_kms > opts.max_aerocapture_vinf_kms:
-        return (f"max_aerocapture_vinf_kms {opts.max_aerocapture_vinf_kms:g} binds: the lowest "
-                f"Mars arrival v-infinity reachable is {m.vinf_mars_arrival_kms:.2f}")
-    return f"stay_days {lo:g}-{hi:g} binds: the closest stay reachable is {m.stay_days:.0f} days"
+        return (f"max_aerocapture_vinf_kms {opts.max_aerocapture_vinf_kms:g} binds: the best "
+                f"mission without it arrives at Mars at {m.vinf_mars_arrival_kms:.2f} km/s")
+    return f"stay_days {lo:g}-{hi:g} binds: the closest mission found stays {m.stay_days:.0f} days"
