@@ -15,15 +15,11 @@ import numpy as np
 from marsplan.errors import InputError, NoSolutionError
 
 
-class LambertStatus(enum.IntEnum):
-    """Per-problem status of :func:`lambert` (``return_status=True``)."""
+from marsplan.kernels import lambert as _kl
 
-    SOLVED = 0
-    BAD_TOF = 1
-    NO_SOLUTION = 2
-    DEGENERATE = 3
-    NOT_CONVERGED = 4
-    BAD_INPUT = 5
+#: Per-problem status of :func:`lambert` (``return_status=True``): the kernel's codes.
+LambertStatus = enum.IntEnum("LambertStatus", {name: getattr(_kl, name) for name in (
+    "SOLVED", "BAD_TOF", "NO_SOLUTION", "DEGENERATE", "NOT_CONVERGED", "BAD_INPUT")})
 
 
 _LAMBERT_MESSAGES = {

@@ -117,6 +117,21 @@ def chain2(cost1, varr1, m0_1, cost2, vdep2, m0_2, mu, rp_min, out_cost, out_mid
                     out_fb[k, j] = dv
 
 
+@njit(cache=True)
+def _best_by_duration(local, local_arg, best, arg):
+    """Reduce per-start bests local (K, D), local_arg (K, D, 3) to best (D,), arg (D, 4)."""
+    for dur in range(best.shape[0]):
+        best[dur] = np.inf
+        for c in range(4):
+            arg[dur, c] = -1
+        for k in range(local.shape[0]):
+            if local[k, dur] < best[dur]:
+                best[dur] = local[k, dur]
+                arg[dur, 0] = k
+                for c in range(3):
+                    arg[dur, c + 1] = local_arg[k, dur, c]
+
+
 @njit(cache=True, parallel=True)
 def combine_stay(out_cost, out_m0, in_cost, in_m0, stay_lo, stay_hi, best, arg):
     """Outbound, a stay, inbound: the cheapest mission for every duration.
@@ -154,17 +169,7 @@ def combine_stay(out_cost, out_m0, in_cost, in_m0, stay_lo, stay_hi, best, arg):
                         local_arg[k, dur, 0] = m
                         local_arg[k, dur, 1] = st
                         local_arg[k, dur, 2] = n
-    for dur in range(n_d):
-        best[dur] = np.inf
-        for c in range(4):
-            arg[dur, c] = -1
-        for k in range(n_k):
-            if local[k, dur] < best[dur]:
-                best[dur] = local[k, dur]
-                arg[dur, 0] = k
-                arg[dur, 1] = local_arg[k, dur, 0]
-                arg[dur, 2] = local_arg[k, dur, 1]
-                arg[dur, 3] = local_arg[k, dur, 2]
+    _best_by_duration(local, local_arg, best, arg)
 
 
 @njit(cache=True, parallel=True)
@@ -224,14 +229,4 @@ def chain3(cost1, varr1, m0_1, vdep2, varr2, m0_2, cost3, vdep3, m0_3, mu_a, rp_
                         local_arg[k, dur, 0] = m1
                         local_arg[k, dur, 1] = m2
                         local_arg[k, dur, 2] = m3
-    for dur in range(n_d):
-        best[dur] = np.inf
-        for c in range(4):
-            arg[dur, c] = -1
-        for k in range(n_k):
-            if local[k, dur] < best[dur]:
-                best[dur] = local[k, dur]
-                arg[dur, 0] = k
-                arg[dur, 1] = local_arg[k, dur, 0]
-                arg[dur, 2] = local_arg[k, dur, 1]
-                arg[dur, 3] = local_arg[k, dur, 2]
+    _best_by_duration(local, local_arg, best, arg)
