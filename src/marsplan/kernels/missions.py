@@ -45,7 +45,8 @@ def leg_grid(r_dep, v_dep, r_arr, v_arr, jd, m0, n_m, mu, table, vinf_dep, vinf_
             r1[b, 2] = r_dep[k, 2]
         for lo in range(0, n_m, _BLOCK):
             a0 = k + m0 + lo
-            n = min(n_m - lo, n_k - a0)
+            # At most one block at a time: the buffers above hold _BLOCK rows.
+            n = min(n_m - lo, n_k - a0, _BLOCK)
             for b in range(max(n, 0), min(_BLOCK, n_m - lo)):
                 for c in range(3):
                     vinf_dep[k, lo + b, c] = np.nan

@@ -193,8 +193,10 @@ def _search_stay(grid, opts, venus_side, n_dur):
     lo, hi = opts.stay_days
     best = np.empty(n_dur)
     arg = np.empty((n_dur, 4), dtype=np.int64)
-    combine_stay(out_cost, out_m0, in_cost, in_m0, int(np.ceil(lo / grid.step)),
-                 int(np.floor(hi / grid.step)), best, arg)
+    stay_lo, stay_hi = int(np.ceil(lo / grid.step)), int(np.floor(hi / grid.step))
+    if stay_lo > stay_hi:  # a range narrower than one step: its nearest grid stay,
+        stay_lo = stay_hi = int(round(0.5 * (lo + hi) / grid.step))  # refined after
+    combine_stay(out_cost, out_m0, in_cost, in_m0, stay_lo, stay_hi, best, arg)
 
     def dates(dur):
         k, m, st, n = arg[dur]
@@ -384,7 +386,7 @@ def _refine(m: Mission, opts: MissionOptions, eph) -> Mission:
                             "initial_simplex": x0 + np.vstack([np.zeros(x0.size),
                                                                2.0 * np.eye(x0.size)])})
     best = build(res.x) if res.fun < cost(x0) else m
-    return best if _violations(best, opts) <= _violations(m, opts) + 1e-9 else m
+    return best if _violations(best, opts) <= _violations(m, opts) else m
 
 
 # --------------------------------------------------------------------------- search
@@ -458,10 +460,16 @@ def search_opportunity(anchor_jd, mission_class, flyby, opts: MissionOptions, ep
             front.append(m)
     feasible = [m for m in front if _violations(m, opts) == 0.0]
     if not feasible and front:
-        feasible = [min(front, key=lambda m: _violations(m, opts))]
+        feasible = [min(front, key=lambda m: (round(_violations(m, opts), 6), m.dv_total_kms))]
     best = min(feasible, key=lambda m: m.dv_total_kms) if feasible else None
     if best is not None and refine:
-        best = _refine(best, opts, eph)
+        refined = _refine(best, opts, eph)
+        # An infeasible start is refined only to reach feasibility: otherwise
+        # Nelder-Mead trades one violation for another (a 100-day "conjunction"
+        # with 9-day legs) and the grid's closest mission names the binding
+        # constraint better.
+        if _violations(best, opts) == 0.0 or _violations(refined, opts) == 0.0:
+            best = refined
     return Opportunity(year, best, tuple(front))
 
 
