@@ -258,3 +258,42 @@ def test_transfer_table_and_errors(runner):
     assert result.exit_code == 2 and "not after launch" in result.output
     result = runner.invoke(app, ["transfer", "2033-04-28", "2034-01-27", "--target", "vulcan"])
     assert result.exit_code == 2 and "known bodies" in result.output
+
+
+# --- marsplan missions ------------------------------------------------------------
+
+_MISSION_KEYS = {"class", "flyby", "earth_departure", "mars_arrival", "mars_departure",
+                 "earth_arrival", "stay_days", "duration_days", "c3_km2s2",
+                 "vinf_mars_arrival_kms", "vinf_mars_departure_kms", "vinf_earth_arrival_kms",
+                 "earth_entry_speed_kms", "dv_total_kms"}
+
+
+def test_missions_json_plot_and_oem(runner, tmp_path):
+    # The DESIGN.md keys are all there (plus the budget's parts); the files are
+    # written where asked and the OEM's first epoch is the Earth departure.
+    plot, oem = tmp_path / "m.png", tmp_path / "m.oem"
+    result = runner.invoke(app, ["missions", "--from", "2033", "--to", "2033", "--class",
+                                 "conjunction", "--format", "json", "--plot", str(plot),
+                                 "--oem", str(oem)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) == 1 and _MISSION_KEYS <= set(rows[0])
+    row = rows[0]
+    assert row["class"] == "conjunction" and row["flyby"] is None
+    assert 300 <= row["stay_days"] <= 650
+    assert abs(row["duration_days"] - (np.datetime64(row["earth_arrival"]) - np.datetime64(
+        row["earth_departure"])) / np.timedelta64(1, "D")) < 1e-3
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    text = oem.read_text()
+    assert text.startswith("CCSDS_OEM_VERS = 2.0")
+    # The row rounds to the second; the OEM keeps 0.1 ms.
+    start = text.split("START_TIME = ", 1)[1].split()[0]
+    gap_s = abs((np.datetime64(start) - np.datetime64(row["earth_departure"]))
+                / np.timedelta64(1, "s"))
+    assert gap_s <= 0.5
+
+
+def test_missions_constraint_no_mission_meets_is_one_line_exit_2(runner):
+    result = runner.invoke(app, ["missions", "--from", "2033", "--to", "2033", "--max-c3", "5"])
+    assert result.exit_code == 2
+    assert "max_c3_km2s2 5 binds" in result.output and "Traceback" not in result.output
