@@ -1,0 +1,123 @@
+"""The catalog's records: partners, launch sites and vehicles, elements, propellants,
+docking standards and adapters. Validated with pydantic; units in the field names.
+
+Every record carries ``source`` (a short citation) and ``estimate`` (True when
+a number is marsplan's estimate rather than a published figure; ``source`` then
+says what it rests on).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Record(BaseModel):
+    """Base of every catalog record: an id, a name, a source; unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    source: str = Field(min_length=3)
+    estimate: bool = False
+
+
+class Partner(Record):
+    """A space agency or company that contributes to a joint mission."""
+
+    kind: Literal["agency", "company"]
+    country: str
+
+
+class LaunchSite(Record):
+    """A launch site and the orbit inclinations it can reach (crewed or not)."""
+
+    operator: str
+    latitude_deg: float = Field(ge=-90, le=90)
+    min_inclination_deg: float = Field(ge=0, le=180)
+    max_inclination_deg: float = Field(ge=0, le=180)
+
+    @model_validator(mode="after")
+    def _range(self):
+        if self.max_inclination_deg < self.min_inclination_deg:
+            raise ValueError("max_inclination_deg is below min_inclination_deg")
+        return self
+
+
+class PayloadPoint(BaseModel):
+    """Payload to a circular orbit of the given inclination and altitude."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    inclination_deg: float = Field(ge=0, le=180)
+    altitude_km: float = Field(gt=0)
+    payload_t: float = Field(ge=0)
+
+
+class LaunchVehicle(Record):
+    """A launch vehicle: payload by orbit, price, reusability, sites."""
+
+    owner: str
+    sites: list[str] = Field(min_length=1)
+    payload_leo: list[PayloadPoint] = Field(min_length=1)
+    reusable: bool
+    price_musd: float = Field(gt=0)
+    crew_rated: bool = False
+
+
+class Element(Record):
+    """A spacecraft, stage, module, tanker or lander.
+
+    Masses in tonnes; ``isp_s`` of its main engines; ``launched_on`` the launch
+    vehicle that puts it in orbit (``None`` when it is itself a launch system's
+    upper stage reaching orbit, as Starship on Super Heavy: then
+    ``integrated_launch`` names the booster); ``docking`` the docking systems
+    it carries; cabin atmosphere in kPa and oxygen mole fraction; ``power_bus_v``.
+    """
+
+    kind: Literal["crew_vehicle", "transit_vehicle", "tanker", "module", "lander", "cargo",
+                  "stage", "adapter"]
+    owner: str
+    dry_mass_t: float = Field(ge=0)
+    propellant_capacity_t: float = Field(ge=0, default=0.0)
+    propellant: str | None = None
+    isp_s: float | None = Field(default=None, gt=0)
+    crew_capacity: int = Field(ge=0, default=0)
+    docking: list[str] = Field(default_factory=list)
+    cabin_pressure_kpa: float | None = Field(default=None, ge=0)
+    oxygen_fraction: float | None = Field(default=None, ge=0, le=1)
+    power_bus_v: float | None = Field(default=None, ge=0)
+    launched_on: str | None = None
+    integrated_launch: str | None = None
+    unit_cost_musd: float = Field(ge=0, default=0.0)
+    reusable: bool = False
+
+
+class Propellant(Record):
+    """A propellant combination and its boil-off in storage (per cent per day)."""
+
+    boiloff_pct_per_day: float = Field(ge=0, le=100)
+    cryogenic: bool
+
+
+class DockingStandard(Record):
+    """A docking system and the systems it mates with."""
+
+    androgynous: bool
+    mates_with: list[str]
+
+
+class Adapter(Record):
+    """Hardware or procedure that bridges an interface mismatch.
+
+    ``bridges``: which mismatches it resolves: ``docking`` (between the two
+    ``between`` systems), ``atmosphere`` (different pressure or oxygen
+    fraction), ``power`` (different bus voltages).
+    """
+
+    bridges: list[Literal["docking", "atmosphere", "power"]]
+    between: list[str] = Field(default_factory=list)
+    mass_t: float = Field(ge=0)
+    owner: str | None = None

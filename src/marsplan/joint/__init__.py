@@ -1,0 +1,1 @@
+"""Joint missions: scenarios, partner contributions, interfaces, launch sites, plans."""

@@ -1,0 +1,211 @@
+"""A joint mission scenario: who flies what, where, with which margins.
+
+These pydantic models are what a scenario TOML file becomes
+(:func:`marsplan.io.scenario.load_scenario` reads and checks the file); the
+planning code works on them. Units are in the field names; dates are ISO
+strings read as TDB. Cross-references to the catalog (element, partner ids)
+are checked by :func:`check_against_catalog`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MANEUVERS = ("tmi", "moi", "tei", "eoi")
+ROLES = ("transit", "crew_access", "stage", "tanker", "lander", "cargo", "module")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Dates(_Strict):
+    """Explicit mission dates (ISO, TDB); a Venus swing-by date is optional."""
+
+    earth_departure: str
+    mars_arrival: str
+    mars_departure: str
+    earth_arrival: str
+    venus_flyby: str | None = None
+
+
+class MissionSpec(_Strict):
+    """The trajectory: an opportunity and class searched by marsplan, or explicit dates."""
+
+    name: str = Field(min_length=1)
+    opportunity: int | None = Field(default=None, ge=1900, le=2600)
+    mission_class: Literal["conjunction", "opposition", "flyby"] = Field(
+        default="conjunction", alias="class")
+    venus: bool = False
+    dates: Dates | None = None
+    stay_days: tuple[float, float] | None = None
+    max_duration_days: float | None = Field(default=None, gt=0)
+    mars_capture: Literal["propulsive", "aerocapture"] = "propulsive"
+    earth_return: Literal["entry", "capture"] = "entry"
+
+    @model_validator(mode="after")
+    def _one_trajectory(self):
+        if (self.opportunity is None) == (self.dates is None):
+            raise ValueError("give either opportunity (with class) or dates, not both or neither")
+        return self
+
+
+class Orbits(_Strict):
+    """Parking and assembly orbit at Earth, and the orbit at Mars (altitudes, km)."""
+
+    leo_altitude_km: float = Field(default=400.0, gt=100, lt=2000)
+    mars_periapsis_alt_km: float = Field(default=250.0, gt=0)
+    mars_apoapsis_alt_km: float = Field(default=33_793.0, gt=0)
+
+
+class Margins(_Strict):
+    """Design margins, per cent: on every delta-v, and on dry masses."""
+
+    dv_pct: float = Field(default=10.0, ge=0, le=100)
+    dry_mass_pct: float = Field(default=0.0, ge=0, le=100)
+
+
+class LifeSupport(_Strict):
+    """Crew consumables.
+
+    ``consumables_kg_per_crew_day``: food, oxygen and water an open loop uses
+    per crew member per day; ``closure``: the fraction of the oxygen and water
+    part that life support recovers; ``recyclable_fraction``: the oxygen and
+    water part of the consumables; ``crew_member_t``: a crew member with
+    personal equipment.
+    """
+
+    consumables_kg_per_crew_day: float = Field(default=5.0, gt=0)
+    recyclable_fraction: float = Field(default=0.64, ge=0, le=1)
+    closure: float = Field(default=0.85, ge=0, lt=1)
+    crew_member_t: float = Field(default=0.1, ge=0)
+
+
+class ElementUse(_Strict):
+    """An element of the catalog flown in this mission, who provides it, and its job.
+
+    ``role``: ``transit`` (carries the crew to Mars and back), ``crew_access``
+    (ferries crew between Earth and the assembly orbit), ``stage`` (propulsion
+    dropped after its ``burns``), ``tanker``, ``lander``, ``cargo``, ``module``.
+    ``burns``: the maneuvers its engines perform (``tmi``, ``moi``, ``tei``, ``eoi``).
+    ``to_mars``: whether it goes to Mars with the transit vehicle (stages and
+    modules do; crew access vehicles stay at Earth).
+    """
+
+    id: str
+    provider: str
+    role: Literal["transit", "crew_access", "stage", "tanker", "lander", "cargo", "module"]
+    count: int = Field(default=1, ge=1, le=100)
+    burns: list[Literal["tmi", "moi", "tei", "eoi"]] = Field(default_factory=list)
+    to_mars: bool | None = None
+
+    @property
+    def goes_to_mars(self) -> bool:
+        if self.to_mars is not None:
+            return self.to_mars
+        return self.role in ("transit", "stage", "module", "lander", "cargo")
+
+
+class Refuelling(_Strict):
+    """Propellant transfer in the assembly orbit by tanker flights."""
+
+    tanker: str
+    provider: str
+
+
+class Isru(_Strict):
+    """Propellant made on Mars and loaded before the Mars departure burn, tonnes."""
+
+    propellant_t: float = Field(default=0.0, ge=0)
+    provider: str | None = None
+
+
+class DockingPair(_Strict):
+    """Two elements (by id) that dock or exchange crew."""
+
+    a: str
+    b: str
+
+
+class Scenario(_Strict):
+    """A joint crewed Mars mission as a scenario file describes it."""
+
+    mission: MissionSpec
+    crew: dict[str, int] = Field(min_length=1)
+    elements: list[ElementUse] = Field(alias="element", min_length=1)
+    refuelling: Refuelling | None = None
+    isru: Isru = Isru()
+    orbits: Orbits = Orbits()
+    margins: Margins = Margins()
+    life_support: LifeSupport = LifeSupport()
+    docking: list[DockingPair] = Field(default_factory=list)
+    catalog: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if any(n < 0 for n in self.crew.values()) or sum(self.crew.values()) < 1:
+            raise ValueError("crew: counts per partner must be >= 0 with at least one crew member")
+        transit = [e for e in self.elements if e.role == "transit"]
+        if len(transit) != 1 or transit[0].count != 1:
+            raise ValueError("element: exactly one element with role = \"transit\" is required")
+        return self
+
+    @property
+    def crew_size(self) -> int:
+        return sum(self.crew.values())
+
+    @property
+    def transit(self) -> ElementUse:
+        return next(e for e in self.elements if e.role == "transit")
+
+    def partners(self) -> list[str]:
+        """Every partner that provides crew, an element, tankers or ISRU, in first-seen order."""
+        seen = [p for p, n in self.crew.items() if n > 0]
+        seen += [e.provider for e in self.elements]
+        if self.refuelling:
+            seen.append(self.refuelling.provider)
+        if self.isru.provider:
+            seen.append(self.isru.provider)
+        return list(dict.fromkeys(seen))
+
+    def docking_pairs(self) -> list[tuple[str, str]]:
+        """Pairs that dock: the listed ones, else each crew-access vehicle with the transit."""
+        if self.docking:
+            return [(p.a, p.b) for p in self.docking]
+        return [(e.id, self.transit.id) for e in self.elements if e.role == "crew_access"]
+
+
+def check_against_catalog(scenario: Scenario, catalog) -> list[str]:
+    """Problems with the scenario's references to the catalog, as one-line messages.
+
+    Empty when every element, partner, tanker and docking id exists.
+    """
+    problems = []
+    partners, elements = catalog.partners, catalog.elements
+    for partner in scenario.crew:
+        if partner not in partners:
+            problems.append(f"crew.{partner}: unknown partner; known: {', '.join(partners)}")
+    for n, use in enumerate(scenario.elements):
+        if use.id not in elements:
+            problems.append(f"element[{n}].id: unknown element {use.id!r}; known: "
+                            f"{', '.join(elements)}")
+        if use.provider not in partners:
+            problems.append(f"element[{n}].provider: unknown partner {use.provider!r}; known: "
+                            f"{', '.join(partners)}")
+    if scenario.refuelling is not None:
+        if scenario.refuelling.tanker not in elements:
+            problems.append(f"refuelling.tanker: unknown element {scenario.refuelling.tanker!r}")
+        if scenario.refuelling.provider not in partners:
+            problems.append(f"refuelling.provider: unknown partner "
+                            f"{scenario.refuelling.provider!r}")
+    if scenario.isru.provider is not None and scenario.isru.provider not in partners:
+        problems.append(f"isru.provider: unknown partner {scenario.isru.provider!r}")
+    used = {e.id for e in scenario.elements}
+    for n, pair in enumerate(scenario.docking):
+        for side in ("a", "b"):
+            if getattr(pair, side) not in used:
+                problems.append(f"docking[{n}].{side}: {getattr(pair, side)!r} is not an element "
+                                "of this scenario")
+    return problems
