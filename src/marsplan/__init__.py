@@ -21,6 +21,7 @@ from marsplan.errors import (
     InputError,
     MarsplanError,
     NoSolutionError,
+    ScenarioError,
     UnknownBodyError,
 )
 
@@ -51,7 +52,7 @@ _LAZY = {
 
 __all__ = sorted(
     ["MarsplanError", "InputError", "EphemerisRangeError", "NoSolutionError",
-     "UnknownBodyError", *_LAZY]
+     "ScenarioError", "UnknownBodyError", *_LAZY]
 )
 
 

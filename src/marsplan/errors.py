@@ -40,3 +40,7 @@ class EphemerisRangeError(MarsplanError, ValueError):
 
 class NoSolutionError(MarsplanError, ValueError):
     """A single problem (e.g. one Lambert arc) has no solution; batches use NaN + a flag."""
+
+
+class ScenarioError(MarsplanError, ValueError):
+    """A scenario file that cannot be read, parsed or validated; names file and field."""

@@ -78,6 +78,7 @@ class SPKEphemeris(Ephemeris):
             raise InputError(f"ephemeris: {self.path} is not a readable SPK kernel ({exc})") from None
         self._by_target: dict[int, list] = {}
         self._arrays: dict[int, tuple] = {}
+        self._coverage: dict[str, tuple[float, float]] = {}
         for segment in self._kernel.segments:  # in file order
             self._by_target.setdefault(segment.target, []).append(segment)
         self._chains = {}
@@ -115,13 +116,14 @@ class SPKEphemeris(Ephemeris):
             raise UnknownBodyError(str(body), list(self._bodies), self.name)
         return key
 
-    @functools.cache
     def coverage_jd(self, body: str) -> tuple[float, float]:
         body = self.check_body(body)
-        links = self._chains[body] + self._chains["sun"]
-        start = max(min(s.start_jd for s in segments) for segments in links)
-        end = min(max(s.end_jd for s in segments) for segments in links)
-        return float(start), float(end)
+        if body not in self._coverage:
+            links = self._chains[body] + self._chains["sun"]
+            start = max(min(s.start_jd for s in segments) for segments in links)
+            end = min(max(s.end_jd for s in segments) for segments in links)
+            self._coverage[body] = (float(start), float(end))
+        return self._coverage[body]
 
     def _chebyshev(self, segment):
         """(coefficients, first epoch, record days) of a type 2 segment, read once."""

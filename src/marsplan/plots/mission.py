@@ -335,7 +335,7 @@ def _title(mission, events) -> str:
             stops[-1][2] = date
         else:
             stops.append([name, date, None])
-    route = f" \N{RIGHTWARDS ARROW} ".join(
+    route = " \N{RIGHTWARDS ARROW} ".join(
         f"{name} {first}" + (f" to {last}" if last else "") for name, first, last in stops)
     stay = f" ({mission.stay_days:.0f} at Mars)" if mission.stay_days > 0 else ""
     return (f"{kind}\n{route}\n{mission.duration_days:.0f} days{stay}; total "
