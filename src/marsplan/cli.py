@@ -444,6 +444,45 @@ def missions(
             typer.echo(f"wrote {path}", err=fmt.value != "table")
 
 
+class CatalogListing(str, enum.Enum):
+    """``marsplan catalog`` listings (marsplan.catalog.load.LISTINGS)."""
+
+    vehicles = "vehicles"
+    partners = "partners"
+    elements = "elements"
+    sites = "sites"
+    propellants = "propellants"
+    docking = "docking"
+
+
+@app.command()
+def catalog(
+    listing: Annotated[
+        CatalogListing,
+        typer.Argument(case_sensitive=False, metavar="LISTING",
+                       help="vehicles (launch vehicles), partners, elements, sites, "
+                            "propellants or docking (standards and adapters)."),
+    ] = CatalogListing.vehicles,
+    fmt: FormatOption = Format.table,
+    files: Annotated[
+        list[str] | None,
+        typer.Option("--catalog", "-c", metavar="FILE",
+                     help="A TOML file extending or overriding the packaged catalog; "
+                          "repeat for several, later files win.",
+                     show_default=False),
+    ] = None,
+) -> None:
+    """List the partner catalog: main figures of each record and its source."""
+    from marsplan.catalog.load import catalog_rows, load_catalog  # loads pydantic
+    from marsplan.io.emit import emit
+
+    records = load_catalog(*(files or ()))
+    extra = f", with {', '.join(files)}" if files else ""
+    emit(catalog_rows(records, listing.value), fmt.value,
+         title=f"marsplan catalog: {listing.value}{extra} (estimate = marsplan's estimate; "
+               f"see source)")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the ``marsplan`` command line (the console script); exits the process."""
     try:
