@@ -171,10 +171,13 @@ class Scenario(_Strict):
         return list(dict.fromkeys(seen))
 
     def docking_pairs(self) -> list[tuple[str, str]]:
-        """Pairs that dock: the listed ones, else each crew-access vehicle with the transit."""
+        """Pairs that dock or exchange crew: the listed ones, else every crew-access
+        vehicle, module, cargo carrier and lander with the transit vehicle (stages
+        and tankers join by structural or propellant interfaces, not hatches)."""
         if self.docking:
             return [(p.a, p.b) for p in self.docking]
-        return [(e.id, self.transit.id) for e in self.elements if e.role == "crew_access"]
+        return [(e.id, self.transit.id) for e in self.elements
+                if e.role in ("crew_access", "module", "cargo", "lander")]
 
 
 def check_against_catalog(scenario: Scenario, catalog) -> list[str]:
