@@ -1,0 +1,135 @@
+"""What each partner contributes to a joint mission: mass, launches, elements, crew, cost.
+
+The sizing code attributes every tonne, launch and dollar of the plan to a
+provider; :func:`contributions` adds them up per partner and adds what the
+scenario itself says (elements provided, crew seats).
+
+Input: sizing rows
+------------------
+A list of dicts (or objects with the same attributes), one per item of the
+plan, each attributed to the partner that provides it:
+
+``provider`` : str, required
+    Partner id (``"nasa"``, ``"spacex"``).
+``kind`` : str, required
+    One of :data:`KINDS`: ``"element"`` (an element put in LEO: its mass and
+    unit cost), ``"launch"`` (launch vehicle flights: their count and price),
+    ``"tanker"`` (tanker flights: their count and price), ``"propellant"``
+    (propellant delivered to LEO: its mass and cost), ``"adapter"`` (an
+    interface adapter: its mass and cost).
+``mass_t`` : float, default 0
+    Mass this row puts in low Earth orbit, tonnes.
+``launches`` : int or float, default 0
+    Launches this row counts.
+``cost_musd`` : float, default 0
+    Its estimated cost, millions of US dollars.
+``item`` : str, optional
+    The element, vehicle or propellant id; ``element`` rows add it to the
+    partner's elements.
+
+Each number is summed as given, so a plan must not count one thing twice: an
+element's mass on its ``element`` row and the flight that carries it on a
+``launch`` row with ``mass_t`` 0 (or the other way round), propellant on
+``propellant`` rows and the flights that carry it on ``tanker`` rows.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from marsplan.errors import InputError
+
+KINDS = ("element", "launch", "tanker", "propellant", "adapter")
+_NUMBERS = ("mass_t", "launches", "cost_musd")
+
+
+def contributions(scenario, catalog, sizing_rows) -> list[dict]:
+    """Each partner's mass to LEO, launches, elements, crew seats and cost, with shares.
+
+    Parameters
+    ----------
+    scenario : marsplan.joint.scenario.Scenario
+        Gives the partners (in :meth:`Scenario.partners` order), the elements
+        each provides and its crew.
+    catalog
+        Any object with a dict ``elements`` (for crew capacities); may be None.
+    sizing_rows : iterable of dict
+        The plan attributed by provider; the shape is in the module docstring.
+
+    Returns
+    -------
+    list of dict
+        One per partner: the scenario's partners first, then any other
+        provider of a sizing row. Keys: ``partner``; ``mass_to_leo_t`` and
+        ``mass_share_pct``; ``launches`` and ``launch_share_pct``;
+        ``elements`` (ids: those it provides in the scenario, its refuelling
+        tanker, and the ``item`` of its element rows); ``crew_seats`` (its
+        crew members); ``seats_provided`` (seats on the crew-access vehicles
+        it provides, from the catalog's crew capacity); ``cost_musd`` and
+        ``cost_share_pct``. A share of a zero total is 0.
+
+    Raises
+    ------
+    InputError
+        A row without ``provider`` or ``kind``, an unknown kind, a negative or
+        non-finite number.
+    """
+    rows = [_row(n, r) for n, r in enumerate(sizing_rows)]
+    partners = list(dict.fromkeys(scenario.partners() + [r["provider"] for r in rows]))
+    elements = getattr(catalog, "elements", None) or {}
+    out = []
+    for partner in partners:
+        mine = [r for r in rows if r["provider"] == partner]
+        provided = [u.id for u in scenario.elements if u.provider == partner]
+        if scenario.refuelling is not None and scenario.refuelling.provider == partner:
+            provided.append(scenario.refuelling.tanker)
+        provided += [r["item"] for r in mine if r["kind"] == "element" and r["item"]]
+        seats = sum(elements[u.id].crew_capacity * u.count for u in scenario.elements
+                    if u.provider == partner and u.role == "crew_access" and u.id in elements)
+        out.append({
+            "partner": partner,
+            "mass_to_leo_t": math.fsum(r["mass_t"] for r in mine),
+            "launches": _sum(r["launches"] for r in mine),
+            "elements": list(dict.fromkeys(provided)),
+            "crew_seats": int(scenario.crew.get(partner, 0)),
+            "seats_provided": int(seats),
+            "cost_musd": math.fsum(r["cost_musd"] for r in mine),
+        })
+    for key, share in (("mass_to_leo_t", "mass_share_pct"), ("launches", "launch_share_pct"),
+                       ("cost_musd", "cost_share_pct")):
+        total = math.fsum(p[key] for p in out)
+        for p in out:
+            p[share] = 100.0 * p[key] / total if total > 0 else 0.0
+    order = ("partner", "mass_to_leo_t", "mass_share_pct", "launches", "launch_share_pct",
+             "elements", "crew_seats", "seats_provided", "cost_musd", "cost_share_pct")
+    return [{key: p[key] for key in order} for p in out]
+
+
+def _row(n: int, row) -> dict:
+    """One sizing row checked and normalised to a dict."""
+    get = row.get if isinstance(row, dict) else (lambda key, default=None:
+                                                  getattr(row, key, default))
+    provider, kind = get("provider"), get("kind")
+    if not isinstance(provider, str) or not provider:
+        raise InputError(f"sizing_rows[{n}].provider: must be a partner id, got {provider!r}")
+    if kind not in KINDS:
+        raise InputError(f"sizing_rows[{n}].kind: {kind!r} is not one of {', '.join(KINDS)}")
+    out = {"provider": provider, "kind": kind, "item": get("item")}
+    for key in _NUMBERS:
+        value = get(key, 0)
+        value = 0 if value is None else value
+        if (isinstance(value, bool) or not isinstance(value, numbers.Real)
+                or not math.isfinite(value) or value < 0):
+            raise InputError(f"sizing_rows[{n}].{key}: must be a finite number >= 0, "
+                             f"got {value!r}")
+        out[key] = value
+    return out
+
+
+def _sum(values):
+    """Sum that stays an int when every value is one (launch counts)."""
+    values = list(values)
+    if all(isinstance(v, numbers.Integral) for v in values):
+        return int(sum(values))
+    return math.fsum(values)
