@@ -483,6 +483,75 @@ def catalog(
                f"see source)")
 
 
+def _uniform(rows: list[dict]) -> list[dict]:
+    """Rows with the same keys, in first-seen order; a missing value is None."""
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    return [{k: r.get(k) for k in keys} for r in rows]
+
+
+def _plan_sections(p) -> dict[str, list[dict]]:
+    """The plan's tables, by section title."""
+    summary = p.summary()
+    sections = {
+        "Summary": [{"figure": k, "value": v} for k, v in summary.items()],
+        "Delta-v budget": [{k: v for k, v in r.items() if k != "kind"}
+                           for r in p.sizing.rows_of("maneuver")],
+        "Burns and propellant": [{k: v for k, v in r.items() if k != "kind"}
+                                 for r in p.sizing.rows_of("burn")],
+        "Launches": [{k: v for k, v in r.items() if k != "kind"}
+                     for r in p.sizing.rows if r["kind"] in ("launch", "tanker")],
+        "Partner contributions": [{**r, "elements": ", ".join(r["elements"])}
+                                  for r in p.contributions],
+        "Interfaces": p.interfaces.rows(),
+        "Assembly orbit": p.sites.rows() or [{"inclination_deg": p.sites.inclination_deg,
+                                             "feasible": p.sites.feasible}],
+    }
+    return {title: _uniform(rows) for title, rows in sections.items()}
+
+
+@app.command()
+def plan(
+    scenario: Annotated[str, typer.Argument(metavar="SCENARIO", help="Scenario file (TOML).")],
+    without: Annotated[str | None, typer.Option(
+        "--without", metavar="PARTNER", help="Re-plan without this partner, side by side.")]
+    = None,
+    fmt: FormatOption = Format.table,
+    ephemeris: EphemerisOption = None,
+) -> None:
+    """Plan a joint mission: trajectory, sizing, launches, contributions, interfaces."""
+    from marsplan.io.emit import emit
+    from marsplan.io.scenario import load_scenario
+    from marsplan.joint.plan import plan as make_plan
+    from marsplan.joint.plan import plan_without
+
+    scen, catalog = load_scenario(scenario)
+    eph = open_ephemeris(ephemeris)
+    with _Progress("plan"):
+        if without is not None:
+            if without not in scen.partners():
+                raise InputError(f"--without: {without!r} is not a partner of this scenario; "
+                                 f"partners: {', '.join(scen.partners())}")
+            result = plan_without(scen, catalog, without, ephemeris=eph)
+            main_plan = result.baseline
+        else:
+            result, main_plan = None, make_plan(scen, catalog, ephemeris=eph)
+    sections = _plan_sections(main_plan)
+    if result is not None:
+        sections[f"Without {without}"] = _uniform(result.comparison())
+        sections[f"Without {without}: replacements"] = _uniform(result.withdrawal.rows())
+    if fmt.value == "table":
+        verdict = "CAN FLY" if main_plan.feasible else "CANNOT FLY as planned"
+        typer.echo(f"{scen.mission.name}: {verdict}")
+        for limit in main_plan.limits:
+            typer.echo(f"  binding limit: {limit}")
+        for title, rows in sections.items():
+            if rows:
+                emit(rows, "table", title=title)
+    else:
+        emit([{"section": title, **row} for title, rows in sections.items() for row in rows],
+             fmt.value)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the ``marsplan`` command line (the console script); exits the process."""
     try:

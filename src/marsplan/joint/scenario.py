@@ -42,6 +42,7 @@ class MissionSpec(_Strict):
     dates: Dates | None = None
     stay_days: tuple[float, float] | None = None
     max_duration_days: float | None = Field(default=None, gt=0)
+    max_dla_deg: float | None = Field(default=None, gt=0, le=90)
     mars_capture: Literal["propulsive", "aerocapture"] = "propulsive"
     earth_return: Literal["entry", "capture"] = "entry"
 

@@ -58,6 +58,7 @@ class MissionOptions:
     aerocapture: bool = False
     max_aerocapture_vinf_kms: float = 7.0
     min_flyby_alt_km: float = 300.0
+    max_dla_deg: float | None = None
     step_days: float = 4.0
 
     def checked(self, mission_class: str) -> "MissionOptions":
@@ -69,7 +70,7 @@ class MissionOptions:
             raise InputError("stay_days: a flyby has no stay at Mars (0, 0)")
         if not 0.0 <= lo <= hi:
             raise InputError(f"stay_days: need 0 <= min <= max, got {stay!r}")
-        for name in ("max_duration_days", "max_c3_km2s2", "max_entry_speed_kms"):
+        for name in ("max_duration_days", "max_c3_km2s2", "max_entry_speed_kms", "max_dla_deg"):
             value = getattr(self, name)
             if value is not None and not value > 0:
                 raise InputError(f"{name}: must be positive, got {value}")
@@ -129,6 +130,14 @@ class _Grid:
         return self._legs[(origin, target)]
 
 
+def _dla_deg(vinf_ecliptic):
+    """Declination of Earth departure v-infinity vectors in EME2000 (DESIGN.md), deg."""
+    from marsplan.ephemeris.frames import ECLIPTIC_TO_ICRF
+
+    z = vinf_ecliptic @ ECLIPTIC_TO_ICRF[2]
+    return np.degrees(np.arcsin(np.clip(z / _norm(vinf_ecliptic), -1.0, 1.0)))
+
+
 def _norm(v):
     return np.sqrt(np.einsum("...i,...i->...", v, v))
 
@@ -146,6 +155,8 @@ def _route_costs(grid: _Grid, route, opts: MissionOptions, *, leaves_earth=True,
             cost += departure_dv_kms(np.sqrt(c3), "earth", opts.departure_orbit)
             if opts.max_c3_km2s2 is not None:
                 cost[c3 > opts.max_c3_km2s2] = np.inf
+            if opts.max_dla_deg is not None:
+                cost[np.abs(_dla_deg(vdep)) > opts.max_dla_deg] = np.inf
         if i == len(route) - 1 and returns:
             vinf = _norm(varr)
             cost += _return_dv(vinf, opts)
@@ -348,6 +359,8 @@ def _violations(m: Mission, opts: MissionOptions) -> float:
         bad += 10 * max(0.0, m.earth_entry_speed_kms - opts.max_entry_speed_kms)
     if opts.aerocapture and m.mission_class != "flyby":
         bad += 10 * max(0.0, m.vinf_mars_arrival_kms - opts.max_aerocapture_vinf_kms)
+    if opts.max_dla_deg is not None:
+        bad += max(0.0, abs(float(_dla_deg(m.legs[0].vinf_departure_kms))) - opts.max_dla_deg)
     return bad
 
 
@@ -536,7 +549,7 @@ def mission_opportunities(first_year, last_year, mission_class="conjunction", fl
             # The grid excluded every route (C3, entry speed or aerocapture limits):
             # search without them to name the binding one and the best value.
             relaxed = replace(opts, max_c3_km2s2=None, max_entry_speed_kms=None,
-                              aerocapture=False)
+                              aerocapture=False, max_dla_deg=None)
             closest = search_opportunity(anchor, mission_class, flyby, relaxed, eph,
                                          refine=False).best
             reason = ("no route on the search grid" if closest is None
@@ -565,6 +578,11 @@ def _binding(m: Mission, opts: MissionOptions) -> str:
     if opts.max_entry_speed_kms is not None and m.earth_entry_speed_kms > opts.max_entry_speed_kms:
         return (f"max_entry_speed_kms {opts.max_entry_speed_kms:g} binds: the best mission "
                 f"without it enters at {m.earth_entry_speed_kms:.2f} km/s")
+    if opts.max_dla_deg is not None:
+        dla = abs(float(_dla_deg(m.legs[0].vinf_departure_kms)))
+        if dla > opts.max_dla_deg:
+            return (f"max_dla_deg {opts.max_dla_deg:g} binds: the best mission without it "
+                    f"departs at |DLA| {dla:.1f} deg")
     if opts.aerocapture and m.vinf_mars_arrival_kms > opts.max_aerocapture_vinf_kms:
         return (f"max_aerocapture_vinf_kms {opts.max_aerocapture_vinf_kms:g} binds: the best "
                 f"mission without it arrives at Mars at {m.vinf_mars_arrival_kms:.2f} km/s")
