@@ -297,3 +297,29 @@ def test_missions_constraint_no_mission_meets_is_one_line_exit_2(runner):
     result = runner.invoke(app, ["missions", "--from", "2033", "--to", "2033", "--max-c3", "5"])
     assert result.exit_code == 2
     assert "max_c3_km2s2 5 binds" in result.output and "Traceback" not in result.output
+
+
+# --- marsplan plan ----------------------------------------------------------------
+
+
+def test_plan_prints_every_section_and_json_rows(runner):
+    example = os.path.join(os.path.dirname(__file__), "..", "examples", "us_russia_2033.toml")
+    result = runner.invoke(app, ["plan", example])
+    assert result.exit_code == 0, result.output
+    for title in ("Summary", "Delta-v budget", "Launches", "Partner contributions",
+                  "Interfaces", "Assembly orbit"):
+        assert title in result.output
+    result = runner.invoke(app, ["plan", example, "--without", "roscosmos", "-f", "json"])
+    rows = json.loads(result.stdout)
+    sections = {r["section"] for r in rows}
+    assert {"Summary", "Without roscosmos", "Without roscosmos: replacements"} <= sections
+
+
+def test_plan_bad_scenario_and_partner_exit_2(runner, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[mission]\nname = 'x'\n")
+    result = runner.invoke(app, ["plan", str(bad)])
+    assert result.exit_code == 2 and "bad.toml" in result.output
+    example = os.path.join(os.path.dirname(__file__), "..", "examples", "us_russia_2033.toml")
+    result = runner.invoke(app, ["plan", example, "--without", "esa"])
+    assert result.exit_code == 2 and "not a partner" in result.output

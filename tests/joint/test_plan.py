@@ -1,0 +1,66 @@
+"""The whole plan of the examples: trajectory within the sites' reach, consistent figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from marsplan.io.scenario import load_scenario
+from marsplan.joint.plan import departure_asymptote, plan, plan_without, reachable_inclination_deg
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def us_russia():
+    scenario, catalog = load_scenario(EXAMPLES / "us_russia_2033.toml")
+    return scenario, catalog, plan(scenario, catalog)
+
+
+def test_us_russia_plan_is_complete_and_consistent(us_russia):
+    scenario, catalog, p = us_russia
+    s = p.summary()
+    # The trajectory keeps |DLA| within what Kennedy (Starship, Dragon) and Baikonur
+    # (Soyuz) reach together: 51.6 deg (Baikonur's crewed inclination is the floor,
+    # the catalog's Starship payload table the ceiling).
+    cap = reachable_inclination_deg(scenario, catalog)
+    assert cap == pytest.approx(51.6)
+    assert abs(s["dla_deg"]) <= cap + 1e-6
+    assert p.sites.feasible and s["assembly_inclination_deg"] == pytest.approx(51.6)
+    # The DLA printed is that of the departure leg's v-infinity (recomputed here).
+    assert departure_asymptote(p.mission)[1] == pytest.approx(s["dla_deg"])
+    # Contributions add up to the plan: mass to LEO (adapters included, as in
+    # IMLEO) and cost, and the shares to 100 %.
+    rows = p.contributions
+    assert sum(r["mass_to_leo_t"] for r in rows) == pytest.approx(s["imleo_t"], rel=1e-9)
+    assert sum(r["cost_musd"] for r in rows) == pytest.approx(s["cost_musd"], rel=1e-9)
+    assert sum(r["cost_share_pct"] for r in rows) == pytest.approx(100.0)
+    assert {r["partner"]: r["crew_seats"] for r in rows}["roscosmos"] == 2
+    # Soyuz docks to Starship through the (notional) adapters, which ride along.
+    assert s["adapter_mass_t"] > 0 and not p.interfaces.unresolved
+
+
+def test_withdrawal_of_roscosmos_replans_with_the_same_trajectory(us_russia):
+    scenario, catalog, baseline = us_russia
+    w = plan_without(scenario, catalog, "roscosmos")
+    assert w.plan is not None
+    assert w.plan.mission is w.baseline.mission
+    assert "roscosmos" not in w.plan.scenario.partners()
+    assert w.plan.scenario.crew_size == scenario.crew_size
+    # One launch fewer (no Soyuz) and no Soyuz adapter: lighter and cheaper.
+    assert sum(w.plan.sizing.launches.values()) == sum(baseline.sizing.launches.values()) - 1
+    assert w.plan.summary()["adapter_mass_t"] < baseline.summary()["adapter_mass_t"]
+    rows = {r["figure"]: r for r in w.comparison()}
+    assert rows["cost_musd"]["without_roscosmos"] < rows["cost_musd"]["with_all"]
+
+
+def test_dra_like_example_imleo_near_the_published_crew_vehicle():
+    # DRA 5.0 chemical option, crew vehicle: 486.0 t (../shared/reference/
+    # architectures.csv). A generic model lands within ~20-30 % (its README);
+    # this one flies DRA's own stage masses on marsplan's 2037 trajectory.
+    scenario, catalog = load_scenario(EXAMPLES / "dra5_chemical_2037.toml")
+    p = plan(scenario, catalog)
+    assert abs(p.sizing.imleo_t - 486.0) / 486.0 < 0.20
+    assert np.isfinite(p.sizing.imleo_t)
