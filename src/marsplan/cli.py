@@ -548,8 +548,9 @@ def plan(
             if rows:
                 emit(rows, "table", title=title)
     else:
-        emit([{"section": title, **row} for title, rows in sections.items() for row in rows],
-             fmt.value)
+        # One flat list; each row names its section, keys a section lacks are null.
+        emit(_uniform([{"section": title, **row} for title, rows in sections.items()
+                       for row in rows]), fmt.value)
 
 
 def main(argv: list[str] | None = None) -> None:
