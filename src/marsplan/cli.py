@@ -515,6 +515,9 @@ def plan(
     without: Annotated[str | None, typer.Option(
         "--without", metavar="PARTNER", help="Re-plan without this partner, side by side.")]
     = None,
+    chart: Annotated[str | None, typer.Option(
+        "--chart", metavar="PATH", help="Draw each partner's contribution (.png/.svg/.pdf).")]
+    = None,
     fmt: FormatOption = Format.table,
     ephemeris: EphemerisOption = None,
 ) -> None:
@@ -536,6 +539,12 @@ def plan(
         else:
             result, main_plan = None, make_plan(scen, catalog, ephemeris=eph)
     sections = _plan_sections(main_plan)
+    if chart:
+        from marsplan.plots.contributions import plot_contributions
+
+        path = plot_contributions(main_plan.contributions, chart,
+                                  title=f"{scen.mission.name}: partner contributions")
+        typer.echo(f"wrote {path}", err=fmt.value != "table")
     if result is not None:
         sections[f"Without {without}"] = _uniform(result.comparison())
         sections[f"Without {without}: replacements"] = _uniform(result.withdrawal.rows())
