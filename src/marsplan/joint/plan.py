@@ -197,3 +197,69 @@ def plan_without(scenario: Scenario, catalog, partner: str, *, ephemeris=None):
     after = (plan(change.scenario, catalog, mission=baseline.mission, ephemeris=ephemeris)
              if change.scenario is not None else None)
     return WithdrawalPlan(partner, baseline, change, after)
+
+
+# --------------------------------------------------------------------------- operations
+
+#: Days before trans-Mars injection of the campaign's last steps (planning values).
+CREW_LAUNCH_DAYS_BEFORE_TMI = 5.0
+DOCKING_DAYS_BEFORE_TMI = 4.0
+
+
+@dataclass(frozen=True)
+class Operations:
+    """Crew dose, light time and blackouts, and the whole timeline of a plan."""
+
+    dose: object
+    light_time_jd_tdb: np.ndarray
+    light_time_min: np.ndarray
+    blackouts: list
+    timeline: list[dict]
+
+
+def operations(p: Plan, *, campaign_days: float = 30.0, ephemeris=None) -> Operations:
+    """Radiation dose per crew member, light time over the mission, blackouts during
+    the stay, and every event with its date (launch campaign to Earth return)."""
+    from marsplan.crew.comms import blackouts_during_stay, light_time
+    from marsplan.crew.radiation import mission_dose
+
+    scen, m, health = p.scenario, p.mission, p.scenario.crew_health
+    prior = health.prior_dose_msv or None
+    dose = mission_dose(m, crew=dict(scen.crew), shielding_factor=health.shielding_factor,
+                        surface_days=None if health.surface else 0.0, prior_dose_msv=prior)
+    jd, minutes = light_time(m, step_days=1.0, ephemeris=ephemeris)
+    blackouts = (blackouts_during_stay(m, threshold_deg=health.blackout_threshold_deg)
+                 if m.stay_days > 0 else [])
+    tmi = m.earth_departure_jd_tdb
+    events = []
+    launches = [r for r in p.sizing.rows if r["kind"] in ("launch", "tanker")]
+    element_launches = [r for r in launches if r.get("purpose") == "element"]
+    for n, r in enumerate(element_launches):
+        events.append((tmi - campaign_days + n, f"Launch of {r['element']} on {r['item']}",
+                       r["provider"]))
+    tankers = sum(r["launches"] for r in launches if r.get("purpose") == "tanker")
+    for k in range(tankers):
+        when = tmi - campaign_days + len(element_launches) + k * max(
+            1.0, (campaign_days - len(element_launches) - CREW_LAUNCH_DAYS_BEFORE_TMI - 1)
+            / max(tankers, 1))
+        events.append((when, f"Tanker flight {k + 1} of {tankers}: propellant transfer",
+                       scen.refuelling.provider if scen.refuelling else ""))
+    for r in launches:
+        if r.get("purpose") == "crew_access":
+            events.append((tmi - CREW_LAUNCH_DAYS_BEFORE_TMI,
+                           f"Crew launch on {r['element']} ({r['item']})", r["provider"]))
+    for a, b in scen.docking_pairs():
+        events.append((tmi - DOCKING_DAYS_BEFORE_TMI, f"Docking: {a} with {b}", ""))
+    for e in m.events():
+        events.append((e.jd_tdb, e.name, e.body))
+        if e.name == "Mars arrival" and health.surface and m.stay_days > 0:
+            events.append((e.jd_tdb, "Landing; surface stay begins", "mars"))
+    for b in blackouts:
+        events.append((b.start_jd_tdb, f"Solar-conjunction blackout begins (Sun-Earth-Mars "
+                       f"below {b.threshold_deg:g} deg, minimum {b.min_elongation_deg:.2f} deg)",
+                       "sun"))
+        events.append((b.end_jd_tdb, "Solar-conjunction blackout ends", "sun"))
+    events.sort(key=lambda e: e[0])
+    timeline = [{"date": jd_tdb_to_iso(t), "event": name, "who": who}
+                for t, name, who in events]
+    return Operations(dose, jd, minutes, blackouts, timeline)

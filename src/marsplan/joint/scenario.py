@@ -123,6 +123,21 @@ class Isru(_Strict):
     provider: str | None = None
 
 
+class CrewHealth(_Strict):
+    """Radiation and communications assumptions.
+
+    ``shielding_factor`` scales every dose rate (1 = Curiosity's RAD shielding);
+    ``surface``: the crew lands for the stay (False: stays in Mars orbit);
+    ``prior_dose_msv`` per partner's crew members; ``blackout_threshold_deg``:
+    Sun-Earth-Mars angle below which communications are lost.
+    """
+
+    shielding_factor: float = Field(default=1.0, gt=0)
+    surface: bool = True
+    prior_dose_msv: dict[str, float] = Field(default_factory=dict)
+    blackout_threshold_deg: float = Field(default=2.0, gt=0, lt=30)
+
+
 class DockingPair(_Strict):
     """Two elements (by id) that dock or exchange crew."""
 
@@ -141,6 +156,7 @@ class Scenario(_Strict):
     orbits: Orbits = Orbits()
     margins: Margins = Margins()
     life_support: LifeSupport = LifeSupport()
+    crew_health: CrewHealth = CrewHealth()
     docking: list[DockingPair] = Field(default_factory=list)
     catalog: list[str] = Field(default_factory=list)
 
