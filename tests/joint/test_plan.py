@@ -64,3 +64,24 @@ def test_dra_like_example_imleo_near_the_published_crew_vehicle():
     p = plan(scenario, catalog)
     assert abs(p.sizing.imleo_t - 486.0) / 486.0 < 0.20
     assert np.isfinite(p.sizing.imleo_t)
+
+
+def test_operations_timeline_dose_and_blackouts(us_russia):
+    from marsplan.crew.comms import blackouts_during_stay
+    from marsplan.joint.plan import operations
+
+    _, _, p = us_russia
+    ops = operations(p)
+    dates = [r["date"] for r in ops.timeline]
+    assert dates == sorted(dates)
+    names = [r["event"] for r in ops.timeline]
+    # The campaign comes before departure: every tanker flight, both crew launches.
+    tankers = [n for n in names if n.startswith("Tanker flight")]
+    assert len(tankers) == p.sizing.tanker_flights
+    assert names.index("Earth departure") > max(names.index(n) for n in tankers)
+    assert sum(n.startswith("Crew launch") for n in names) == 2
+    # Blackouts are those of the stay; the dose is the crew's, per member.
+    assert len(ops.blackouts) == len(blackouts_during_stay(p.mission))
+    assert len(ops.dose.member_rows()) == p.scenario.crew_size
+    # Light time stays within the Earth-Mars distance bounds (0.37-2.68 AU / c).
+    assert 3.0 < ops.light_time_min.min() and ops.light_time_min.max() < 22.4
