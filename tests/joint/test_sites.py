@@ -14,7 +14,7 @@ import pytest
 
 from marsplan.catalog.models import LaunchVehicle, PayloadPoint
 from marsplan.errors import InputError, NoSolutionError
-from marsplan.joint.sites import assembly_orbit, launch_sites, payload_t
+from marsplan.joint.sites import assembly_orbit, launch_sites
 from tests.joint import joint_catalog, scenario, us_russia
 
 
@@ -105,24 +105,6 @@ def test_a_fixed_site_that_cannot_reach_names_the_site_that_set_the_orbit(catalo
     assert report.problems == (("Boca Chica (spacex) cannot reach 51.6 deg, the lowest that "
                                 "Baikonur (roscosmos) launches to: its launches fly at 30.0 "
                                 "deg or less"),)
-
-
-def test_payload_interpolation_extrapolation_and_altitude():
-    vehicle = LaunchVehicle(
-        id="v", name="v", owner="nasa", sites=["kennedy"], reusable=False, price_musd=1.0,
-        source="test", payload_leo=[
-            PayloadPoint(inclination_deg=28.5, altitude_km=200.0, payload_t=20.0),
-            PayloadPoint(inclination_deg=28.5, altitude_km=400.0, payload_t=18.0),
-            PayloadPoint(inclination_deg=51.6, altitude_km=400.0, payload_t=15.0)])
-    assert payload_t(vehicle, 28.5) == (20.0, "point")  # first listed
-    assert payload_t(vehicle, 28.5, 400.0) == (18.0, "point")
-    value, how = payload_t(vehicle, 40.05, 400.0)
-    assert how == "interpolated" and value == pytest.approx(16.5)
-    value, how = payload_t(vehicle, 63.15, 400.0)  # one more half-span beyond 51.6
-    assert how == "extrapolated" and value == pytest.approx(13.5)
-    one = vehicle.model_copy(update={"payload_leo": vehicle.payload_leo[:1]})
-    value, how = payload_t(one, 51.6)
-    assert math.isnan(value) and how == "single point"
 
 
 def test_bad_inputs(catalog):

@@ -22,6 +22,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from marsplan.errors import InputError, NoSolutionError
+from marsplan.sizing.launch import payload_t
 
 # Inclinations closer than this are one (the catalog prints them to 0.1 deg).
 _SAME_DEG = 1e-6
@@ -210,40 +211,6 @@ def assembly_orbit(scenario, catalog, dla_deg, launch_sites_used=None, *,
                       tuple(payload), tuple(dict.fromkeys(notes)))
 
 
-def payload_t(vehicle, inclination_deg: float, altitude_km: float | None = None):
-    """Payload of ``vehicle`` to a circular orbit of ``inclination_deg``, tonnes, and how.
-
-    Linear in inclination between the vehicle's ``payload_leo`` points; of
-    several points at one inclination, the one nearest ``altitude_km`` (the
-    first listed when None). Beyond the points, extended along the nearest two
-    (never below 0). Returns ``(payload_t, how)`` with ``how`` one of
-    "point", "interpolated", "extrapolated", or "single point" (NaN payload:
-    one inclination is known and another was asked).
-    """
-    best: dict[float, object] = {}
-    for p in vehicle.payload_leo:
-        held = best.get(p.inclination_deg)
-        if held is None or (altitude_km is not None and abs(p.altitude_km - altitude_km)
-                            < abs(held.altitude_km - altitude_km)):
-            best[p.inclination_deg] = p
-    incs = sorted(best)
-    x = float(inclination_deg)
-    for inc in incs:
-        if abs(inc - x) <= _SAME_DEG:
-            return float(best[inc].payload_t), "point"
-    if len(incs) == 1:
-        return math.nan, "single point"
-    if incs[0] < x < incs[-1]:
-        k = next(n for n in range(1, len(incs)) if incs[n] > x)
-        how = "interpolated"
-    else:
-        k = 1 if x < incs[0] else len(incs) - 1
-        how = "extrapolated"
-    x0, x1 = incs[k - 1], incs[k]
-    y0, y1 = best[x0].payload_t, best[x1].payload_t
-    return max(0.0, y0 + (x - x0) * (y1 - y0) / (x1 - x0)), how
-
-
 # --- helpers ------------------------------------------------------------------------------
 
 def _reaches(site, incl: float) -> bool:
@@ -362,20 +329,18 @@ def _payload_losses(rows, catalog, incl, altitude_km) -> list[PayloadLoss]:
     for (vehicle_id, site_id), group in groups.items():
         vehicle, r = catalog.launch_vehicles[vehicle_id], group[0]
         lowest = r.site_min_inclination_deg
-        base_t, base_how = payload_t(vehicle, lowest, altitude_km)
-        if abs(incl - lowest) <= _SAME_DEG:
-            at_t, at_how = base_t, base_how
-            loss_t = 0.0
-        else:
-            at_t, at_how = payload_t(vehicle, incl, altitude_km)
-            loss_t = base_t - at_t
-        fraction = loss_t / base_t if base_t > 0 else math.nan
+        # One payload model for the whole plan: sizing's (linear in inclination
+        # between the table's points; none beyond the highest).
+        base_t = payload_t(vehicle, lowest, altitude_km)
+        at_t = base_t if abs(incl - lowest) <= _SAME_DEG else payload_t(vehicle, incl,
+                                                                          altitude_km)
         note = ""
-        if "single point" in (base_how, at_how) and loss_t != 0.0:
-            note = ("payload_leo gives one inclination only: add a point at "
-                    f"{incl if at_how == 'single point' else lowest:.1f} deg")
-        elif "extrapolated" in (base_how, at_how):
-            note = "payload extrapolated beyond the payload_leo points"
+        if base_t is None or at_t is None:
+            note = "beyond the payload_leo points: the catalog gives no payload there"
+            base_t = math.nan if base_t is None else base_t
+            at_t = math.nan if at_t is None else at_t
+        loss_t = base_t - at_t
+        fraction = loss_t / base_t if base_t > 0 else math.nan
         out.append(PayloadLoss(vehicle_id, site_id,
                                tuple(dict.fromkeys(g.partner for g in group)),
                                tuple(g.element for g in group), lowest, incl, base_t, at_t,
