@@ -8,11 +8,9 @@ tests/joint/__init__.py, so losses can be computed by hand.
 
 from __future__ import annotations
 
-import math
 
 import pytest
 
-from marsplan.catalog.models import LaunchVehicle, PayloadPoint
 from marsplan.errors import InputError, NoSolutionError
 from marsplan.joint.sites import assembly_orbit, launch_sites
 from tests.joint import joint_catalog, scenario, us_russia
