@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean chromium
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,15 @@ $(VENV)/.stamp-bench: pyproject.toml | $(PY)
 demo: $(VENV)/.stamp-base
 	$(PY) -m marsplan.demo
 
-test: $(VENV)/.stamp-test
+# The report's browser test drives Debian's Chromium (a browser that a test tool
+# downloads does not run on these machines); install it where it is missing.
+chromium:
+	@command -v chromium >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$SUDO apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+test: $(VENV)/.stamp-test chromium
 	$(PY) -m pytest -n 2 -q
 
 bench: $(VENV)/.stamp-bench

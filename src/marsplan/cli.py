@@ -518,6 +518,10 @@ def plan(
     chart: Annotated[str | None, typer.Option(
         "--chart", metavar="PATH", help="Draw each partner's contribution (.png/.svg/.pdf).")]
     = None,
+    out: Annotated[str | None, typer.Option(
+        "--out", metavar="DIR",
+        help="Write the mission report into DIR: report.html (one self-contained file), "
+             "plan.json and the figures as PNG; print the report's path last.")] = None,
     fmt: FormatOption = Format.table,
     ephemeris: EphemerisOption = None,
 ) -> None:
@@ -560,6 +564,14 @@ def plan(
         # One flat list; each row names its section, keys a section lacks are null.
         emit(_uniform([{"section": title, **row} for title, rows in sections.items()
                        for row in rows]), fmt.value)
+    if out is not None:
+        from marsplan.report.html import write_report
+
+        with _Progress("report"):
+            path = write_report(scen, catalog, out, without=without, ephemeris=eph,
+                                plan=main_plan, withdrawal=result)
+        # The path alone on the last line, for scripts; on stderr when stdout is JSON/CSV.
+        typer.echo(path, err=fmt.value != "table")
 
 
 def main(argv: list[str] | None = None) -> None:

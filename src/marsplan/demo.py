@@ -1,34 +1,67 @@
-"""``make demo``: Earth-to-Mars opportunities 2026-2045 and the 2033 porkchop chart.
+"""``make demo``: the Earth-to-Mars opportunities 2026-2045, then the US-Russia mission report.
 
 Run as ``python -m marsplan.demo [OUT_DIR]`` (default ``out/``). Prints every
 opportunity's minimum-C3, minimum arrival v-infinity and minimum total delta-v
 trajectory per transfer type (DE440, departure from the Earth's centre), then
-writes the porkchop chart of the 2033 opportunity with a C3 limit of 12 km^2/s^2.
+plans ``examples/us_russia_2033.toml`` and writes its report into
+``OUT_DIR/plan/`` (report.html, plan.json and the figures). The last line
+printed is the report's path.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
-from marsplan.io.emit import emit
-from marsplan.transfer import porkchop, windows
-from marsplan.transfer.windows import opportunity_bounds, windows_rows
+from marsplan.errors import InputError
 
-FIRST_YEAR, LAST_YEAR, CHART_YEAR, C3_LIMIT = 2026, 2045, 2033, 12.0
+FIRST_YEAR, LAST_YEAR = 2026, 2045
+EXAMPLE = os.path.join("examples", "us_russia_2033.toml")
+
+
+def example_path(name: str = EXAMPLE) -> str:
+    """``name`` under the current directory, else under the repository this module is in.
+
+    Raises
+    ------
+    InputError
+        Neither exists (an installed marsplan ships no examples).
+    """
+    repo_root = Path(__file__).resolve().parents[2]
+    places = [Path.cwd() / name, repo_root / name]
+    for place in places:
+        if place.is_file():
+            return os.path.relpath(place) if place.is_relative_to(Path.cwd()) else str(place)
+    raise InputError(f"demo: {name} is not in {' nor in '.join(str(p.parent) for p in places)}; "
+                     "run make demo from a clone of the marsplan repository")
 
 
 def main(out_dir: str = "out") -> str:
+    from marsplan.io.emit import emit
+    from marsplan.io.scenario import load_scenario
+    from marsplan.report.html import write_report
+    from marsplan.transfer import windows
+    from marsplan.transfer.windows import windows_rows
+
     found = windows("earth", "mars", FIRST_YEAR, LAST_YEAR)
     emit(windows_rows(found), "table",
          title=f"Earth to Mars opportunities {FIRST_YEAR}-{LAST_YEAR} (DE440, TDB; "
                "total dv: 400 km LEO departure + capture into 250 x 33,793 km Mars orbit)")
-    launch, arrival = opportunity_bounds("earth", "mars", CHART_YEAR)
-    chart = porkchop("earth", "mars", launch=launch, arrival=arrival, step_days=1.0)
-    path = chart.plot(os.path.join(out_dir, f"porkchop_{CHART_YEAR}.png"), c3_max=C3_LIMIT)
-    print(f"wrote {path}")
+    scenario_file = example_path()
+    scenario, catalog = load_scenario(scenario_file)
+    print(f"planning {scenario_file} and writing its report ...", flush=True)
+    path = write_report(scenario, catalog, os.path.join(out_dir, "plan"))
+    print("open the mission report in a browser (one file, works offline):")
+    print(path)
     return path
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:2])
+    from marsplan.errors import MarsplanError
+
+    try:
+        main(*sys.argv[1:2])
+    except MarsplanError as error:
+        print(f"marsplan demo: {error}", file=sys.stderr)
+        sys.exit(2)

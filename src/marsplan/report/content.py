@@ -1,0 +1,374 @@
+"""What a mission report shows, gathered once: the plan, its operations, a withdrawal
+comparison, the porkchop around the chosen trajectory, the verdict, and plan.json.
+
+:func:`gather` calls the core (:mod:`marsplan.joint.plan`, :mod:`marsplan.transfer`)
+and keeps the results; :func:`verdict` words them for a policy reader;
+:func:`plan_document` is the whole plan as JSON-ready data. The figures and the
+HTML are drawn from a :class:`ReportContent` by :mod:`marsplan.report.figures`
+and :mod:`marsplan.report.html`; no physics happens in this package.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, is_dataclass
+
+import numpy as np
+
+from marsplan import __version__
+from marsplan.errors import InputError, MarsplanError
+from marsplan.report.text import Names, money_musd, plural, quantity
+from marsplan.time import jd_tdb_to_datetime64, jd_tdb_to_iso, to_jd_tdb
+
+# Porkchop framing when the opportunity's own bounds cannot be had (explicit
+# dates outside any labelled opportunity): days either side of the chosen leg.
+_FALLBACK_LAUNCH_PAD_DAYS = 60.0
+_FALLBACK_ARRIVAL_PAD_DAYS = 90.0
+# The chosen leg is kept at least this far inside the chart's edges, days.
+_MARK_MARGIN_DAYS = 15.0
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything one report shows.
+
+    ``withdrawal`` is a :class:`~marsplan.joint.plan.WithdrawalPlan` or None
+    (a one-partner mission); ``withdrawal_reason`` says why that partner was
+    chosen (or why there is none). ``earth_mars`` is the chosen trajectory's
+    Earth-to-Mars leg as a :class:`~marsplan.transfer.leg.Transfer` (None when
+    the outbound leg swings by Venus); ``porkchop`` the opportunity's grid.
+    """
+
+    scenario: object
+    catalog: object
+    plan: object
+    operations: object
+    withdrawal: object | None
+    withdrawal_reason: str
+    earth_mars: object | None
+    porkchop: object
+    ephemeris_name: str
+    names: Names
+    ephemeris: object = None
+
+
+def gather(scenario, catalog, *, without=None, ephemeris=None, plan=None,
+           withdrawal=None) -> ReportContent:
+    """Plan ``scenario`` and work out everything the report shows.
+
+    Parameters
+    ----------
+    scenario, catalog
+        From :func:`marsplan.io.scenario.load_scenario`.
+    without : str, optional
+        The partner whose withdrawal is compared. By default the partner, other
+        than the transit vehicle's provider, that provides the fewest elements
+        (at least one: a partner that only sends crew changes nothing but seats).
+    ephemeris : Ephemeris, optional
+        Defaults to DE440.
+    plan, withdrawal : optional
+        A :class:`~marsplan.joint.plan.Plan` of this scenario, and a
+        :class:`~marsplan.joint.plan.WithdrawalPlan` of it, already made
+        (``marsplan plan --out`` has them): they are not planned again.
+
+    Raises
+    ------
+    InputError
+        ``without`` is not a partner of the scenario, or is its only one.
+    """
+    from marsplan.ephemeris import default_ephemeris
+    from marsplan.joint.plan import operations
+    from marsplan.joint.plan import plan as make_plan
+
+    eph = ephemeris or default_ephemeris()
+    if plan is None:
+        plan = withdrawal.baseline if withdrawal is not None else make_plan(
+            scenario, catalog, ephemeris=eph)
+    ops = operations(plan, ephemeris=eph)
+    names = Names(catalog)
+    if withdrawal is not None and without is not None and withdrawal.partner == without:
+        reason = f"{names.partner(without)}, as asked"
+    elif withdrawal is not None and without is None:
+        chosen, why = withdrawal_candidate(scenario)
+        reason = names.partner(withdrawal.partner) + (f": {why}" if chosen == withdrawal.partner
+                                                      else "")
+    else:
+        withdrawal, reason = _withdrawal(scenario, catalog, plan, without, eph, names)
+    leg = _earth_mars_leg(plan.mission, eph)
+    chart = _porkchop(scenario, plan.mission, leg, eph)
+    return ReportContent(scenario, catalog, plan, ops, withdrawal, reason, leg, chart,
+                         getattr(eph, "name", type(eph).__name__), names, eph)
+
+
+def withdrawal_candidate(scenario) -> tuple[str | None, str]:
+    """The partner whose withdrawal the report compares when none is named, and why.
+
+    Among the partners other than the transit vehicle's provider, the one that
+    provides the fewest elements (counting its refuelling tanker), at least
+    one; ties go to the first listed. Failing that, any partner other than the
+    transit provider (one that sends only crew). None for a one-partner mission.
+    """
+    transit = scenario.transit.provider
+    others = [p for p in scenario.partners() if p != transit]
+    if not others:
+        return None, "it has one partner only, so no withdrawal can be compared"
+
+    def provided(partner):
+        count = sum(1 for e in scenario.elements if e.provider == partner)
+        if scenario.refuelling is not None and scenario.refuelling.provider == partner:
+            count += 1
+        return count
+
+    with_hardware = [p for p in others if provided(p) > 0]
+    pool = with_hardware or others
+    chosen = min(pool, key=lambda p: (provided(p), pool.index(p)))
+    n = provided(chosen)
+    why = (f"the partner other than the transit vehicle's provider that provides the "
+           f"fewest elements ({n})" if with_hardware else
+           "no partner but the transit vehicle's provider provides hardware; this one "
+           "sends crew")
+    return chosen, why
+
+
+def _withdrawal(scenario, catalog, baseline, without, eph, names):
+    from marsplan.joint.plan import WithdrawalPlan
+    from marsplan.joint.plan import plan as make_plan
+    from marsplan.joint.withdraw import withdraw
+
+    if without is None:
+        partner, why = withdrawal_candidate(scenario)
+        if partner is None:
+            return None, why
+        reason = f"{names.partner(partner)}: {why}"
+    else:
+        if without not in scenario.partners():
+            raise InputError(f"without: {without!r} is not a partner of this scenario; "
+                             f"partners: {', '.join(scenario.partners())}")
+        partner, reason = without, f"{names.partner(without)}, as asked"
+    change = withdraw(scenario, catalog, partner)
+    # The same trajectory: a withdrawal changes who flies what, not the sky.
+    after = (make_plan(change.scenario, catalog, mission=baseline.mission, ephemeris=eph)
+             if change.scenario is not None else None)
+    return WithdrawalPlan(partner, baseline, change, after), reason
+
+
+def _earth_mars_leg(mission, eph):
+    """The mission's first Earth-to-Mars leg as a Transfer (None if it has none)."""
+    from marsplan.transfer import transfer
+
+    leg = next((g for g in mission.legs if (g.origin, g.target) == ("earth", "mars")), None)
+    if leg is None:
+        return None
+    return transfer(jd_tdb_to_datetime64(leg.departure_jd_tdb),
+                    jd_tdb_to_datetime64(leg.arrival_jd_tdb), ephemeris=eph)
+
+
+def _porkchop(scenario, mission, leg, eph):
+    """The porkchop grid of the mission's opportunity, wide enough to show ``leg``."""
+    from marsplan.transfer import porkchop
+    from marsplan.transfer.windows import opportunity_bounds
+
+    launch_jd = mission.legs[0].departure_jd_tdb
+    year = (scenario.mission.opportunity if scenario.mission.dates is None
+            else int(jd_tdb_to_iso(launch_jd, "days")[:4]))
+    try:
+        launch, arrival = opportunity_bounds("earth", "mars", year, ephemeris=eph)
+        launch_jd_span = [to_jd_tdb(x) for x in launch]
+        arrival_jd_span = [to_jd_tdb(x) for x in arrival]
+    except MarsplanError:
+        arrival_jd = leg.arrival_jd_tdb if leg is not None else launch_jd + 200.0
+        launch_jd_span = [launch_jd - _FALLBACK_LAUNCH_PAD_DAYS,
+                          launch_jd + _FALLBACK_LAUNCH_PAD_DAYS]
+        arrival_jd_span = [float(arrival_jd) - _FALLBACK_ARRIVAL_PAD_DAYS,
+                           float(arrival_jd) + _FALLBACK_ARRIVAL_PAD_DAYS]
+    if leg is not None:
+        launch_jd_span = [min(launch_jd_span[0], float(leg.launch_jd_tdb) - _MARK_MARGIN_DAYS),
+                          max(launch_jd_span[1], float(leg.launch_jd_tdb) + _MARK_MARGIN_DAYS)]
+        arrival_jd_span = [
+            min(arrival_jd_span[0], float(leg.arrival_jd_tdb) - _MARK_MARGIN_DAYS),
+            max(arrival_jd_span[1], float(leg.arrival_jd_tdb) + _MARK_MARGIN_DAYS)]
+    days = [jd_tdb_to_datetime64(np.floor(x - 0.5) + 0.5) for x in
+            (*launch_jd_span, *arrival_jd_span)]
+    return porkchop("earth", "mars", launch=(days[0], days[1]), arrival=(days[2], days[3]),
+                    step_days=1.0, ephemeris=eph)
+
+
+# --------------------------------------------------------------------------- verdict
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Can the mission fly, in words.
+
+    ``status``: "go" (every limit met), "waiver" (the hardware closes but the
+    crew's radiation dose exceeds the career limit) or "no-go" (a binding
+    limit of the plan: sizing, launch sites or interfaces). ``answer`` is the
+    one-line reply, ``explanation`` a sentence or two, ``binding_limit`` the
+    limit that decides it (or the tightest margin when none binds), and
+    ``other_limits`` any more.
+    """
+
+    status: str
+    answer: str
+    explanation: str
+    binding_limit: str
+    other_limits: tuple[str, ...]
+
+
+def verdict(content: ReportContent) -> Verdict:
+    """Word the plan's feasibility and the crew dose as a policy reader's answer."""
+    p, dose, names = content.plan, content.operations.dose, content.names
+    worst = max(dose.members, key=lambda m: m.fraction_of_limit, default=None)
+    over = worst is not None and not worst.within_limit
+    dose_text = (f"crew radiation dose: {quantity('career_dose_msv', worst.career_dose_msv)} "
+                 f"per crew member, {100.0 * worst.fraction_of_limit:.0f}% of NASA's "
+                 f"{quantity('career_limit_msv', worst.career_limit_msv)} career limit"
+                 if worst is not None else "")
+    if p.limits:
+        limits = [names.prose(x) for x in p.limits] + ([dose_text] if over else [])
+        broken = (f"The plan breaks {plural(len(limits), 'limit')}, listed here"
+                  if len(limits) > 1 else "The plan breaks the limit below")
+        return Verdict("no-go", "No: this mission cannot fly as planned.",
+                       f"{broken}; the sections below show the plan as far as it goes.",
+                       _capital(limits[0]), tuple(_capital(x) for x in limits[1:]))
+    closes = ("The launches, propellant, docking interfaces and assembly orbit all close.")
+    if over:
+        return Verdict(
+            "waiver", "Only with a radiation waiver: the hardware can fly, the crew dose is "
+            "over NASA's limit.",
+            f"{closes} The crew's radiation dose does not: flying it needs a waiver of the "
+            "career limit, more shielding or a shorter mission.",
+            _capital(dose_text), ())
+    tightest = (f"Crew radiation dose at {100.0 * worst.fraction_of_limit:.0f}% of NASA's "
+                f"career limit (the tightest margin; nothing binds)" if worst is not None
+                else "None binds")
+    return Verdict("go", "Yes: this mission can fly as planned.",
+                   f"{closes} The crew's radiation dose stays within NASA's career limit.",
+                   tightest, ())
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def withdrawal_headline(content: ReportContent) -> str | None:
+    """One sentence: what changes if the compared partner withdraws."""
+    w, names = content.withdrawal, content.names
+    if w is None:
+        return None
+    who = names.partner(w.partner)
+    if w.plan is None:
+        return (f"If {who} withdrew, nothing in the catalog could replace its "
+                "transit vehicle: no mission would remain.")
+    before, after = w.baseline.summary(), w.plan.summary()
+    fly = ("the mission could still fly" if w.plan.feasible else
+           "the mission could no longer fly as planned")
+    moves = []
+    for r in w.withdrawal.replacements:
+        new = names.element(r.new) + (f" ({names.partner(r.new_provider)})"
+                                      if r.new_provider else "")
+        if r.old == r.new:
+            moves.append(f"{new} now flies {names.element(r.old)}")
+        elif r.count:
+            moves.append(f"{plural(r.count, 'flight')} of {new} "
+                         f"{'replaces' if r.count == 1 else 'replace'} {names.element(r.old)}")
+        else:
+            moves.append(f"{new} takes over from {names.element(r.old)}")
+    moves += [f"{names.partner(p)} fills {plural(n, 'crew seat')}"
+              for p, n in w.withdrawal.seats if n]
+    gone = [names.element(u.old) for u in w.withdrawal.unreplaced]
+    if gone:
+        moves.append("nothing replaces " + ", ".join(gone))
+    sentence = f"If {who} withdrew, {fly}"
+    if moves:
+        sentence += ": " + "; ".join(moves)
+    return (f"{sentence}. Launches {before['launches']} \N{RIGHTWARDS ARROW} "
+            f"{after['launches']}, cost {money_musd(before['cost_musd'])} "
+            f"\N{RIGHTWARDS ARROW} {money_musd(after['cost_musd'])}.")
+
+
+# --------------------------------------------------------------------------- plan.json
+
+
+def plan_document(content: ReportContent, figures: dict[str, str] | None = None) -> dict:
+    """The whole report as JSON-ready data (full precision; dates ISO 8601, TDB).
+
+    Keys: ``marsplan``, ``mission``, ``verdict``, ``summary`` (the plan's
+    :meth:`~marsplan.joint.plan.Plan.summary`), ``limits``, ``trajectory``,
+    ``earth_mars_leg``, ``timeline``, ``maneuvers``, ``burns``, ``sizing``
+    (every sizing row and the totals), ``contributions``, ``interfaces``,
+    ``adapters``, ``assembly_orbit``, ``dose``, ``light_time``, ``blackouts``,
+    ``withdrawal``, ``figures``. NaN and infinities are null.
+    """
+    p, ops, v = content.plan, content.operations, verdict(content)
+    s = p.sizing
+    w = content.withdrawal
+    doc = {
+        "marsplan": {"version": __version__, "ephemeris": content.ephemeris_name,
+                     "time_scale": "TDB"},
+        "mission": content.scenario.mission.name,
+        "verdict": {"status": v.status, "answer": v.answer, "explanation": v.explanation,
+                    "binding_limit": v.binding_limit, "other_limits": list(v.other_limits)},
+        "summary": p.summary(),
+        "limits": list(p.limits),
+        "trajectory": p.mission.row(),
+        "earth_mars_leg": content.earth_mars.rows()[0] if content.earth_mars is not None
+        else None,
+        "timeline": ops.timeline,
+        "maneuvers": s.rows_of("maneuver"),
+        "burns": s.rows_of("burn"),
+        "sizing": {"rows": s.rows, "imleo_t": s.imleo_t, "launches": s.launches,
+                   "tanker_flights": s.tanker_flights, "consumables_t": s.consumables_t,
+                   "cost_musd": s.cost_musd, "mass_at_departure_t": s.mass_at_departure_t,
+                   "inclination_deg": s.inclination_deg, "feasible": s.feasible,
+                   "limits": s.limits, "notes": s.notes},
+        "contributions": p.contributions,
+        "interfaces": p.interfaces.rows(),
+        "adapters": [_fields(a) for a in p.interfaces.adapters],
+        "assembly_orbit": {"dla_deg": p.sites.dla_deg,
+                           "inclination_deg": p.sites.inclination_deg,
+                           "feasible": p.sites.feasible, "problems": p.sites.problems,
+                           "notes": p.sites.notes, "launches": p.sites.rows()},
+        "dose": {"summary": ops.dose.row(), "phases": ops.dose.rows(),
+                 "members": ops.dose.member_rows()},
+        "light_time": {"min_minutes": float(np.min(ops.light_time_min)),
+                       "max_minutes": float(np.max(ops.light_time_min)),
+                       "date": jd_tdb_to_iso(ops.light_time_jd_tdb),
+                       "minutes": ops.light_time_min},
+        "blackouts": [b.row() for b in ops.blackouts],
+        "withdrawal": None if w is None else {
+            "partner": w.partner, "why": content.withdrawal_reason,
+            "feasible": w.plan.feasible if w.plan is not None else False,
+            "comparison": w.comparison(), "changes": w.withdrawal.rows(),
+            "seats": [{"partner": k, "seats_gained": n} for k, n in w.withdrawal.seats],
+            "notes": w.withdrawal.notes,
+            "summary": w.plan.summary() if w.plan is not None else None},
+        "figures": dict(figures or {}),
+    }
+    if w is None:
+        doc["withdrawal_note"] = content.withdrawal_reason
+    return jsonable(doc)
+
+
+def _fields(record) -> dict:
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
+def jsonable(value):
+    """``value`` with numpy arrays and scalars, tuples and dataclasses made plain JSON;
+    NaN and infinities become None."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        return jsonable(value.item())
+    if is_dataclass(value) and not isinstance(value, type):
+        return jsonable(_fields(value))
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)

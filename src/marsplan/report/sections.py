@@ -1,0 +1,688 @@
+"""The report's sections, each a function of a ReportContent returning HTML.
+
+:data:`SECTIONS` lists their ids and headings in page order. Each section
+words and rounds what :mod:`marsplan.report.content` gathered; none computes.
+"""
+
+from __future__ import annotations
+
+from marsplan import __version__
+from marsplan.report.content import withdrawal_headline
+from marsplan.report.markup import (
+    Col,
+    Html,
+    bullets,
+    embed_png,
+    join,
+    para,
+    table,
+    tag,
+)
+from marsplan.report.text import (
+    date,
+    date_of,
+    grouped,
+    money_musd,
+    plural,
+    quantity,
+    years,
+)
+from marsplan.time import to_jd_tdb
+
+PLAN_FILE = "plan.json"
+
+#: Section ids of the report, in order, with their headings.
+SECTIONS = (
+    ("summary", "Summary"),
+    ("timeline", "Timeline"),
+    ("porkchop", "Launch window: the porkchop chart"),
+    ("mission", "The mission in the ecliptic"),
+    ("delta-v", "Delta-v and propellant"),
+    ("masses", "Masses and launches"),
+    ("contributions", "Partner contributions"),
+    ("interfaces", "Interface compatibility"),
+    ("assembly-orbit", "Assembly orbit"),
+    ("withdrawal", "If a partner withdraws"),
+    ("radiation", "Crew radiation dose"),
+    ("communications", "Light time and blackouts"),
+)
+
+
+def section(sid: str, body) -> Html:
+    """A ``<section>`` with its id and the heading :data:`SECTIONS` gives it."""
+    title = dict(SECTIONS)[sid]
+    return tag("section", join([tag("h2", title), body]), id=sid)
+
+
+def contents() -> Html:
+    """The table of contents: a link to every section after the summary."""
+    links = join(tag("li", tag("a", title, href=f"#{sid}")) for sid, title in SECTIONS[1:])
+    return tag("nav", join([tag("h2", "Contents"), tag("ol", links)]), class_="toc")
+
+
+def _crew_text(content) -> str:
+    names = content.names
+    crew = [(p, n) for p, n in content.scenario.crew.items() if n > 0]
+    total = sum(n for _, n in crew)
+    return f"{total} crew: " + ", ".join(f"{n} {names.partner(p)}" for p, n in crew)
+
+
+def _launch_rows(p) -> list[dict]:
+    return [r for r in p.sizing.rows if r["kind"] in ("launch", "tanker")]
+
+
+def _launches_text(content) -> str:
+    """``10 × Starship / Super Heavy (9 tanker flights), 1 × Falcon 9 Block 5``."""
+    names, by_vehicle = content.names, {}
+    for r in _launch_rows(content.plan):
+        entry = by_vehicle.setdefault(r["item"], [0, 0])
+        entry[0] += int(r["launches"])
+        if r["kind"] == "tanker":
+            entry[1] += int(r["launches"])
+    parts = []
+    for vehicle, (n, tankers) in by_vehicle.items():
+        if n == 0:
+            continue
+        extra = f" ({plural(tankers, 'tanker flight')})" if tankers else ""
+        parts.append(f"{n}\N{NO-BREAK SPACE}\N{MULTIPLICATION SIGN}\N{NO-BREAK SPACE}"
+                     f"{names.vehicle(vehicle)}{extra}")
+    return ", ".join(parts)
+
+
+def _first_crew_launch(content) -> str | None:
+    dates = [e["date"] for e in content.operations.timeline
+             if e["event"].startswith("Crew launch")]
+    return min(dates) if dates else None
+
+
+def summary(content, v) -> Html:
+    """The minute a policy reader has: the verdict ``v``, the key dates and figures,
+    the phases, what each partner delivers and pays."""
+    p, scen, names = content.plan, content.scenario, content.names
+    s = p.summary()
+    spec = scen.mission
+    partners = ", ".join(names.partner(x) for x in scen.partners())
+    header = tag("header", join([
+        tag("p", "Joint crewed Mars mission report", class_="kicker"),
+        tag("h1", spec.name),
+        para(f"Partners: {partners} \N{MIDDLE DOT} {s['mission_class']} class, "
+             f"{spec.opportunity} opportunity \N{MIDDLE DOT} dates TDB (UTC + 69 s)",
+             class_="sub"),
+    ]))
+    box = tag("div", join([
+        tag("p", "Can this mission fly?", class_="question"),
+        tag("p", v.answer, class_="answer"),
+        para(v.explanation),
+        tag("p", join([tag("strong", "Binding limit: "), v.binding_limit]),
+            class_="binding"),
+        tag("p", join([tag("strong", "Also: "), "; ".join(v.other_limits)]),
+            class_="more-limits") if v.other_limits else "",
+    ]), class_=f"verdict {v.status}", id="verdict")
+
+    crew_launch = _first_crew_launch(content)
+    at_mars_where = "on the surface" if scen.crew_health.surface else "in Mars orbit"
+    if s["stay_days"] > 0:
+        mars_fact = (f"{grouped(s['stay_days'])} days", (f"arrives {date(s['mars_arrival'])}, "
+                     f"leaves {date(s['mars_departure'])}; {at_mars_where}"))
+    else:
+        mars_fact = ("flyby", f"passes Mars on {date(s['mars_arrival'])}")
+    facts = [
+        ("Crew leaves Earth", date(s["earth_departure"]),
+         (f"launches to the assembly orbit {date(crew_launch)}; " if crew_launch else "")
+         + _crew_text(content)),
+        ("At Mars", *mars_fact),
+        ("Crew returns", date(s["earth_arrival"]),
+         f"after {grouped(s['duration_days'])} days ({years(s['duration_days'])})"),
+        ("Launches", f"{s['launches']}", _launches_text(content)),
+        ("Mass to low Earth orbit", quantity("imleo_t", s["imleo_t"]),
+         (f"assembled at {grouped(scen.orbits.leo_altitude_km)} km, inclined "
+         f"{quantity('inclination_deg', s['assembly_inclination_deg'])}")),
+        ("Cost", money_musd(s["cost_musd"]), "flight hardware and launches, catalog prices"),
+    ]
+    cards = tag("div", join(
+        tag("div", join([tag("div", label, class_="label"), tag("div", value, class_="value"),
+                         tag("div", note, class_="note")]), class_="fact")
+        for label, value, note in facts), class_="facts")
+    more = [withdrawal_headline(content)]
+    blackouts = content.operations.blackouts
+    longest = grouped(float(content.operations.light_time_min.max()), 0)
+    if blackouts:
+        b = blackouts[0]
+        which = "a" if len(blackouts) == 1 else f"{len(blackouts)} blackouts; the first a"
+        more.append(f"Communications: {which} {grouped(b.duration_days)}-day "
+                    f"solar-conjunction blackout from {date_of(b.start_jd_tdb)}"
+                    f"{' while at Mars' if len(blackouts) == 1 else ''}; messages take up "
+                    f"to {longest} minutes one way.")
+    else:
+        more.append(f"Communications: no blackout while at Mars; messages take up to "
+                    f"{longest} minutes one way.")
+    if p.interfaces.adapters:
+        more.append(f"Docking: the partners' vehicles need "
+                    f"{plural(len(p.interfaces.adapters), 'adapter')} "
+                    f"({quantity('adapter_mass_t', p.interfaces.adapter_mass_t)}) to join.")
+    return section("summary", join([
+        header, box, cards, _phase_bar(content),
+        tag("h3", "What each partner delivers and pays"), _partner_table(content),
+        tag("h3", "Also worth knowing"), bullets(more)]))
+
+
+def _phase_bar(content) -> Html:
+    """The mission as one bar: launch campaign, outbound, at Mars, return."""
+    m, timeline = content.plan.mission, content.operations.timeline
+    first = min((to_jd_tdb(e["date"]) for e in timeline), default=m.earth_departure_jd_tdb)
+    phases = [("campaign", "Launch campaign", first, m.earth_departure_jd_tdb),
+              ("cruise", "To Mars", m.earth_departure_jd_tdb, m.mars_arrival_jd_tdb),
+              ("mars", "At Mars", m.mars_arrival_jd_tdb, m.mars_departure_jd_tdb),
+              ("cruise", "Home", m.mars_departure_jd_tdb, m.earth_arrival_jd_tdb)]
+    segments = []
+    for kind, label, start, end in phases:
+        days = end - start
+        if days <= 0.5:
+            continue
+        segments.append(tag("div", join([
+            tag("span", f"{label} \N{MIDDLE DOT} {grouped(days)} days", class_="what"),
+            tag("span", f"from {date_of(start)}", class_="when")]),
+            class_=f"phase {kind}", style=f"flex-grow:{days:.1f}"))
+    return tag("div", join(segments), class_="phasebar", role="img",
+               aria_label="Mission phases with their lengths in days")
+
+
+def _partner_table(content) -> Html:
+    p, names, scen = content.plan, content.names, content.scenario
+    rows = []
+    for r in p.contributions:
+        delivers = [names.element(e) for e in r["elements"]]
+        if scen.refuelling is not None and scen.refuelling.provider == r["partner"]:
+            delivers = [d + " flights" if d == names.element(scen.refuelling.tanker) else d
+                        for d in delivers]
+        if not delivers:
+            delivers = ["crew only"]
+        rows.append({**r, "name": names.partner(r["partner"]),
+                     "full": names.partner_full(r["partner"]), "delivers": ", ".join(delivers)})
+    total = {"name": "All partners", "delivers": "", "full": "",
+             "crew_seats": sum(r["crew_seats"] for r in rows),
+             "launches": sum(r["launches"] for r in rows),
+             "mass_to_leo_t": sum(r["mass_to_leo_t"] for r in rows),
+             "cost_musd": sum(r["cost_musd"] for r in rows), "cost_share_pct": 100.0}
+    columns = [
+        Col("Partner", lambda r: join([tag("strong", r["name"]),
+                                       tag("span", r["full"], class_="full")])
+            if r["full"] and r["full"] != r["name"] else r["name"]),
+        Col("Delivers", lambda r: r["delivers"]),
+        Col.of("crew_seats", "Crew"),
+        Col.of("launches", "Launches"),
+        Col.of("mass_to_leo_t", "Mass to orbit"),
+        Col.of("cost_musd", "Pays"),
+        Col.of("cost_share_pct", "Share of cost"),
+    ]
+    return table(columns, rows, total=total, class_="partners")
+
+
+_EVENT_WORDS = {
+    "Earth departure": "Earth departure: trans-Mars injection burn",
+    "Mars departure": "Mars departure: trans-Earth injection burn",
+    "Earth arrival": "Earth arrival: the crew is home",
+}
+_KEY_EVENTS = ("Crew launch", "Earth departure", "Mars arrival", "Landing", "Mars departure",
+               "Earth arrival", "Mars flyby")
+_BODIES = {"earth": "Earth", "mars": "Mars", "sun": "Sun", "venus": "Venus"}
+
+
+def timeline(content) -> Html:
+    """Every event with its date and its day counted from trans-Mars injection."""
+    names, m = content.names, content.plan.mission
+    tmi = m.earth_departure_jd_tdb
+    rows = []
+    for e in content.operations.timeline:
+        day = to_jd_tdb(e["date"]) - tmi
+        who = e["who"]
+        rows.append({
+            "day": f"{'+' if round(day) > 0 else ''}{grouped(day)}",
+            "date": date(e["date"]),
+            "event": names.prose(_EVENT_WORDS.get(e["event"], e["event"])),
+            "who": _BODIES.get(who) or (names.partner(who) if who else "\N{EM DASH}"),
+            "key": e["event"].startswith(_KEY_EVENTS),
+            "warn": "blackout" in e["event"],
+        })
+    columns = [Col("Day", lambda r: r["day"], numeric=True), Col("Date", lambda r: r["date"]),
+               Col("Event", lambda r: r["event"]), Col("Who / where", lambda r: r["who"])]
+    return section("timeline", join([
+        para("Every event from the first launch to the crew's return. Day 0 is the "
+             "trans-Mars injection burn that leaves Earth orbit; crew events are in bold."),
+        table(columns, rows, row_class=lambda r: "key" if r["key"] else (
+            "warn" if r["warn"] else None), class_="timeline")]))
+
+
+def porkchop(content, path) -> Html:
+    """The opportunity's porkchop chart with the chosen Earth-Mars leg marked."""
+    leg = content.earth_mars
+    if leg is not None:
+        r = leg.rows()[0]
+        chosen = (f"The red star marks the chosen Earth\N{EN DASH}Mars leg: launch "
+                  f"{date(r['launch'])}, arrival {date(r['arrival'])} "
+                  f"({grouped(r['tof_days'])} days, Type {r['type']}), launch energy C3 "
+                  f"{quantity('c3_km2s2', r['c3_km2s2'])}, departure declination "
+                  f"{quantity('dla_deg', r['dla_deg'])}, arrival speed "
+                  f"{quantity('vinf_arrival_kms', r['vinf_arrival_kms'])} "
+                  "(hyperbolic excess).")
+    else:
+        chosen = ("The chosen trajectory reaches Mars by way of Venus, so no direct "
+                  "Earth\N{EN DASH}Mars leg is marked.")
+    how = ("Each point is a launch date (across) and an arrival date at Mars (up). Blue "
+           "contours: the launch energy C3 a rocket must give (lower is cheaper). Red "
+           "contours: the speed on arrival at Mars. Dashed grey lines: days of flight. "
+           "The two shaded regions are the short (Type I) and long (Type II) ways round "
+           "the Sun.")
+    note = ("The chosen date is not the cheapest point when the assembly orbit cannot "
+            "reach a lower departure declination, or when the whole round trip, not "
+            "this leg alone, is cheapest there.")
+    return section("porkchop", join([
+        para(chosen),
+        embed_png(path, "Porkchop chart of Earth-Mars launch and arrival dates with the "
+                  "chosen trajectory marked", how),
+        para(note, class_="aside")]))
+
+
+def mission(content, path) -> Html:
+    """The trajectory's dates and figures, and its drawing in the ecliptic."""
+    row = content.plan.mission.row()
+    facts = [
+        ("earth_departure", "Leaves Earth"), ("mars_arrival", "Arrives at Mars"),
+        ("mars_departure", "Leaves Mars"), ("earth_arrival", "Back at Earth"),
+        ("stay_days", "At Mars"), ("duration_days", "Whole mission"),
+        ("c3_km2s2", "Launch energy C3"),
+        ("vinf_mars_arrival_kms", "Speed on arrival at Mars (v\N{INFINITY})"),
+        ("earth_entry_speed_kms", "Earth entry speed"),
+        ("dv_total_kms", "Total delta-v (no margin)"),
+    ]
+    figures = tag("dl", join(tag("div", join([tag("dt", label),
+                                              tag("dd", quantity(key, row.get(key)))]))
+                             for key, label in facts if key in row), class_="kv")
+    return section("mission", join([
+        para("The crew's path around the Sun, seen from above the plane of the Earth's "
+             "orbit (ecliptic J2000): out to Mars, the stay, and home."),
+        figures,
+        embed_png(path, "The mission's trajectory in the ecliptic plane",
+                  f"{row['class'].capitalize()}-class mission, heliocentric ecliptic J2000; "
+                  "the Sun at the centre, the planets' orbits drawn thin.")]))
+
+
+_MANEUVERS = {"tmi": "Trans-Mars injection", "moi": "Mars orbit insertion",
+              "tei": "Trans-Earth injection", "eoi": "Earth return", "flyby": "Powered swing-by"}
+
+
+def _maneuver_name(r, scen) -> str:
+    name = _MANEUVERS.get(r["maneuver"], r["maneuver"])
+    if r["maneuver"] == "eoi":
+        name += " (direct entry)" if scen.mission.earth_return == "entry" else " (capture)"
+    if r["maneuver"] == "moi" and scen.mission.mars_capture == "aerocapture":
+        name += " (aerocapture)"
+    return name
+
+
+def delta_v(content) -> Html:
+    """The delta-v budget with its margin, and each burn's propellant."""
+    p, scen, names = content.plan, content.scenario, content.names
+    maneuvers = [{**r, "name": _maneuver_name(r, scen)} for r in p.sizing.rows_of("maneuver")]
+    margin = scen.margins.dv_pct
+    man_cols = [
+        Col("Maneuver", lambda r: r["name"]), Col.of("date", "Date"),
+        Col.of("dv_kms", "Delta-v"), Col.of("dv_with_margin_kms", f"With {margin:g}% margin"),
+        Col("Flown by", lambda r: names.element(r["element"]) or "\N{EM DASH}"),
+        Col.of("mass_before_t", "Mass before"), Col.of("propellant_t", "Propellant"),
+    ]
+    total = {"name": "Total", "dv_kms": sum(r["dv_kms"] for r in maneuvers),
+             "dv_with_margin_kms": sum(r["dv_with_margin_kms"] for r in maneuvers),
+             "propellant_t": sum(r["propellant_t"] for r in maneuvers)}
+    burns = [{**r, "name": _MANEUVERS.get(r["maneuver"], r["maneuver"])}
+             for r in p.sizing.rows_of("burn")]
+    burn_cols = [
+        Col("Burn", lambda r: r["name"]),
+        Col("Element", lambda r: names.element(r["element"])),
+        Col.of("isp_s", "Isp"), Col.of("mass_before_t", "Mass before"),
+        Col.of("mass_after_t", "Mass after"), Col.of("propellant_t", "Burned"),
+        Col.of("boiloff_t", "Boiled off"), Col.of("hold_days", "Held"),
+        Col.of("loaded_leo_t", "Loaded in orbit"),
+    ]
+    notes = [names.prose(n) for n in [*p.sizing.notes, *p.mission.notes]]
+    return section("delta-v", join([
+        para("Delta-v is the change of speed each engine burn must give; the rocket "
+             "equation turns it into propellant. Boil-off is cryogenic propellant lost "
+             "while it waits in its tanks."),
+        tag("h3", "Delta-v budget"), table(man_cols, maneuvers, total=total),
+        tag("h3", "Burns and propellant"),
+        table(burn_cols, burns) if burns else para("No propulsive burns."),
+        bullets(notes, class_="notes")]))
+
+
+_ROLES = {"transit": "transit vehicle", "crew_access": "crew access", "crew": "crew",
+          "stage": "stage", "module": "module", "cargo": "cargo", "lander": "lander",
+          "tanker": "tanker"}
+
+
+def masses(content) -> Html:
+    """IMLEO and totals, every element's mass and cost, every launch."""
+    p, names, scen = content.plan, content.names, content.scenario
+    s = p.sizing
+    items = []
+    for r in s.rows:
+        if r["kind"] == "element":
+            what = (names.element(r["item"]) if r["item"]
+                    else f"{names.partner(r['provider'])} crew ({r.get('units', 0)}), "
+                         "with personal equipment")
+            items.append({**r, "what": what, "role_text": _ROLES.get(r["role"], r["role"])})
+        elif r["kind"] == "propellant":
+            items.append({**r, "what": f"Propellant: {r['item']}", "role_text": "propellant",
+                          "units": None, "dry_t": None})
+    for a in p.interfaces.adapters:
+        items.append({"what": names.adapter(a.adapter), "provider": a.owner or
+                      scen.transit.provider, "role_text": "docking adapter", "units": 1,
+                      "dry_t": a.mass_t, "mass_t": a.mass_t, "cost_musd": None})
+    item_cols = [
+        Col("Item", lambda r: r["what"]), Col("Provider", lambda r: names.partner(r["provider"])),
+        Col("Role", lambda r: r["role_text"]), Col.of("units", "Units"),
+        Col.of("dry_t", "Dry mass"), Col.of("mass_t", "Mass to orbit"),
+        Col.of("cost_musd", "Cost"),
+    ]
+    launches = [{**r, "vehicle": names.vehicle(r["item"]),
+                 "carries": names.element(r["element"]),
+                 "purpose_text": {"element": "element", "crew_access": "crew",
+                                  "tanker": "propellant tanker"}.get(r.get("purpose"),
+                                                                     r.get("purpose"))}
+                for r in _launch_rows(p)]
+    launch_cols = [
+        Col("Vehicle", lambda r: r["vehicle"]), Col("Provider", lambda r: names.partner(
+            r["provider"])), Col("Carries", lambda r: r["carries"]),
+        Col("For", lambda r: r["purpose_text"]), Col.of("launches", "Flights"),
+        Col.of("mass_per_launch_t", "Mass per flight"),
+        Col.of("payload_t", "Payload capacity"), Col.of("price_musd", "Price per flight"),
+        Col.of("cost_musd", "Cost"),
+    ]
+    total = {"vehicle": "Total", "launches": sum(r["launches"] for r in launches),
+             "cost_musd": sum(r["cost_musd"] for r in launches)}
+    totals = [
+        ("Initial mass in low Earth orbit (IMLEO)", quantity("imleo_t", s.imleo_t)),
+        ("Mass at trans-Mars injection", quantity("mass_t", s.mass_at_departure_t)),
+        ("Consumables for the crew", quantity("consumables_t", s.consumables_t)),
+        ("Launches", (f"{sum(s.launches.values())}, of which {s.tanker_flights} tanker "
+                      "flights")),
+        ("Cost of the mission", money_musd(s.cost_musd)),
+    ]
+    return section("masses", join([
+        table([Col("", lambda r: r[0]), Col("", lambda r: r[1], numeric=True)], totals,
+              class_="compact"),
+        tag("h3", "Elements, propellant and adapters"), table(item_cols, items),
+        tag("h3", "Launches"), table(launch_cols, launches, total=total)]))
+
+
+def contributions(content, path) -> Html:
+    """Each partner's share of mass, launches and cost: chart and table."""
+    p, names = content.plan, content.names
+    rows = [{**r, "name": names.partner(r["partner"]),
+             "elements_text": ", ".join(names.element(e) for e in r["elements"]) or "\N{EM DASH}"}
+            for r in p.contributions]
+    columns = [
+        Col("Partner", lambda r: r["name"]), Col("Elements", lambda r: r["elements_text"]),
+        Col.of("crew_seats", "Crew"), Col.of("seats_provided", "Seats provided"),
+        Col.of("mass_to_leo_t", "Mass to orbit"), Col.of("mass_share_pct", "Mass share"),
+        Col.of("launches", "Launches"), Col.of("launch_share_pct", "Launch share"),
+        Col.of("cost_musd", "Cost"), Col.of("cost_share_pct", "Cost share"),
+    ]
+    return section("contributions", join([
+        embed_png(path, "Each partner's share of mass, launches and cost",
+                  "Each partner's share of the mass put in orbit, of the launches and of "
+                  "the cost, with its crew."),
+        table(columns, rows)]))
+
+
+_CHECK_WORDS = {"docking": "Docking system", "atmosphere": "Cabin air", "power": "Power bus"}
+
+
+def _interface_cell(c, names) -> tuple[str, Html]:
+    values = f"{names.any(c.a_value)} \N{LEFT RIGHT ARROW} {names.any(c.b_value)}"
+    if c.compatible is True:
+        state, word = "ok", "\N{CHECK MARK} compatible"
+    elif c.compatible is None:
+        state, word = "na", "? not assessed"
+    elif c.adapter:
+        state, word = "adapter", f"\N{WARNING SIGN} adapter: {names.adapter(c.adapter)}"
+        if c.adapter_mass_t:
+            word += f", {quantity('adapter_mass_t', c.adapter_mass_t)}"
+    else:
+        state, word = "fail", "\N{BALLOT X} incompatible, no adapter"
+    return state, join([tag("div", word, class_="state"),
+                        tag("div", values, class_="values")])
+
+
+def interfaces(content) -> Html:
+    """The compatibility matrix (docking pairs x checks, cells coloured by state)
+    and what each mismatch needs."""
+    p, names = content.plan, content.names
+    checks = p.interfaces.checks
+    pairs = list(dict.fromkeys((c.a, c.b) for c in checks))
+    kinds = list(dict.fromkeys(c.check for c in checks))
+    if not pairs:
+        return section("interfaces", para("No elements dock with each other in this "
+                                          "scenario: nothing to check."))
+    by = {(c.a, c.b, c.check): c for c in checks}
+    head = join([tag("th", "Pair that docks", scope="col"),
+                 *(tag("th", _CHECK_WORDS.get(k, k), scope="col") for k in kinds)])
+    body = []
+    for a, b in pairs:
+        cells = [tag("th", f"{names.element(a)} \N{LEFT RIGHT ARROW} {names.element(b)}",
+                     scope="row")]
+        for k in kinds:
+            c = by.get((a, b, k))
+            if c is None:
+                cells.append(tag("td", "\N{EM DASH}", class_="cell-na"))
+                continue
+            state, inner = _interface_cell(c, names)
+            cells.append(tag("td", inner, class_=f"cell-{state}", title=names.prose(c.remedy)))
+        body.append(tag("tr", join(cells)))
+    matrix = tag("table", join([tag("thead", tag("tr", head)),
+                                tag("tbody", join(body))]), class_="matrix")
+    legend = tag("p", join([
+        tag("span", "compatible", class_="swatch cell-ok"),
+        tag("span", "bridged by an adapter", class_="swatch cell-adapter"),
+        tag("span", "incompatible: hardware to develop", class_="swatch cell-fail"),
+        tag("span", "not assessed (catalog lacks the value)", class_="swatch cell-na")]),
+        class_="legend")
+    remedies = [f"{names.element(c.a)} \N{LEFT RIGHT ARROW} {names.element(c.b)}, "
+                f"{_CHECK_WORDS.get(c.check, c.check).lower()}: {names.prose(c.remedy)}"
+                for c in checks if c.compatible is not True]
+    adapters = (f"Adapters flown: {quantity('adapter_mass_t', p.interfaces.adapter_mass_t)} "
+                "in all, carried as payload." if p.interfaces.adapters
+                else "No adapter is needed.")
+    return section("interfaces", join([
+        para("Each pair of vehicles that docks must share a docking system, cabin air and "
+             "electrical power, or fly an adapter between them."),
+        matrix, legend, para(adapters), tag("h3", "What each mismatch needs"),
+        bullets(remedies) if remedies else para("Nothing: every checked interface matches.")]))
+
+
+def assembly_orbit(content) -> Html:
+    """Why the assembly orbit is inclined as it is, and each launch site's payload loss."""
+    p, names = content.plan, content.names
+    sites = p.sites
+    dla = abs(p.dla_deg)
+    incl = sites.inclination_deg
+    words = (f"The spacecraft leaves Earth along a direction at declination "
+             f"{quantity('dla_deg', p.dla_deg)}; an orbit inclined less than "
+             f"{quantity('dla_deg', dla)} cannot depart along it without a costly plane "
+             f"change. ")
+    if sites.feasible:
+        words += (f"The stack is assembled in an orbit inclined "
+                  f"{quantity('inclination_deg', incl)}, which every launch site used "
+                  "reaches.")
+    else:
+        words += "No assembly orbit is reachable from every launch site used."
+    rows = [{**r, "vehicle_text": names.vehicle(r["vehicle"]), "site_text": names.site(r["site"]),
+             "partners_text": ", ".join(names.partner(x.strip())
+                                        for x in str(r["partners"]).split(",")),
+             "elements_text": ", ".join(names.element(x.strip())
+                                        for x in str(r["elements"]).split(","))}
+            for r in sites.rows()]
+    columns = [
+        Col("Vehicle", lambda r: r["vehicle_text"]), Col("Launch site", lambda r: r["site_text"]),
+        Col("Partner", lambda r: r["partners_text"]), Col("Carries", lambda r: r["elements_text"]),
+        Col.of("site_min_inclination_deg", "Site's lowest inclination"),
+        Col.of("payload_site_min_t", "Payload to it"),
+        Col.of("payload_t", "Payload to assembly orbit"),
+        Col.of("loss_t", "Lost"), Col.of("loss_fraction", "Lost"),
+    ]
+    status = tag("p", ("\N{CHECK MARK} Reachable from every launch site" if sites.feasible
+                       else "\N{BALLOT X} Not reachable from every launch site"),
+                 class_="status " + ("ok" if sites.feasible else "fail"))
+    return section("assembly-orbit", join([
+        status, para(words),
+        table(columns, rows) if rows else para("No launch in this plan."),
+        bullets([names.prose(x) for x in sites.problems], class_="problems"),
+        bullets([names.prose(x) for x in sites.notes], class_="notes")]))
+
+
+_COMPARE_WORDS = {"feasible": "Can fly", "binding_limit": "Binding limit", "crew": "Crew",
+                  "imleo_t": "Mass to orbit", "launches": "Launches",
+                  "tanker_flights": "Tanker flights", "adapter_mass_t": "Adapters",
+                  "cost_musd": "Cost"}
+_SHARE_WORDS = {"mass_to_leo_t": "mass to orbit", "launches": "launches",
+                "cost_share_pct": "share of cost"}
+
+
+def _compare_value(key, value, names) -> str:
+    if key == "binding_limit":
+        return names.prose(value) if value else "none"
+    if key == "feasible" and value is not None:
+        return "yes" if value else "no"
+    if key == "cost_musd" and value is not None:
+        return money_musd(value)
+    return quantity(key, value)
+
+
+def withdrawal(content) -> Html:
+    """The key figures with and without the compared partner, side by side."""
+    w, names = content.withdrawal, content.names
+    if w is None:
+        return section("withdrawal", para(f"Not compared: {content.withdrawal_reason}."))
+    who = names.partner(w.partner)
+    after_key = f"without_{w.partner}"
+    rows = []
+    for r in w.comparison():
+        key = r["figure"]
+        if key in _COMPARE_WORDS:
+            label, vkey = _COMPARE_WORDS[key], key
+        else:
+            partner, _, vkey = key.partition(" ")
+            label = f"{names.partner(partner)}: {_SHARE_WORDS.get(vkey, vkey)}"
+        before, after = r["with_all"], r[after_key]
+        if w.plan is None:
+            after_text = "no mission"
+        elif key.startswith(f"{w.partner} "):
+            after_text = "withdrawn"
+        else:
+            after_text = _compare_value(vkey, after, names)
+        rows.append({"label": label, "before": _compare_value(vkey, before, names),
+                     "after": after_text, "changed": before != after})
+    columns = [Col("", lambda r: r["label"]),
+               Col("With every partner", lambda r: r["before"], numeric=True),
+               Col(f"Without {who}", lambda r: r["after"], numeric=True,
+                   cell_class=lambda r: "changed" if r["changed"] else None)]
+    changes = []
+    for r in w.withdrawal.replacements:
+        added = f", {plural(r.count, 'added flight')}" if r.count else ", no added flight"
+        if r.old == r.new:
+            changes.append(f"{names.element(r.old)} is now flown by "
+                           f"{names.partner(r.new_provider)}: {names.prose(r.reason)}")
+        else:
+            changes.append(f"{names.element(r.old)} \N{RIGHTWARDS ARROW} "
+                           f"{names.element(r.new)} ({names.partner(r.new_provider)}{added}): "
+                           f"{names.prose(r.reason)}")
+    changes += [f"Not replaced: {names.element(u.old)} ({u.role}): {names.prose(u.reason)}"
+                for u in w.withdrawal.unreplaced]
+    changes += [f"{names.partner(p)} gains {plural(n, 'crew seat')}"
+                for p, n in w.withdrawal.seats if n]
+    changes += [names.prose(n) for n in w.withdrawal.notes]
+    return section("withdrawal", join([
+        para(join([tag("strong", withdrawal_headline(content))])),
+        para(f"Compared: {content.withdrawal_reason}. The same trajectory is flown; the "
+             "remaining partners take over the seats and replace the hardware from the "
+             "catalog. (marsplan plan SCENARIO --without PARTNER compares another.)",
+             class_="aside"),
+        tag("div", table(columns, rows, row_class=None, class_="compare"), class_="side"),
+        tag("h3", "What changes"), bullets(changes)]))
+
+
+def radiation(content, path) -> Html:
+    """The dose chart, the dose by stretch, and each crew member against the limit."""
+    dose, names = content.operations.dose, content.names
+    phases = [{**r, "what": r["segment"].capitalize()} for r in dose.rows()]
+    phase_cols = [
+        Col("Stretch", lambda r: r["what"]), Col.of("start", "From"), Col.of("end", "To"),
+        Col.of("days", "Days"), Col.of("rate_msv_per_day", "Dose rate"),
+        Col.of("solar_factor", "Solar-cycle factor"),
+        Col.of("shielding_factor", "Shielding factor"), Col.of("dose_msv", "Dose"),
+    ]
+    total = {"what": "Mission", "days": sum(r["days"] for r in phases),
+             "dose_msv": dose.total_msv}
+    members = dose.member_rows()
+    member_cols = [
+        Col("Crew member", lambda r: names.prose(r["member"])),
+        Col("Partner", lambda r: names.partner(r["partner"])),
+        Col.of("mission_dose_msv", "This mission"), Col.of("prior_dose_msv", "Earlier missions"),
+        Col.of("career_dose_msv", "Career"), Col.of("career_limit_msv", "Career limit"),
+        Col.of("fraction_of_limit", "Of the limit", unit="%",
+               cell_class=lambda r: "over" if not r["within_limit"] else "within"),
+        Col("Within the limit", lambda r: "yes" if r["within_limit"] else "no",
+            cell_class=lambda r: "over" if not r["within_limit"] else "within"),
+    ]
+    summary = (f"Each crew member receives about {quantity('total_msv', dose.total_msv)} on "
+               f"this mission: {100.0 * dose.fraction_of_limit:.0f}% of NASA's "
+               f"{quantity('career_limit_msv', dose.career_limit_msv)} career limit.")
+    return section("radiation", join([
+        para(summary, class_="lead"),
+        embed_png(path, "Cumulative radiation dose over the mission against the career limit",
+                  "Dose accumulated day by day from galactic cosmic rays, by where the crew "
+                  "is, against NASA's career limit. Rates measured by Curiosity's RAD, scaled "
+                  "by the solar cycle (solar minimum lets in more cosmic rays) and the "
+                  "shielding."),
+        tag("h3", "Dose by stretch of the mission"), table(phase_cols, phases, total=total),
+        tag("h3", "Each crew member against the career limit"),
+        table(member_cols, members)]))
+
+
+def communications(content, path) -> Html:
+    """The light-time chart and the blackouts."""
+    ops = content.operations
+    low, high = float(ops.light_time_min.min()), float(ops.light_time_min.max())
+    rows = [{**b.row(), "start_date": date_of(b.start_jd_tdb), "end_date": date_of(b.end_jd_tdb),
+             "closest": date_of(b.min_jd_tdb)} for b in ops.blackouts]
+    columns = [Col("From", lambda r: r["start_date"]), Col("To", lambda r: r["end_date"]),
+               Col.of("duration_days", "Lasts"),
+               Col("Sun closest to Mars", lambda r: r["closest"]),
+               Col.of("min_elongation_deg", "Least Sun\N{EN DASH}Earth\N{EN DASH}Mars angle"),
+               Col.of("threshold_deg", "Threshold")]
+    threshold = content.scenario.crew_health.blackout_threshold_deg
+    blackout_text = (table(columns, rows) if rows else
+                     para(f"No solar-conjunction blackout while at Mars (Sun\N{EN DASH}Earth"
+                          f"\N{EN DASH}Mars angle stays above {threshold:g}\N{DEGREE SIGN})."))
+    return section("communications", join([
+        para(f"A message between Earth and the crew takes {grouped(low, 1)} to "
+             f"{grouped(high, 1)} minutes one way, so a question and its answer take up to "
+             f"{grouped(2 * high, 0)} minutes: the crew must work on its own. When Mars "
+             f"is behind the Sun (angle below {threshold:g}\N{DEGREE SIGN}), the Sun's noise "
+             "drowns the radio link.", class_="lead"),
+        embed_png(path, "One-way light time between Earth and Mars over the mission",
+                  "One-way light time, Earth to Mars, day by day; blackouts shaded."),
+        tag("h3", "Blackouts"), blackout_text]))
+
+
+def footer(content) -> Html:
+    """Sources, time scale, margins, and where the full-precision plan is."""
+    scen = content.scenario
+    return tag("footer", join([
+        para(f"Made by marsplan {__version__} with the {content.ephemeris_name} ephemeris. "
+             f"Dates are TDB (about 69 s ahead of UTC). Delta-v margin "
+             f"{scen.margins.dv_pct:g}%, dry-mass margin {scen.margins.dry_mass_pct:g}%. "
+             "Masses, prices and crew-vehicle figures come from marsplan's catalog "
+             "(marsplan catalog lists them with their sources). The full plan, in full "
+             f"precision, is in {PLAN_FILE} beside this file."),
+    ]))

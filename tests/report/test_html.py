@@ -1,0 +1,332 @@
+"""The mission report's files: report.html self-contained and complete, plan.json
+equal to the plan, and the words and rounding a policy reader sees."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+
+
+class _Page(HTMLParser):
+    """Every start tag with its attributes, and the text, of one HTML page."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self._by_section: dict[str, list[str]] = {}
+        self._section = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "section":
+            self._section = dict(attrs)["id"]
+
+    def handle_endtag(self, tag):
+        if tag == "section":
+            self._section = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._section:
+            self._by_section.setdefault(self._section, []).append(data)
+
+    def section(self, sid: str) -> str:
+        """The words of section ``sid``, spaces normalised."""
+        return " ".join(" ".join(self._by_section[sid]).split())
+
+    def all(self, tag):
+        return [a for t, a in self.tags if t == tag]
+
+
+@pytest.fixture(scope="module")
+def us_russia(tmp_path_factory):
+    from marsplan.io.scenario import load_scenario
+    from marsplan.report.content import gather
+    from marsplan.report.html import write_report
+
+    out = tmp_path_factory.mktemp("us_russia")
+    scenario, catalog = load_scenario(EXAMPLES / "us_russia_2033.toml")
+    content = gather(scenario, catalog)
+    path = Path(write_report(scenario, catalog, out, plan=content.plan,
+                             withdrawal=content.withdrawal))
+    text = path.read_text(encoding="utf-8")
+    return {"out": out, "path": path, "html": text, "page": _Page(text), "content": content,
+            "plan": json.loads((out / "plan.json").read_text(encoding="utf-8"))}
+
+
+# --------------------------------------------------------------------------- files
+
+
+def test_writes_report_plan_and_figures(us_russia):
+    from marsplan.report.figures import FIGURE_FILES
+
+    out = us_russia["out"]
+    assert us_russia["path"] == out / "report.html"
+    written = sorted(p.name for p in out.iterdir())
+    assert written == sorted(["report.html", "plan.json", *FIGURE_FILES.values()])
+    for name in FIGURE_FILES.values():
+        assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_every_section_present_in_order(us_russia):
+    from marsplan.report.html import SECTIONS
+
+    ids = [a["id"] for a in us_russia["page"].all("section")]
+    assert ids == [sid for sid, _ in SECTIONS]
+    assert {"summary", "timeline", "porkchop", "mission", "delta-v", "masses",
+            "contributions", "interfaces", "assembly-orbit", "withdrawal", "radiation",
+            "communications"} == set(ids)
+
+
+def test_images_are_the_figures_as_data_uris(us_russia):
+    from marsplan.report.figures import FIGURE_FILES
+
+    images = us_russia["page"].all("img")
+    assert sorted(i["data-file"] for i in images) == sorted(FIGURE_FILES.values())
+    prefix = "data:image/png;base64,"
+    for image in images:
+        assert image["src"].startswith(prefix)
+        data = base64.b64decode(image["src"][len(prefix):], validate=True)
+        assert data == (us_russia["out"] / image["data-file"]).read_bytes()
+        assert image["alt"]
+        assert int(image["width"]) > 0 and int(image["height"]) > 0
+
+
+def test_nothing_external_no_script(us_russia):
+    page, text = us_russia["page"], us_russia["html"]
+    assert page.all("script") == [] and page.all("link") == [] and page.all("iframe") == []
+    ids = {a["id"] for _, a in page.tags if "id" in a}
+    for _, attrs in page.tags:
+        for name, value in attrs.items():
+            external = re.match(r"\s*(https?:|//|ftp:|file:)", value or "", re.IGNORECASE)
+            assert not external, (name, value)
+        if "href" in attrs:
+            assert attrs["href"].startswith("#") and attrs["href"][1:] in ids
+        assert not any(name.startswith("on") for name in attrs)  # no inline handlers
+    css = text[text.index("<style>"):text.index("</style>")]
+    assert "url(" not in css and "@import" not in css
+    csp = [a for a in page.all("meta") if a.get("http-equiv") == "Content-Security-Policy"]
+    assert csp and "default-src 'none'" in csp[0]["content"]
+
+
+# --------------------------------------------------------------------------- plan.json
+
+
+def test_plan_json_figures_equal_the_plans(us_russia):
+    from marsplan.joint.plan import operations
+    from marsplan.report.content import jsonable
+    from marsplan.report.figures import FIGURE_FILES
+
+    doc, content = us_russia["plan"], us_russia["content"]
+    p = content.plan
+    assert doc["summary"] == jsonable(p.summary())
+    assert doc["summary"]["launches"] == 12 and doc["summary"]["tanker_flights"] == 9
+    assert doc["contributions"] == jsonable(p.contributions)
+    assert doc["interfaces"] == jsonable(p.interfaces.rows())
+    assert doc["maneuvers"] == jsonable(p.sizing.rows_of("maneuver"))
+    assert doc["burns"] == jsonable(p.sizing.rows_of("burn"))
+    assert doc["sizing"]["imleo_t"] == p.sizing.imleo_t
+    assert doc["assembly_orbit"]["inclination_deg"] == p.sites.inclination_deg
+    ops = operations(p)
+    assert doc["timeline"] == ops.timeline
+    assert doc["dose"]["summary"]["total_msv"] == ops.dose.total_msv
+    assert doc["dose"]["members"] == jsonable(ops.dose.member_rows())
+    assert doc["blackouts"] == jsonable([b.row() for b in ops.blackouts])
+    assert len(doc["light_time"]["minutes"]) == len(ops.light_time_min)
+    assert doc["withdrawal"]["partner"] == "roscosmos"
+    assert doc["withdrawal"]["comparison"] == jsonable(content.withdrawal.comparison())
+    assert doc["figures"] == FIGURE_FILES
+    assert doc["verdict"]["status"] == "waiver"
+
+
+def test_plan_json_is_strict_json(us_russia):
+    # No NaN or Infinity tokens: every JSON reader must take the file.
+    json.loads((us_russia["out"] / "plan.json").read_text(), parse_constant=pytest.fail)
+
+
+# --------------------------------------------------------------------------- words
+
+
+def test_summary_answers_a_policy_reader(us_russia):
+    summary = us_russia["page"].section("summary")
+    # Verdict and the binding limit: the hardware closes, the dose does not
+    # (1,049 mSv against NASA's 600 mSv, 175%).
+    assert "Can this mission fly? Only with a radiation waiver" in summary
+    assert ("Binding limit: Crew radiation dose: 1,049 mSv per crew member, 175% of "
+            "NASA's 600 mSv career limit") in summary
+    # When the crew leaves and comes back, launches, mass, cost (rounded, with units).
+    for text in ("Crew leaves Earth 21 Apr 2033", "Crew returns 22 Nov 2035",
+                 "after 945 days (2.6 years)", "Launches 12",
+                 ("10 × Starship / Super Heavy (9 tanker flights), 1 × Falcon 9 Block 5, "
+                  "1 × Soyuz-2.1a"), "1,034 t", "US$1.62 billion", "4 crew: 2 NASA, 2 Roscosmos"):
+        assert text in summary, text
+    # What each partner delivers and pays.
+    for text in ("Roscosmos State Space Corporation Roscosmos Soyuz MS 2 1 0.20 200 12.3",
+                 ("SpaceX Space Exploration Technologies Corp. (SpaceX) Starship, crew "
+                  "configuration, Crew Dragon, Starship tanker flights 0 11 1,033 1,420 87.7"),
+                 "All partners 4 12 1,034 1,620 100.0"):
+        assert text in summary, text
+    assert "If Roscosmos withdrew, the mission could still fly" in summary
+
+
+def test_withdrawal_side_by_side(us_russia):
+    section = us_russia["page"].section("withdrawal")
+    assert "With every partner Without Roscosmos" in section
+    assert "Launches 12 11" in section
+    assert "Cost US$1.62 billion US$1.42 billion" in section
+    assert "fewest elements (1)" in section
+
+
+def test_interface_matrix_coloured_by_state(us_russia):
+    text = us_russia["html"]
+    matrix = text[text.index('<table class="matrix">'):]
+    matrix = matrix[:matrix.index("</table>")]
+    # Two pairs x three checks: docking bridged by adapters, air compatible,
+    # power not assessed (the catalog has no Starship bus voltage).
+    assert matrix.count('class="cell-adapter"') == 2
+    assert matrix.count('class="cell-ok"') == 2
+    assert matrix.count('class="cell-na"') == 2
+    assert "SSVP-to-IDSS docking adapter (notional) + Starship-to-IDSS docking port" in matrix
+
+
+def test_timeline_and_dose_tables(us_russia):
+    from marsplan.joint.plan import operations
+
+    page = us_russia["page"]
+    timeline = page.section("timeline")
+    ops = operations(us_russia["content"].plan)
+    assert len(re.findall(r"\d{1,2} [A-Z][a-z]{2} 20\d\d", timeline)) == len(ops.timeline)
+    assert "−30 22 Mar 2033 Launch of Starship, crew configuration on Starship / Super Heavy" \
+        in timeline
+    assert "0 21 Apr 2033 Earth departure: trans-Mars injection burn Earth" in timeline
+    assert "+945 22 Nov 2035 Earth arrival: the crew is home Earth" in timeline
+    assert "NASA 1 NASA 1,049 0 1,049 600 175 no" in page.section("radiation")
+    # The blackout, 14-24 Aug 2034, Mars 1.1 deg from the Sun at its closest.
+    assert "14 Aug 2034 24 Aug 2034 10 19 Aug 2034 1.1 2.0" in page.section("communications")
+
+
+def test_text_from_files_is_escaped(us_russia):
+    from marsplan.report.figures import FIGURE_FILES
+    from marsplan.report.html import render
+
+    content = us_russia["content"]
+    mission = content.scenario.mission.model_copy(
+        update={"name": '<script>alert("x")</script> & Co'})
+    scenario = content.scenario.model_copy(update={"mission": mission})
+    figures = {k: str(us_russia["out"] / v) for k, v in FIGURE_FILES.items()}
+    text = render(dataclasses.replace(content, scenario=scenario), figures)
+    assert "<script>" not in text
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in text
+
+
+# --------------------------------------------------------------------------- verdicts
+
+
+def test_verdict_no_go_names_the_first_limit(us_russia):
+    from marsplan.report.content import verdict
+
+    content = us_russia["content"]
+    plan = dataclasses.replace(content.plan, limits=[
+        ("htv_x and starship_crew: docking incompatible and no adapter in the catalog "
+         "bridges it"), "second limit"])
+    v = verdict(dataclasses.replace(content, plan=plan))
+    assert v.status == "no-go"
+    assert v.answer == "No: this mission cannot fly as planned."
+    assert v.binding_limit == ("HTV-X cargo ship and Starship, crew configuration: docking "
+                               "incompatible and no adapter in the catalog bridges it")
+    assert v.other_limits[0] == "Second limit"
+    assert "radiation dose" in v.other_limits[1]
+
+
+def test_verdict_go_when_the_dose_is_within_the_limit(us_russia):
+    from marsplan.report.content import verdict
+
+    content = us_russia["content"]
+    dose = content.operations.dose
+    members = tuple(dataclasses.replace(m, career_dose_msv=300.0, fraction_of_limit=0.5)
+                    for m in dose.members)
+    ops = dataclasses.replace(content.operations,
+                              dose=dataclasses.replace(dose, members=members))
+    v = verdict(dataclasses.replace(content, operations=ops))
+    assert v.status == "go"
+    assert v.answer == "Yes: this mission can fly as planned."
+    assert v.binding_limit.startswith("Crew radiation dose at 50% of NASA's career limit")
+
+
+# --------------------------------------------------------------------------- choices
+
+
+def _scenario(name):
+    from marsplan.io.scenario import load_scenario
+
+    return load_scenario(EXAMPLES / name)[0]
+
+
+def test_withdrawal_candidate_fewest_elements():
+    from marsplan.report.content import withdrawal_candidate
+
+    # US-Russia: NASA sends only crew, Roscosmos one Soyuz; SpaceX flies the
+    # transit vehicle. Roscosmos is the partner with hardware and the fewest elements.
+    assert withdrawal_candidate(_scenario("us_russia_2033.toml"))[0] == "roscosmos"
+    # ESA (I-Hab) and JAXA (HTV-X) tie at one element: the first listed.
+    assert withdrawal_candidate(_scenario("esa_jaxa_2035.toml"))[0] == "esa"
+    partner, why = withdrawal_candidate(_scenario("dra5_chemical_2037.toml"))
+    assert partner is None and "one partner" in why
+
+
+def test_without_an_unknown_partner_is_refused(us_russia, tmp_path):
+    from marsplan.errors import InputError
+    from marsplan.report.html import write_report
+
+    content = us_russia["content"]
+    with pytest.raises(InputError, match="'esa' is not a partner of this scenario"):
+        write_report(content.scenario, content.catalog, tmp_path, without="esa",
+                     plan=content.plan)
+
+
+# --------------------------------------------------------------------------- text
+
+
+def test_rounding_and_units():
+    from marsplan.report.text import date, figure, grouped, money_musd, quantity, three_figures
+
+    assert grouped(-0.4) == "0" and grouped(-1234.5, 1) == "−1,234.5"
+    assert [three_figures(x) for x in (1033.53, 128.62, 9.525, 0.2, 0.0)] == [
+        "1,034", "129", "9.53", "0.20", "0"]
+    assert quantity("imleo_t", 1033.53) == "1,034 t"
+    assert quantity("dla_deg", -51.5989) == "−51.6°"
+    assert quantity("c3_km2s2", 9.3514) == "9.35 km²/s²"
+    assert quantity("cost_musd", 1619.75) == "US$1,620 million"
+    assert money_musd(1619.75) == "US$1.62 billion" and money_musd(200.0) == "US$200 million"
+    assert figure("fraction_of_limit", 1.748) == "175"
+    assert figure("dose_msv", float("nan")) == "—" and figure("x", None) == "—"
+    # Dates round to the nearest day, as the charts label them.
+    assert date("2033-11-03T18:17:13") == "4 Nov 2033"
+    assert date("2033-04-21T01:54:51") == "21 Apr 2033" and date("2035-11-22") == "22 Nov 2035"
+
+
+def test_names_from_the_catalog():
+    from marsplan.catalog import default_catalog
+    from marsplan.report.text import Names
+
+    names = Names(default_catalog())
+    assert [names.partner(p) for p in ("nasa", "spacex", "roscosmos", "esa")] == [
+        "NASA", "SpaceX", "Roscosmos", "ESA"]
+    assert names.vehicle("falcon9") == "Falcon 9 Block 5"
+    assert names.adapter("ssvp_idss_adapter+starship_idss_adapter") == (
+        "SSVP-to-IDSS docking adapter (notional) + Starship-to-IDSS docking port (notional)")
+    # Whole ids only: starship_crew is not "starship" (the docking system) + "_crew".
+    assert names.prose("Launch of starship_crew on super_heavy") == (
+        "Launch of Starship, crew configuration on Starship / Super Heavy")
+    assert names.prose("unknown_id stays") == "unknown_id stays"
