@@ -553,10 +553,20 @@ def plan(
         sections[f"Without {without}"] = _uniform(result.comparison())
         sections[f"Without {without}: replacements"] = _uniform(result.withdrawal.rows())
     if fmt.value == "table":
-        verdict = "CAN FLY" if main_plan.feasible else "CANNOT FLY as planned"
+        from marsplan.crew.radiation import mission_dose
+
+        health = scen.crew_health
+        dose = mission_dose(main_plan.mission, shielding_factor=health.shielding_factor,
+                            surface_days=None if health.surface else 0.0)
+        over = dose.fraction_of_limit > 1.0
+        verdict = ("CANNOT FLY as planned" if not main_plan.feasible else
+                   "CAN FLY only with a radiation waiver" if over else "CAN FLY")
         typer.echo(f"{scen.mission.name}: {verdict}")
         for limit in main_plan.limits:
             typer.echo(f"  binding limit: {limit}")
+        typer.echo(f"  crew dose: {dose.total_msv:,.0f} mSv per crew member, "
+                   f"{100 * dose.fraction_of_limit:.0f}% of NASA's "
+                   f"{dose.career_limit_msv:.0f} mSv career limit")
         for title, rows in sections.items():
             if rows:
                 emit(rows, "table", title=title)
