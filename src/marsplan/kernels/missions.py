@@ -223,6 +223,10 @@ def chain3(cost1, varr1, m0_1, vdep2, varr2, m0_2, cost3, vdep3, m0_3, mu_a, rp_
                         continue
                     cx, cy, cz = varr2[p, m2, 0], varr2[p, m2, 1], varr2[p, m2, 2]
                     dx, dy, dz = vdep3[q, m3, 0], vdep3[q, m3, 1], vdep3[q, m3, 2]
+                    if c1 + c3 + fa + _flyby_lower_bound(
+                            cx * cx + cy * cy + cz * cz, dx * dx + dy * dy + dz * dz,
+                            mu_b, rp_b) >= local[k, dur]:
+                        continue
                     fb, rp, turn = flyby(cx, cy, cz, dx, dy, dz, mu_b, rp_b)
                     total = c1 + c3 + fa + fb
                     if total < local[k, dur]:
