@@ -429,8 +429,13 @@ def _anchors(first_year, last_year, eph):
 
 
 def search_opportunity(anchor_jd, mission_class, flyby, opts: MissionOptions, eph,
-                       refine=True) -> Opportunity:
-    """Search the round trips whose Earth departure lies near ``anchor_jd``."""
+                       refine=True, label=None) -> Opportunity:
+    """Search the round trips whose Earth departure lies near ``anchor_jd``.
+
+    ``label`` names the opportunity (default: the anchor's calendar year).
+    """
+    if label is None:
+        label = int(jd_tdb_to_iso(anchor_jd)[:4])
     venus_sides = [None] if flyby is None else ["out", "in"]
     lo_stay, hi_stay = opts.stay_days
     span = 1500.0 if mission_class == "conjunction" else 1200.0
@@ -451,7 +456,6 @@ def search_opportunity(anchor_jd, mission_class, flyby, opts: MissionOptions, ep
     for c, (best, _, _) in enumerate(candidates):
         better = best < merged
         merged[better], source[better] = best[better], c
-    year = int(jd_tdb_to_iso(anchor_jd)[:4])  # replaced by the opportunity's label
 
     def build(dur):
         best, dates, side = candidates[source[dur]]
@@ -483,7 +487,7 @@ def search_opportunity(anchor_jd, mission_class, flyby, opts: MissionOptions, ep
         # constraint better.
         if _violations(best, opts) == 0.0 or _violations(refined, opts) == 0.0:
             best = refined
-    return Opportunity(year, best, tuple(front))
+    return Opportunity(label, best, tuple(front))
 
 
 def missions(first_year: int, last_year: int, mission_class: str = "conjunction",
@@ -494,7 +498,9 @@ def missions(first_year: int, last_year: int, mission_class: str = "conjunction"
     Parameters
     ----------
     first_year, last_year : int
-        Earth departure years searched (inclusive).
+        Opportunities searched, by label (the year of the Earth-Mars minimum-C3
+        launch, as :func:`marsplan.transfer.windows.windows` labels them; a
+        2033 mission may leave in late 2032).
     mission_class : {"conjunction", "opposition", "flyby"}
     flyby : None or "venus"
         A Venus swing-by on the outbound or the inbound leg, whichever is cheaper.
@@ -539,8 +545,8 @@ def mission_opportunities(first_year, last_year, mission_class="conjunction", fl
     anchors = _anchors(first_year, last_year, eph)
     found = []
     for n, (label, anchor) in enumerate(anchors):
-        opp = replace(search_opportunity(anchor, mission_class, flyby, opts, eph, refine=refine),
-                      year=label)
+        opp = search_opportunity(anchor, mission_class, flyby, opts, eph, refine=refine,
+                                 label=label)
         if opp.best is not None and _violations(opp.best, opts) == 0.0:
             found.append(opp)
         elif opp.best is not None:
