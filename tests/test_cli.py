@@ -323,3 +323,19 @@ def test_plan_bad_scenario_and_partner_exit_2(runner, tmp_path):
     example = os.path.join(os.path.dirname(__file__), "..", "examples", "us_russia_2033.toml")
     result = runner.invoke(app, ["plan", example, "--without", "esa"])
     assert result.exit_code == 2 and "not a partner" in result.output
+
+
+def test_windows_daily_table_stays_within_the_launch_period(runner):
+    # Each day of the Type I launch period has its best Type I C3 at or under the
+    # limit; the days run from the period's first to its last launch.
+    result = runner.invoke(app, ["windows", "--from", "2033", "--to", "2033", "--c3-max", "10",
+                                 "--daily", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows and all(r["opportunity"] == 2033 for r in rows)
+    for r in rows:
+        assert r["within_limit"] == (r["c3_km2s2"] <= 10.0)
+    launches = sorted({r["launch"] for r in rows})
+    assert launches == [r["launch"] for r in rows][::2] or len(launches) <= len(rows)
+    result = runner.invoke(app, ["windows", "--from", "2033", "--to", "2033", "--daily"])
+    assert result.exit_code == 2 and "--c3-max" in result.output

@@ -332,21 +332,29 @@ def windows(
     c3_max: Annotated[float | None, typer.Option(
         "--c3-max", help="C3 limit, km^2/s^2: also give each opportunity's launch period.")]
     = None,
+    daily: Annotated[bool, typer.Option(
+        "--daily", help="With --c3-max: the best C3 of each launch day and type instead.")]
+    = False,
     fmt: FormatOption = Format.table,
     ephemeris: EphemerisOption = None,
 ) -> None:
     """Every launch opportunity: minimum C3, arrival v-infinity and total delta-v per type."""
     from marsplan.io.emit import emit
+    from marsplan.transfer.windows import daily_rows, windows_rows
     from marsplan.transfer.windows import windows as search
-    from marsplan.transfer.windows import windows_rows
 
+    if daily and c3_max is None:
+        raise InputError("--daily: give --c3-max too (the table spans the launch period)")
     eph = open_ephemeris(ephemeris)
     with _Progress("windows") as progress:
         found = search(origin, target, first_year, last_year, angles=angles.value,
-                       c3_max=c3_max, ephemeris=eph, progress=progress)
-    emit(windows_rows(found), fmt.value,
-         title=f"{origin} to {target} opportunities {first_year}-{last_year}, {eph.name}, "
-               f"angles {angles.value}, TDB")
+                       c3_max=c3_max, daily=daily, ephemeris=eph, progress=progress)
+    title = (f"{origin} to {target} opportunities {first_year}-{last_year}, {eph.name}, "
+             f"angles {angles.value}, TDB")
+    if daily:
+        emit(daily_rows(found), fmt.value, title=f"Launch days, C3 <= {c3_max:g}: {title}")
+    else:
+        emit(windows_rows(found), fmt.value, title=title)
 
 
 class MissionClass(str, enum.Enum):
