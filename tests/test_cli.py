@@ -307,12 +307,13 @@ def test_plan_prints_every_section_and_json_rows(runner):
     result = runner.invoke(app, ["plan", example])
     assert result.exit_code == 0, result.output
     for title in ("Summary", "Delta-v budget", "Launches", "Partner contributions",
-                  "Interfaces", "Assembly orbit"):
+                  "Interfaces", "Assembly orbit", "Crew dose", "Timeline"):
         assert title in result.output
+    assert "CAN FLY only with a radiation waiver" in result.output
     result = runner.invoke(app, ["plan", example, "--without", "roscosmos", "-f", "json"])
-    rows = json.loads(result.stdout)
-    sections = {r["section"] for r in rows}
-    assert {"Summary", "Without roscosmos", "Without roscosmos: replacements"} <= sections
+    body = json.loads(result.stdout)
+    assert body["baseline"]["schema_version"] and len(body["withdrawals"]) == 1
+    assert body["withdrawals"][0]["partners"] == ["roscosmos"]
 
 
 def test_plan_bad_scenario_and_partner_exit_2(runner, tmp_path):

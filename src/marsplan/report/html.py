@@ -8,26 +8,33 @@
     Content-Security-Policy in the page forbids loading any). It opens with
     a summary a policy reader takes in within a minute (can the mission fly,
     the binding limit, when the crew leaves and returns, launches, what each
-    partner delivers and pays), then one section per topic; :data:`SECTIONS`
-    lists their ids.
+    partner provides), then one section per topic; :data:`SECTIONS` lists
+    their ids.
 ``plan.json``
-    The same plan in full precision (:func:`marsplan.report.content.plan_document`).
+    The plan document (:func:`marsplan.io.document.plan_document`), exactly
+    what ``marsplan plan --format json`` prints.
 ``porkchop.png``, ``mission.png``, ``contributions.png``, ``dose.png``, ``light_time.png``
     The figures (:mod:`marsplan.report.figures`).
 
-Every file is replaced atomically (:func:`marsplan.io.emit.write_atomic`).
+The folder is written whole or not at all: every file goes into a new
+temporary folder beside it, which then takes the folder's place. A run that
+fails or is interrupted leaves the previous report as it was; two runs never
+mix their files. Nothing is read back from disk.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
+import shutil
 
 from marsplan import __version__
-from marsplan.io.emit import write_atomic
+from marsplan.errors import InputError
+from marsplan.io.document import plan_document
 from marsplan.report import sections
-from marsplan.report.content import gather, plan_document, verdict
-from marsplan.report.figures import draw_figures
+from marsplan.report.content import gather
+from marsplan.report.figures import FIGURE_FILES, draw_figures
 from marsplan.report.markup import escape
 from marsplan.report.sections import PLAN_FILE, SECTIONS
 from marsplan.report.style import CSS
@@ -41,7 +48,7 @@ _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 def write_report(scenario, catalog, out_dir, *, without=None, ephemeris=None, plan=None,
-                 withdrawal=None) -> str:
+                 withdrawal=None, extra_files=None) -> str:
     """Plan ``scenario`` and write report.html, plan.json and the figures into ``out_dir``.
 
     Parameters
@@ -49,7 +56,9 @@ def write_report(scenario, catalog, out_dir, *, without=None, ephemeris=None, pl
     scenario, catalog
         From :func:`marsplan.io.scenario.load_scenario`.
     out_dir : str or os.PathLike
-        Folder to write into; created if missing.
+        The report folder. It is replaced whole: an existing folder must be
+        empty or hold a marsplan report (report.html or plan.json and files
+        of the kinds a report writes), so that no one's other files are lost.
     without : str, optional
         The partner whose withdrawal the report compares side by side. By
         default the partner, other than the transit vehicle's provider, that
@@ -59,6 +68,9 @@ def write_report(scenario, catalog, out_dir, *, without=None, ephemeris=None, pl
     plan, withdrawal : optional
         The scenario's Plan and a WithdrawalPlan of it when the caller has
         them already (``marsplan plan --out``), so they are not planned again.
+    extra_files : mapping of str to str, optional
+        More files for the folder, by name (``marsplan plan --format csv``'s
+        tables).
 
     Returns
     -------
@@ -68,21 +80,82 @@ def write_report(scenario, catalog, out_dir, *, without=None, ephemeris=None, pl
     Raises
     ------
     InputError
-        ``without`` is not a partner of the scenario, or its only one.
+        ``without`` is not a partner of the scenario, or its only one;
+        ``out_dir`` cannot be written or is a folder of other files.
     MarsplanError
         Whatever planning the scenario raises.
     """
-    out_dir = os.fspath(out_dir)
-    os.makedirs(out_dir, exist_ok=True)
+    out_dir = os.path.abspath(os.fspath(out_dir))
+    _check_target(out_dir)
     content = gather(scenario, catalog, without=without, ephemeris=ephemeris, plan=plan,
                      withdrawal=withdrawal)
-    figures = draw_figures(content, out_dir)
-    document = plan_document(content, {k: os.path.basename(v) for k, v in figures.items()})
-    write_atomic(os.path.join(out_dir, PLAN_FILE),
-                 json.dumps(document, indent=2, allow_nan=False) + "\n")
-    path = os.path.join(out_dir, REPORT_FILE)
-    write_atomic(path, render(content, figures))
-    return path
+    document = plan_document(content.plan, ephemeris_name=content.ephemeris_name)
+    parent, name = os.path.split(out_dir)
+    try:
+        os.makedirs(parent, exist_ok=True)
+        staging = os.path.join(parent, f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        os.mkdir(staging)
+    except OSError as exc:
+        raise InputError(f"{out_dir}: cannot write the report there ({exc.strerror})") from None
+    try:
+        figures = draw_figures(content, staging)
+        _write(os.path.join(staging, PLAN_FILE),
+               json.dumps(document, indent=2, allow_nan=False) + "\n")
+        _write(os.path.join(staging, REPORT_FILE), render(content, figures))
+        for file, text in (extra_files or {}).items():
+            _write(os.path.join(staging, os.path.basename(file)), text)
+        _swap(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return os.path.join(out_dir, REPORT_FILE)
+
+
+#: What a report folder may hold: the files write_report writes (and CSV tables).
+_REPORT_FILES = {REPORT_FILE, PLAN_FILE, *FIGURE_FILES.values()}
+
+
+def _check_target(out_dir: str) -> None:
+    """Refuse a target that is a file, or a folder holding files a report did not write."""
+    if os.path.lexists(out_dir) and not os.path.isdir(out_dir):
+        raise InputError(f"{out_dir}: cannot write the report there: it is a file, not a folder")
+    if os.path.isdir(out_dir):
+        try:
+            present = os.listdir(out_dir)
+        except OSError as exc:
+            raise InputError(f"{out_dir}: cannot write the report there "
+                             f"({exc.strerror})") from None
+        foreign = [f for f in present if f not in _REPORT_FILES and not f.endswith(".csv")]
+        if foreign:
+            raise InputError(f"{out_dir}: cannot write the report there: the folder holds "
+                             f"other files ({', '.join(sorted(foreign)[:3])}); the report "
+                             "replaces its folder whole, so give an empty or new folder")
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _swap(staging: str, out_dir: str) -> None:
+    """Put the folder ``staging`` in the place of ``out_dir``.
+
+    The old folder is renamed aside first and removed only once the new one
+    is in place; if the second rename fails the old one is put back.
+    """
+    if not os.path.isdir(out_dir):
+        os.rename(staging, out_dir)
+        return
+    old = f"{staging}.old"
+    os.rename(out_dir, old)
+    try:
+        os.rename(staging, out_dir)
+    except BaseException:
+        os.rename(old, out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- the page
@@ -90,10 +163,9 @@ def write_report(scenario, catalog, out_dir, *, without=None, ephemeris=None, pl
 
 def render(content, figures: dict[str, str]) -> str:
     """The report's HTML for ``content`` (a ReportContent) with the figure files given."""
-    v = verdict(content)
     name = content.scenario.mission.name
     parts = [
-        sections.summary(content, v),
+        sections.summary(content),
         sections.contents(),
         sections.timeline(content),
         sections.porkchop(content, figures["porkchop"]),
