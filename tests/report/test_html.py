@@ -351,3 +351,42 @@ def test_names_from_the_catalog():
     assert names.prose("Launch of starship_crew on super_heavy") == (
         "Launch of Starship, crew configuration on Starship / Super Heavy")
     assert names.prose("unknown_id stays") == "unknown_id stays"
+
+
+# --------------------------------------------------------------------------- the folder
+
+
+def test_a_failed_run_leaves_the_previous_report_whole(us_russia, tmp_path, monkeypatch):
+    import marsplan.report.html as html
+
+    content = us_russia["content"]
+    out = tmp_path / "report"
+    html.write_report(content.scenario, content.catalog, out, plan=content.plan,
+                      withdrawal=content.withdrawal)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("interrupted while rendering")
+
+    monkeypatch.setattr(html, "render", broken)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        html.write_report(content.scenario, content.catalog, out, plan=content.plan,
+                          withdrawal=content.withdrawal)
+    # The previous report, byte for byte, and no staging folder left beside it.
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+def test_a_folder_of_other_files_is_refused(us_russia, tmp_path):
+    from marsplan.errors import InputError
+    from marsplan.report.html import write_report
+
+    content = us_russia["content"]
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(InputError, match="holds other files \\(notes.txt\\)"):
+        write_report(content.scenario, content.catalog, tmp_path, plan=content.plan,
+                     withdrawal=content.withdrawal)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    with pytest.raises(InputError, match="it is a file"):
+        write_report(content.scenario, content.catalog, tmp_path / "notes.txt",
+                     plan=content.plan, withdrawal=content.withdrawal)

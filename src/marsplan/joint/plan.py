@@ -288,7 +288,9 @@ def crew_dose(scenario: Scenario, catalog, mission):
             limits[p], sources[p] = DEFAULT_DOSE_LIMIT_MSV, DEFAULT_DOSE_LIMIT_SOURCE
     return mission_dose(mission, crew=crew, shielding_factor=health.shielding_factor,
                         surface_days=None if health.surface else 0.0,
-                        prior_dose_msv=dict(health.prior_dose_msv) or None,
+                        # A withdrawn partner's prior doses leave with its crew.
+                        prior_dose_msv={p: v for p, v in health.prior_dose_msv.items()
+                                        if p in crew} or None,
                         career_limit_msv=limits, limit_source=sources)
 
 
