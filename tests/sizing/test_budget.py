@@ -545,3 +545,76 @@ def test_dra5_chemical_imleo():
     # Figures for the record (the docstring's).
     assert_allclose([crew.imleo_t, cargo.imleo_t, total_t], [479.67, 288.93, 1057.52],
                     atol=0.01)
+
+
+def _landing_catalog():
+    catalog = _catalog()
+    catalog.elements["mav"] = _element(
+        "mav", "lander", dry_mass_t=20.0, propellant_capacity_t=100.0, propellant="methalox",
+        isp_s=380.0, crew_capacity=4, launched_on="heavy", descent_dv_kms=0.5,
+        ascent_dv_kms=4.0)
+    return catalog
+
+
+def test_a_crew_lander_flies_descent_and_ascent_alone_and_the_ship_carries_it():
+    # Rocket equation by hand, v_e = 3.726527 km/s. The lander flies alone: ascent
+    # burnout = lander 20 + crew 0.2 = 20.2 t; descent burnout = 20.2 t + the ascent
+    # propellant. TEI is the ship without the lander (101.112 t at burnout, as
+    # above); MOI carries everything: ship, lander, crew, 3.192 t of consumables
+    # and the propellant of every later burn.
+    ve = 3.726527
+    scenario = _scenario([_ship(["tmi", "moi", "tei"]),
+                          {"id": "mav", "provider": "nasa", "role": "lander"}],
+                         crew_health={"surface": True})
+    sizing = size_mission(scenario, _landing_catalog(), _mission(tmi=3.6, moi=1.0, tei=2.0))
+    assert sizing.lands
+    rows = {r["maneuver"]: r for r in _rows(sizing.burns)}
+    assert [r.maneuver for r in sizing.maneuvers] == ["tmi", "moi", "descent", "ascent", "tei",
+                                                      "eoi"]
+    ascent_t = 20.2 * math.expm1(4.0 / ve)
+    descent_t = (20.2 + ascent_t) * math.expm1(0.5 / ve)
+    tei_t = 101.112 * math.expm1(2.0 / ve)
+    assert rows["ascent"]["element"] == rows["descent"]["element"] == "mav"
+    assert_allclose(rows["ascent"]["mass_after_t"], 20.2, rtol=RTOL)
+    assert_allclose(rows["ascent"]["propellant_t"], ascent_t, rtol=RTOL)
+    assert_allclose(rows["descent"]["propellant_t"], descent_t, rtol=RTOL)
+    assert_allclose(rows["tei"]["propellant_t"], tei_t, rtol=RTOL)
+    assert_allclose(rows["moi"]["mass_after_t"],
+                    100.0 + 20.0 + 0.2 + 3.192 + ascent_t + descent_t + tei_t, rtol=RTOL)
+
+
+def test_the_transit_vehicle_lands_when_it_can_and_isru_serves_the_ascent():
+    # The ship itself lands (descent 0.5, ascent 4.0 km/s): the whole stack goes down.
+    catalog = _catalog()
+    ship = catalog.elements["ship"]
+    catalog.elements["ship"] = ship.model_copy(update={"descent_dv_kms": 0.5,
+                                                       "ascent_dv_kms": 4.0})
+    scenario = _scenario([_ship(["tmi", "moi", "tei"])], crew_health={"surface": True},
+                         isru_t=1000.0)
+    sizing = size_mission(scenario, catalog, _mission(tmi=3.6, moi=1.0, tei=2.0))
+    rows = {r["maneuver"]: r for r in _rows(sizing.burns)}
+    ve = 3.726527
+    # ISRU covers the ascent and TEI (the burns from the surface on), not the descent.
+    assert rows["ascent"]["isru_propellant_t"] == pytest.approx(rows["ascent"]["propellant_t"])
+    assert rows["tei"]["isru_propellant_t"] == pytest.approx(rows["tei"]["propellant_t"])
+    assert rows["descent"]["isru_propellant_t"] == 0.0
+    # At the ascent the ship carries its TEI propellant (made on Mars) and 0.912 t of
+    # consumables: burnout 100 + 0.2 + 0.912 + TEI propellant.
+    tei_t = 101.112 * math.expm1(2.0 / ve)
+    assert_allclose(rows["ascent"]["mass_after_t"], 101.112 + tei_t, rtol=RTOL)
+
+
+def test_a_surface_stay_needs_an_element_that_lands():
+    from marsplan.errors import ScenarioError
+
+    scenario = _scenario([_ship(["tmi", "moi", "tei"]),
+                          {"id": "lander", "provider": "nasa", "role": "lander"}],
+                         crew_health={"surface": True})
+    with pytest.raises(ScenarioError, match="crew_health.surface: .*no element of the scenario "
+                                            "can land .*landers in the scenario: lander"):
+        size_mission(scenario, _catalog(), _mission(tmi=3.6, moi=1.0, tei=2.0))
+    flyby = _scenario([_ship(["tmi"])], crew_health={"surface": True})
+    with pytest.raises(ScenarioError, match="crew_health.surface: the crew cannot land on a "
+                                            "flyby"):
+        size_mission(flyby, _landing_catalog(), _mission(tmi=3.6, days=(200.0, 200.0, 500.0),
+                                                          mission_class="flyby"))
