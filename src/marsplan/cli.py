@@ -266,7 +266,7 @@ def transfer(
 ) -> None:
     """One ballistic leg: C3, DLA/RLA, arrival v-infinity and total delta-v."""
     from marsplan.io.emit import emit
-    from marsplan.transfer import transfer as solve
+    from marsplan.transfer.leg import transfer_leg as solve
 
     eph = open_ephemeris(ephemeris)
     leg = solve(launch, arrival, origin=origin, target=target, angles=angles.value,
@@ -296,7 +296,7 @@ def porkchop(
     ephemeris: EphemerisOption = None,
 ) -> None:
     """Porkchop chart of C3 and arrival v-infinity over launch x arrival dates."""
-    from marsplan.transfer import porkchop as solve
+    from marsplan.transfer.porkchop import porkchop as solve
 
     eph = open_ephemeris(ephemeris)
     if year is not None:

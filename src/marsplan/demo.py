@@ -41,7 +41,7 @@ def main(out_dir: str = "out") -> str:
     from marsplan.io.emit import emit
     from marsplan.io.scenario import load_scenario
     from marsplan.report.html import write_report
-    from marsplan.transfer import windows
+    from marsplan.transfer.windows import windows
     from marsplan.transfer.windows import windows_rows
 
     found = windows("earth", "mars", FIRST_YEAR, LAST_YEAR)

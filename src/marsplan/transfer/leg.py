@@ -126,7 +126,7 @@ def solve_grid(origin, target, jd_launch, jd_arrival, *, shift=0, n_cols=None, e
     return out
 
 
-def transfer(launch, arrival, *, origin="earth", target="mars", angles="eme2000",
+def transfer_leg(launch, arrival, *, origin="earth", target="mars", angles="eme2000",
              departure_orbit: Orbit = DEFAULT_DEPARTURE_ORBIT, capture_orbit: Orbit | None = None,
              revs=0, low_path=True, ephemeris: Ephemeris | None = None) -> Transfer:
     """Ballistic (Lambert) leg from ``origin`` at ``launch`` to ``target`` at ``arrival``.
