@@ -16,7 +16,8 @@ Adding a command::
                 ephemeris: EphemerisOption = None):
         \"\"\"Every launch opportunity from FIRST_YEAR.\"\"\"
         from marsplan.io.emit import emit  # heavy imports go here
-        from marsplan.transfer.windows import windows, windows_rows
+        from marsplan.io.rows import windows_rows
+        from marsplan.transfer.windows import windows
         emit(windows_rows(windows("earth", "mars", first_year, first_year,
                                   ephemeris=open_ephemeris(ephemeris))), fmt.value)
 
@@ -302,7 +303,7 @@ def porkchop(
     if year is not None:
         if launch or arrival or tof:
             raise InputError("YEAR: give either YEAR or --launch with --arrival/--tof, not both")
-        from marsplan.transfer.windows import opportunity_bounds
+        from marsplan.plots.porkchop import opportunity_bounds
 
         launch_span, arrival_span = opportunity_bounds(origin, target, year, ephemeris=eph)
         tof_span = None
@@ -340,7 +341,7 @@ def windows(
 ) -> None:
     """Every launch opportunity: minimum C3, arrival v-infinity and total delta-v per type."""
     from marsplan.io.emit import emit
-    from marsplan.transfer.windows import daily_rows, windows_rows
+    from marsplan.io.rows import daily_rows, windows_rows
     from marsplan.transfer.windows import windows as search
 
     if daily and c3_max is None:

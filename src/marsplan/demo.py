@@ -42,7 +42,7 @@ def main(out_dir: str = "out") -> str:
     from marsplan.io.scenario import load_scenario
     from marsplan.report.html import write_report
     from marsplan.transfer.windows import windows
-    from marsplan.transfer.windows import windows_rows
+    from marsplan.io.rows import windows_rows
 
     found = windows("earth", "mars", FIRST_YEAR, LAST_YEAR)
     emit(windows_rows(found), "table",

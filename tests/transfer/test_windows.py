@@ -33,18 +33,10 @@ from marsplan.constants import GM_SUN_KM3S2
 from marsplan.ephemeris import default_ephemeris
 from marsplan.time import jd_tdb_to_iso, to_jd_tdb
 from marsplan.transfer.leg import transfer_leg
-from marsplan.transfer.windows import (
-    ANY_TYPE,
-    DAILY_KEYS,
-    OBJECTIVES,
-    PERIOD_KEYS,
-    ROW_KEYS,
-    TYPES,
-    daily_rows,
-    opportunity_bounds,
-    windows,
-    windows_rows,
-)
+from marsplan.io.rows import DAILY_KEYS, PERIOD_KEYS, ROW_KEYS, daily_rows, windows_rows
+from marsplan.plots.porkchop import opportunity_bounds
+from marsplan.transfer.periods import ANY_TYPE
+from marsplan.transfer.windows import OBJECTIVES, TYPES, windows
 from tests.peers import run_pykep
 
 REFERENCE = Path(__file__).parents[3] / "shared" / "reference"

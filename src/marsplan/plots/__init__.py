@@ -10,6 +10,7 @@ from marsplan._lazy import lazy_names
 
 __getattr__, __dir__, __all__ = lazy_names(__name__, {
     "plot_porkchop": "marsplan.plots.porkchop",
+    "opportunity_bounds": "marsplan.plots.porkchop",
     "plot_mission": "marsplan.plots.mission",
     "plot_contributions": "marsplan.plots.contributions",
     "plot_dose": "marsplan.plots.crew",

@@ -166,7 +166,7 @@ def _earth_mars_leg(mission, eph):
 def _porkchop(scenario, mission, leg, eph):
     """The porkchop grid of the mission's opportunity, wide enough to show ``leg``."""
     from marsplan.transfer.porkchop import porkchop
-    from marsplan.transfer.windows import opportunity_bounds
+    from marsplan.plots.porkchop import opportunity_bounds
 
     launch_jd = mission.legs[0].departure_jd_tdb
     year = (scenario.mission.opportunity if scenario.mission.dates is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
@@ -21,6 +22,19 @@ from marsplan.transfer.maneuvers import (
 )
 
 TYPE_NAMES = {1: "I", 2: "II"}
+#: Transfer types: "I" below a 180 deg transfer angle, "II" above (DESIGN.md).
+TYPES = ("I", "II")
+#: Kernel code of each type (the porkchop kernel's ``type`` output).
+TYPE_CODE = {"I": 1, "II": 2}
+# Legs within 0.01 deg of a 180 deg transfer angle are left out of every
+# search. There the transfer plane is set by the target's tiny offset from the
+# origin's orbital plane, so C3 and v-infinity jump with a one-second change of
+# date: an "optimum" inside the band (2026 Type I) cannot be reproduced from its
+# printed dates. 0.01 deg is ~15 min of launch date; it costs the ridge-bound
+# 2026 Type I minimum C3 0.002 km^2/s^2 (10.4745 at 0.001 deg, 10.4764 at
+# 0.01 deg, EMB) and makes its legs reproducible from ISO dates to 2e-4.
+RIDGE_BAND_DEG = 0.01
+SIN_RIDGE_BAND = math.sin(math.radians(RIDGE_BAND_DEG))
 # Bytes per grid cell kept by a porkchop: seven float64 surfaces, two int8 ones.
 _BYTES_PER_CELL = 7 * 8 + 2
 
@@ -203,3 +217,74 @@ def make_transfer(origin, target, angles, jd_l, jd_a, grid, departure_orbit, cap
         dec_arrival_deg=shaped(grid["dec_arrival_deg"]), dv_departure_kms=shaped(dv_dep),
         dv_arrival_kms=shaped(dv_arr), dv_total_kms=shaped(dv_dep + dv_arr),
         departure_orbit=departure_orbit, capture_orbit=capture_orbit)
+
+
+class LegBatch:
+    """Batched evaluation of ballistic legs between two bodies (one kernel call per batch).
+
+    The searches (:mod:`~marsplan.transfer.windows`, :mod:`~marsplan.transfer.periods`)
+    score legs through it; legs within ``RIDGE_BAND_DEG`` of a 180 deg transfer angle
+    score +inf.
+    """
+
+    def __init__(self, origin, target, angles, departure_orbit, capture_orbit, eph):
+        self.origin, self.target, self.angles = origin, target, angles
+        self.departure_orbit, self.capture_orbit, self.eph = departure_orbit, capture_orbit, eph
+
+    def grid(self, jd_launch, jd_arrival):
+        """Raw surfaces of the legs jd_launch[k] -> jd_arrival[k], shape (K, 1)."""
+        return solve_grid(self.origin, self.target, jd_launch, jd_arrival, shift=1, n_cols=1,
+                          ephemeris=self.eph, angles=self.angles)
+
+    def dv_total_kms(self, c3_km2s2, vinf_arrival_kms):
+        return (departure_dv_kms(np.sqrt(c3_km2s2), self.origin, self.departure_orbit)
+                + capture_dv_kms(vinf_arrival_kms, self.target, self.capture_orbit))
+
+    def values(self, jd_launch, jd_arrival, objective, type_code, ok):
+        """Objective per leg; +inf where ``ok`` is False, the leg failed or its type differs.
+
+        objective: (K,) indices into OBJECTIVES; type_code: (K,) 1 or 2.
+        """
+        out = np.full(jd_launch.shape, np.inf)
+        ok = ok & np.isfinite(jd_launch) & np.isfinite(jd_arrival)
+        if not ok.any():
+            return out
+        if RIDGE_BAND_DEG > 0.0:
+            ok[ok] = ~self.near_ridge(jd_launch[ok], jd_arrival[ok])
+            if not ok.any():
+                return out
+        g = self.grid(jd_launch[ok], jd_arrival[ok])
+        c3, vinf = g["c3_km2s2"][:, 0], g["vinf_arrival_kms"][:, 0]
+        obj = objective[ok]
+        value = np.where(obj == 0, c3, np.where(obj == 1, vinf, np.nan))
+        if (obj == 2).any():
+            value = np.where(obj == 2, self.dv_total_kms(c3, vinf), value)
+        good = (g["type"][:, 0] == type_code[ok]) & np.isfinite(value)
+        out[ok] = np.where(good, value, np.inf)
+        return out
+
+    def near_ridge(self, jd_launch, jd_arrival):
+        """True where the heliocentric transfer angle is within RIDGE_BAND_DEG of 180 deg."""
+        r1, _ = self.eph.state_jd(self.origin, jd_launch)
+        r2, _ = self.eph.state_jd(self.target, jd_arrival)
+        sin_gap = (np.linalg.norm(np.cross(r1, r2), axis=-1)
+                   / (np.linalg.norm(r1, axis=-1) * np.linalg.norm(r2, axis=-1)))
+        return (np.sum(r1 * r2, axis=-1) < 0.0) & (sin_gap < SIN_RIDGE_BAND)
+
+    def transfer_list(self, jd_launch, jd_arrival, sizes=None):
+        """Legs jd_launch[k] -> jd_arrival[k] from one kernel call: a scalar
+        :class:`Transfer` each, or (``sizes``) one array Transfer per consecutive group."""
+        jd_launch = np.asarray(jd_launch, dtype=np.float64).ravel()
+        jd_arrival = np.asarray(jd_arrival, dtype=np.float64).ravel()
+        if jd_launch.size == 0:
+            return []
+        g = self.grid(jd_launch, jd_arrival)
+        bounds = np.cumsum([0, *(sizes or [1] * jd_launch.size)])
+        out = []
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            shape = () if sizes is None else (b - a,)
+            part = {k: v[a:b] for k, v in g.items()}
+            out.append(make_transfer(self.origin, self.target, self.angles, jd_launch[a:b],
+                                     jd_arrival[a:b], part, self.departure_orbit,
+                                     self.capture_orbit, shape))
+        return out

@@ -19,7 +19,7 @@ import numpy as np
 
 from marsplan.constants import EQUATORIAL_RADIUS_KM, GM_KM3S2, GM_SUN_KM3S2
 from marsplan.ephemeris import Ephemeris, default_ephemeris
-from marsplan.errors import InputError, NoSolutionError
+from marsplan.errors import EphemerisRangeError, InputError, NoSolutionError
 from marsplan.time import jd_tdb_to_iso
 from marsplan.transfer.maneuvers import (
     DEFAULT_DEPARTURE_ORBIT,
@@ -364,9 +364,17 @@ def _violations(m: Mission, opts: MissionOptions) -> float:
     return bad
 
 
+# Refinement: Nelder-Mead on the continuous dates from a simplex of 2-day steps,
+# stopping at 0.01 day and 1e-6 km/s, at most 3000 evaluations (~3 s).
+_REFINE_STEP_DAYS = 2.0
+_REFINE_XATOL_DAYS = 0.01
+_REFINE_FATOL_KMS = 1e-6
+_REFINE_MAX_EVALS = 3000
+
+
 def _refine(m: Mission, opts: MissionOptions, eph) -> Mission:
     """Nelder-Mead on the continuous dates, constraints as penalties."""
-    from scipy.optimize import minimize
+    from marsplan.transfer.optimize import nelder_mead
 
     venus = m.venus_flyby_jd_tdb
     flyby_class = m.mission_class == "flyby"
@@ -379,26 +387,33 @@ def _refine(m: Mission, opts: MissionOptions, eph) -> Mission:
     x0 = np.array(x0)
 
     def build(x):
-        d = list(x)
+        d = [float(v) for v in x]
         v = d.pop() if venus is not None else None
         if flyby_class:
             d.insert(2, d[1])
         return assemble_mission(*d, mission_class=m.mission_class, venus_flyby=v,
                                 options=opts, ephemeris=eph)
 
-    def cost(x):
+    def cost(x) -> float:
+        """Delta-v plus penalties; +inf where the dates fly no mission."""
         try:
             cand = build(x)
-        except Exception:
-            return 1e6
+        except (InputError, NoSolutionError, EphemerisRangeError):
+            # Events out of order, a leg without a Lambert solution (transfer
+            # angle of 0 or 180 deg), or a date the ephemeris does not cover.
+            return np.inf
         value = cand.dv_total_kms + 100.0 * _violations(cand, opts)
-        return value if np.isfinite(value) else 1e6
+        # NaN (a flyby the kernel could not solve) never wins.
+        return value if np.isfinite(value) else np.inf
 
-    res = minimize(cost, x0, method="Nelder-Mead",
-                   options={"xatol": 0.01, "fatol": 1e-6, "maxfev": 3000,
-                            "initial_simplex": x0 + np.vstack([np.zeros(x0.size),
-                                                               2.0 * np.eye(x0.size)])})
-    best = build(res.x) if res.fun < cost(x0) else m
+    def batch(points, _problem):
+        return np.array([cost(x) for x in points])
+
+    x, f = nelder_mead(batch, x0[None, :], np.full((1, x0.size), _REFINE_STEP_DAYS),
+                       xatol=_REFINE_XATOL_DAYS, fatol=_REFINE_FATOL_KMS,
+                       max_iter=_REFINE_MAX_EVALS, max_evals=_REFINE_MAX_EVALS,
+                       speculative=False)
+    best = build(x[0]) if f[0] < cost(x0) else m
     return best if _violations(best, opts) <= _violations(m, opts) else m
 
 
