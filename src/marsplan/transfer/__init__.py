@@ -19,6 +19,8 @@ __getattr__, __dir__, __all__ = lazy_names(__name__, {
     "Orbit": "marsplan.transfer.maneuvers",
     "Porkchop": "marsplan.transfer.porkchop",
     "Window": "marsplan.transfer.windows",
+    "Windows": "marsplan.transfer.windows",
     "LaunchPeriod": "marsplan.transfer.periods",
     "Mission": "marsplan.transfer.mission",
+    "Missions": "marsplan.transfer.mission",
 })

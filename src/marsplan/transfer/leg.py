@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from marsplan._results import short_repr, to_frame
 from marsplan.constants import GM_SUN_KM3S2
 from marsplan.ephemeris import Ephemeris, default_ephemeris
 from marsplan.errors import InputError, NoSolutionError
@@ -22,6 +23,10 @@ from marsplan.transfer.maneuvers import (
 )
 
 TYPE_NAMES = {1: "I", 2: "II"}
+# Columns of Transfer.to_pandas after origin and target.
+_FRAME_FIELDS = ("launch_jd_tdb", "arrival_jd_tdb", "tof_days", "type", "c3_km2s2", "dla_deg",
+                 "rla_deg", "vinf_arrival_kms", "dec_arrival_deg", "dv_departure_kms",
+                 "dv_arrival_kms", "dv_total_kms")
 #: Transfer types: "I" below a 180 deg transfer angle, "II" above (DESIGN.md).
 TYPES = ("I", "II")
 #: Kernel code of each type (the porkchop kernel's ``type`` output).
@@ -67,6 +72,26 @@ class Transfer:
     dv_total_kms: np.ndarray
     departure_orbit: Orbit
     capture_orbit: Orbit
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("origin", "target", "launch_jd_tdb", "arrival_jd_tdb",
+                                 "tof_days", "type", "c3_km2s2", "dla_deg", "rla_deg",
+                                 "vinf_arrival_kms", "dv_total_kms"),
+                          shape=np.shape(self.launch_jd_tdb))
+
+    def to_pandas(self):
+        """The leg(s) as a :class:`pandas.DataFrame`, one row per leg.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``origin``, ``target``, ``launch``, ``arrival`` (datetime64,
+            TDB), then the fields in their units (``tof_days``, ``c3_km2s2``, ...).
+        """
+        n = np.size(self.launch_jd_tdb)
+        columns = {"origin": [self.origin] * n, "target": [self.target] * n}
+        columns.update({k: np.atleast_1d(getattr(self, k)).ravel() for k in _FRAME_FIELDS})
+        return to_frame(columns)
 
     def rows(self) -> list[dict]:
         """One flat dict per leg, with the keys of DESIGN.md (``marsplan transfer``)."""

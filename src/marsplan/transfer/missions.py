@@ -28,7 +28,7 @@ from marsplan.transfer.maneuvers import (
     capture_dv_kms,
     departure_dv_kms,
 )
-from marsplan.transfer.mission import MISSION_CLASSES, Flyby, Leg, Mission
+from marsplan.transfer.mission import MISSION_CLASSES, Flyby, Leg, Mission, Missions
 
 #: Default stay ranges at Mars, days (DESIGN.md: conjunction 300-600 typical).
 DEFAULT_STAY_DAYS = {"conjunction": (300.0, 650.0), "opposition": (30.0, 90.0),
@@ -278,10 +278,35 @@ def _search_flyby(grid, opts, venus_side, n_dur):
 def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arrival, *,
                      mission_class="conjunction", venus_flyby=None, options=None,
                      ephemeris=None) -> Mission:
-    """The mission flying these dates (TDB JD floats or epochs), with its budget.
+    """The mission flying these dates, with its delta-v budget.
 
-    ``venus_flyby`` (a date, or None) puts a Venus swing-by on whichever leg its
-    date falls in. For the flyby class, ``mars_arrival == mars_departure``.
+    Parameters
+    ----------
+    earth_departure, mars_arrival, mars_departure, earth_arrival : float or epoch
+        TDB Julian dates (floats) or epochs (ISO strings, datetime,
+        numpy.datetime64; read as TDB). For the flyby class
+        ``mars_arrival == mars_departure``.
+    mission_class : {"conjunction", "opposition", "flyby"}
+    venus_flyby : float or epoch, optional
+        A Venus swing-by on whichever leg its date falls in.
+    options : MissionOptions, optional
+        Orbits and limits (the budget depends on the orbits and ``earth_return``).
+    ephemeris : Ephemeris, optional
+        Defaults to DE440.
+
+    Returns
+    -------
+    Mission
+        Legs, flybys, v-infinities and the delta-v budget (km/s).
+
+    Raises
+    ------
+    InputError
+        The events do not follow one another in time; bad ``options``.
+    NoSolutionError
+        A leg has no Lambert solution (its transfer angle is 0 or 180 deg).
+    EphemerisRangeError
+        A date lies outside the ephemeris.
     """
     from marsplan.kernels.flyby import flyby as flyby_kernel
     from marsplan.time import to_jd_tdb
@@ -429,6 +454,10 @@ class Opportunity:
     front: tuple[Mission, ...]
     reasons: tuple[str, ...] = ()
 
+    def __repr__(self) -> str:
+        return (f"Opportunity(year={self.year}, best={self.best!r}, "
+                f"front=<{len(self.front)} missions>, reasons={self.reasons!r})")
+
 
 def _anchors(first_year, last_year, eph):
     """(label, minimum-C3 launch) of the Earth-to-Mars opportunities labelled in the years.
@@ -526,8 +555,10 @@ def missions(first_year: int, last_year: int, mission_class: str = "conjunction"
 
     Returns
     -------
-    list of Mission, by Earth departure date. ``mission_fronts`` gives the
-    delta-v / duration Pareto fronts.
+    Missions
+        A list of :class:`Mission` by Earth departure date, with ``years``
+        (opportunity labels), ``by_year(2033)`` and ``to_pandas()``.
+        :func:`mission_opportunities` gives the delta-v / duration Pareto fronts.
 
     Raises
     ------
@@ -535,15 +566,35 @@ def missions(first_year: int, last_year: int, mission_class: str = "conjunction"
         No mission meets the constraints; the message names the binding one and
         the best value reachable.
     """
-    return [o.best for o in mission_opportunities(
-        first_year, last_year, mission_class, flyby, options=options, ephemeris=ephemeris,
-        progress=progress, **option_values)]
+    found = mission_opportunities(first_year, last_year, mission_class, flyby, options=options,
+                                  ephemeris=ephemeris, progress=progress, **option_values)
+    return Missions([o.best for o in found], years=[o.year for o in found])
 
 
 def mission_opportunities(first_year, last_year, mission_class="conjunction", flyby=None, *,
                           options=None, ephemeris=None, progress=None, refine=True,
                           **option_values) -> list[Opportunity]:
-    """Like :func:`missions`, with each opportunity's Pareto front (dv vs duration)."""
+    """Like :func:`missions`, with each opportunity's Pareto front (dv vs duration).
+
+    Parameters are those of :func:`missions`; ``refine=False`` keeps the grid's
+    best mission without the Nelder-Mead refinement on continuous dates.
+
+    Returns
+    -------
+    list of Opportunity
+        One per opportunity with a mission meeting the constraints: its label
+        (``year``), ``best`` mission and the ``front`` of missions each the
+        cheapest of its duration.
+
+    Raises
+    ------
+    InputError
+        Unknown ``mission_class`` or ``flyby``, ``last_year`` before
+        ``first_year``, an unknown or invalid option.
+    NoSolutionError
+        No opportunity has a mission meeting the constraints; the message
+        names the binding one and the best value reachable.
+    """
     if mission_class not in MISSION_CLASSES:
         raise InputError(f"mission_class: {mission_class!r} is not one of "
                          f"{', '.join(MISSION_CLASSES)}")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from marsplan._results import short_repr
 from marsplan.errors import NoSolutionError
 from marsplan.time import jd_tdb_to_iso
 from marsplan.transfer.leg import TYPE_CODE, TYPES, Transfer
@@ -66,6 +67,11 @@ class LaunchPeriod:
     def days(self) -> float:
         """Length of the launch period, days."""
         return self.last_launch_jd_tdb - self.first_launch_jd_tdb
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("type", "c3_max_km2s2", "first_launch_jd_tdb",
+                                 "last_launch_jd_tdb", "days", "open_start", "open_end",
+                                 "contiguous"))
 
 
 

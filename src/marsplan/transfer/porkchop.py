@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from marsplan._results import short_repr, to_frame
 from marsplan.ephemeris import Ephemeris, default_ephemeris
 from marsplan.errors import InputError
 from marsplan.time import jd_tdb_to_iso, to_jd_tdb
@@ -82,6 +83,34 @@ class Porkchop:
         return make_transfer(self.origin, self.target, self.angles, self.launch_jd_tdb[i],
                              self.arrival_jd_tdb[i, j], grid, self.departure_orbit,
                              self.capture_orbit, ())
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("origin", "target", "launch_jd_tdb", "arrival_jd_tdb",
+                                 "tof_days", "c3_km2s2", "vinf_arrival_kms", "revs"),
+                          shape=self.shape)
+
+    def to_pandas(self):
+        """The grid as a long :class:`pandas.DataFrame`, one row per cell (row-major).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``launch``, ``arrival`` (datetime64, TDB), ``tof_days``,
+            ``type`` ("I", "II", or "" where no leg exists), ``c3_km2s2``,
+            ``dla_deg``, ``rla_deg``, ``vinf_arrival_kms``, ``dec_arrival_deg``,
+            ``dv_total_kms``; a cell without a leg has NaN values.
+        """
+        n_launch, n_arrival = self.shape
+        arrival = np.broadcast_to(self.arrival_jd_tdb, self.shape)
+        columns = {"launch_jd_tdb": np.repeat(self.launch_jd_tdb, n_arrival),
+                   "arrival_jd_tdb": arrival.ravel(),
+                   "tof_days": np.broadcast_to(self.tof_days, self.shape).ravel(),
+                   "type": np.where(self.type == 1, "I",
+                                    np.where(self.type == 2, "II", "")).ravel()}
+        columns.update({k: getattr(self, k).ravel() for k in (
+            "c3_km2s2", "dla_deg", "rla_deg", "vinf_arrival_kms", "dec_arrival_deg",
+            "dv_total_kms")})
+        return to_frame(columns)
 
     def title(self) -> str:
         first, last = jd_tdb_to_iso(self.launch_jd_tdb[[0, -1]], "days")

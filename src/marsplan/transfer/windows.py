@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from marsplan._results import show, to_frame
 from marsplan.constants import GM_SUN_KM3S2
 from marsplan.ephemeris import Ephemeris, default_ephemeris
 from marsplan.errors import InputError, NoSolutionError
@@ -44,7 +45,7 @@ from marsplan.transfer.maneuvers import DEFAULT_DEPARTURE_ORBIT, Orbit, default_
 from marsplan.transfer.optimize import nelder_mead
 from marsplan.transfer.periods import ANY_TYPE, LaunchPeriod, find_launch_periods
 
-__all__ = ["OBJECTIVES", "TYPES", "Window", "windows"]
+__all__ = ["OBJECTIVES", "TYPES", "Window", "Windows", "windows"]
 
 OBJECTIVES = ("min_c3", "min_vinf_arrival", "min_total_dv")
 
@@ -114,6 +115,113 @@ class Window:
             raise InputError("c3_max: this search was run without a C3 limit, so it has no "
                              "launch period; pass c3_max")
         return self.launch_periods[ANY_TYPE if type is None else type]
+
+
+    def __repr__(self) -> str:
+        optima = ", ".join(
+            f"{t}: C3 {show(leg.c3_km2s2)} launch {show(leg.launch_jd_tdb, date=True)}"
+            for t in TYPES if (leg := self.optima.get(t, {}).get("min_c3")) is not None)
+        limit = "" if self.c3_max_km2s2 is None else f", c3_max_km2s2={show(self.c3_max_km2s2)}"
+        return (f"Window(opportunity={self.opportunity}, origin={self.origin!r}, "
+                f"target={self.target!r}, min_c3={{{optima}}}{limit})")
+
+    def records(self) -> list[dict]:
+        """One flat record per type and objective, dates as TDB JD (``*_jd_tdb``).
+
+        The fields of ``marsplan windows`` (DESIGN.md) and, with a C3 limit, the
+        launch period of the row's type and of either type (``period_*``).
+        """
+        out = []
+        for t in TYPES:
+            for objective in OBJECTIVES:
+                leg = self.optima.get(t, {}).get(objective)
+                if leg is None:
+                    continue
+                row = {"opportunity": self.opportunity, "type": t, "objective": objective}
+                row.update({k: float(getattr(leg, k)) for k in _RECORD_FIELDS})
+                if self.c3_max_km2s2 is not None:
+                    row["c3_max_km2s2"] = self.c3_max_km2s2
+                    for suffix, key in (("", t), ("_any_type", ANY_TYPE)):
+                        p = self.launch_periods.get(key)
+                        row[f"period_first_launch{suffix}_jd_tdb"] = (
+                            math.nan if p is None else p.first_launch_jd_tdb)
+                        row[f"period_last_launch{suffix}_jd_tdb"] = (
+                            math.nan if p is None else p.last_launch_jd_tdb)
+                        row[f"period_days{suffix}"] = math.nan if p is None else p.days
+                out.append(row)
+        return out
+
+
+class Windows(list):
+    """The :class:`Window` list that :func:`windows` returns, in launch order.
+
+    A plain list (``found[0]`` is the first opportunity), plus a look-up by
+    opportunity label, ``found.by_year(2033)``, and ``found.to_pandas()``.
+    """
+
+    @property
+    def years(self) -> list[int]:
+        """The opportunity labels, in launch order."""
+        return [w.opportunity for w in self]
+
+    def by_year(self, year: int) -> Window:
+        """The opportunity labelled ``year`` (the year of its minimum-C3 launch).
+
+        Raises
+        ------
+        NoSolutionError
+            No opportunity found carries that label; the message lists those that do.
+        """
+        for w in self:
+            if w.opportunity == year:
+                return w
+        raise NoSolutionError(f"year: no opportunity labelled {year!r} among those found "
+                              f"({', '.join(map(str, self.years)) or 'none'})")
+
+    def to_pandas(self, daily: bool = False):
+        """The windows as a :class:`pandas.DataFrame` (pandas is imported here).
+
+        Parameters
+        ----------
+        daily : bool
+            False: one row per opportunity, type and objective, the columns of
+            ``marsplan windows`` (plus the ``period_*`` columns with a C3
+            limit). True: the day-by-day table of a ``daily=True`` search,
+            one row per launch day and type.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Dates as datetime64 columns (TDB), the other columns in the units
+            their names carry.
+        """
+        if daily:
+            return to_frame(_daily_columns(self))
+        records = [r for w in self for r in w.records()]
+        names = list(records[0]) if records else ["opportunity", "type", "objective",
+                                                   *_RECORD_FIELDS]
+        return to_frame({k: [r[k] for r in records] for k in names})
+
+    def __repr__(self) -> str:
+        return f"Windows({list.__repr__(self)})"
+
+
+# Per-leg fields of Window.records, in the order of ``marsplan windows``.
+_RECORD_FIELDS = ("launch_jd_tdb", "arrival_jd_tdb", "tof_days", "c3_km2s2", "dla_deg",
+                  "rla_deg", "vinf_arrival_kms", "dv_total_kms")
+
+
+def _daily_columns(found) -> dict:
+    columns = {k: [] for k in ("opportunity", "type", *_RECORD_FIELDS, "within_limit")}
+    for w in found:
+        for t, legs in (w.daily or {}).items():
+            n = np.size(legs.launch_jd_tdb)
+            columns["opportunity"] += [w.opportunity] * n
+            columns["type"] += [t] * n
+            for k in _RECORD_FIELDS:
+                columns[k] += list(np.atleast_1d(getattr(legs, k)).astype(float))
+            columns["within_limit"] += list(np.atleast_1d(legs.c3_km2s2) <= w.c3_max_km2s2)
+    return columns
 
 
 def _objective_of(leg: Transfer, objective: str):
@@ -309,7 +417,7 @@ def windows(origin: str = "earth", target: str = "mars", first_year: int = 2026,
             last_year: int = 2045, *, angles: str = "eme2000",
             departure_orbit: Orbit = DEFAULT_DEPARTURE_ORBIT, capture_orbit: Orbit | None = None,
             c3_max: float | None = None, daily: bool = False,
-            ephemeris: Ephemeris | None = None, progress=None) -> list[Window]:
+            ephemeris: Ephemeris | None = None, progress=None) -> Windows:
     """Every launch opportunity from ``origin`` to ``target`` between two years.
 
     Parameters
@@ -339,9 +447,11 @@ def windows(origin: str = "earth", target: str = "mars", first_year: int = 2026,
 
     Returns
     -------
-    list of Window
-        In launch order; empty if no opportunity's minimum falls in the years.
-        Optima are refined to under 1e-4 km^2/s^2 in C3 and an hour in dates.
+    Windows
+        A list of :class:`Window` in launch order; empty if no opportunity's
+        minimum falls in the years. ``found.by_year(2033)`` looks one up by its
+        label, ``found.to_pandas()`` gives a DataFrame. Optima are refined to
+        under 1e-4 km^2/s^2 in C3 and an hour in dates.
 
     Raises
     ------
@@ -405,4 +515,4 @@ def windows(origin: str = "earth", target: str = "mars", first_year: int = 2026,
                   for (seg, w), (periods, table) in zip(result, found_periods)]
     if progress is not None:
         progress(stages, stages)
-    return [w for _, w in result]
+    return Windows(w for _, w in result)
