@@ -1,9 +1,9 @@
 """Edges that turn marsplan results into text and files: tables, JSON, CSV, exports.
 
 :mod:`marsplan.io.emit` prints rows (flat dicts whose keys are the names in
-docs/outputs.md, e.g. ``x_km``, ``c3_km2s2``) as a rich table, JSON or CSV, and
-writes files atomically; :mod:`marsplan.io.rows` turns results into those rows
-and into pandas DataFrames. This package holds no physics.
+docs/design.md, e.g. ``x_km``, ``c3_km2s2``) as a rich table, JSON or CSV, and writes
+files atomically; :mod:`marsplan.io.rows` turns results into those rows. This
+package holds no physics.
 """
 
 from marsplan._lazy import lazy_names

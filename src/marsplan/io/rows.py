@@ -1,4 +1,4 @@
-"""Results as flat rows (dicts keyed as in DESIGN.md) for tables, JSON and CSV.
+"""Results as flat rows (dicts keyed as in docs/design.md) for tables, JSON and CSV.
 
 The core returns typed values (:class:`~marsplan.transfer.windows.Window`,
 :class:`~marsplan.transfer.leg.Transfer`, ...); this edge words them as rows
@@ -16,7 +16,7 @@ from marsplan.transfer.leg import TYPES
 from marsplan.transfer.periods import ANY_TYPE
 from marsplan.transfer.windows import OBJECTIVES, Window
 
-#: The keys of ``marsplan windows`` (DESIGN.md), in order.
+#: The keys of ``marsplan windows`` (docs/design.md), in order.
 ROW_KEYS = ("opportunity", "type", "objective", "launch", "arrival", "tof_days", "c3_km2s2",
             "dla_deg", "rla_deg", "vinf_arrival_kms", "dv_total_kms")
 #: Keys :func:`windows_rows` adds when a C3 limit was given (see its docstring).
@@ -31,7 +31,7 @@ DAILY_KEYS = ("opportunity", "type", "launch", "arrival", "tof_days", "c3_km2s2"
 def windows_rows(found: list[Window]) -> list[dict]:
     """Flat rows for ``marsplan windows``: one per opportunity, type and objective.
 
-    Keys are those of DESIGN.md, in order: ``opportunity``, ``type``,
+    Keys are those of docs/design.md, in order: ``opportunity``, ``type``,
     ``objective``, ``launch``, ``arrival``, ``tof_days``, ``c3_km2s2``,
     ``dla_deg``, ``rla_deg``, ``vinf_arrival_kms``, ``dv_total_kms``.
 

@@ -155,7 +155,7 @@ class Mission:
                          "detail": [e.detail for e in events]})
 
     def record(self) -> dict:
-        """The fields of ``marsplan missions`` (DESIGN.md), dates as TDB JD (``*_jd_tdb``)."""
+        """The fields of ``marsplan missions`` (docs/design.md), dates as TDB JD (``*_jd_tdb``)."""
         venus = self.venus_flyby_jd_tdb
         return {
             "class": self.mission_class, "flyby": self.flyby,
@@ -165,7 +165,7 @@ class Mission:
         }
 
     def row(self) -> dict:
-        """The flat dict of DESIGN.md (``marsplan missions``), plus the budget's parts."""
+        """The flat dict of docs/design.md (``marsplan missions``), plus the budget's parts."""
         venus = self.venus_flyby_jd_tdb
         return {
             "class": self.mission_class,
@@ -246,7 +246,7 @@ class Missions(list):
                               f"those found ({', '.join(map(str, self.years)) or 'none'})")
 
     def to_pandas(self):
-        """One row per mission: the columns of ``marsplan missions`` (DESIGN.md).
+        """One row per mission: the columns of ``marsplan missions`` (docs/design.md).
 
         Returns
         -------

@@ -9,7 +9,7 @@ The search, for any pair of bodies and either direction:
    its local minima that are the lowest within half a synodic period on either
    side, split at the highest C3 between neighbours. An opportunity is labelled
    with the calendar year (TDB) of its refined minimum-C3 launch over both types,
-   as DESIGN.md asks; it is kept if that year lies in [first_year, last_year].
+   as docs/design.md asks; it is kept if that year lies in [first_year, last_year].
 3. Each optimum (type I and II x min C3, min arrival v-infinity, min total
    delta-v) is refined by Nelder-Mead on (launch JD, arrival JD), starting from
    the best coarse cell of its type. The simplices of every opportunity, type
@@ -128,7 +128,7 @@ class Window:
     def records(self) -> list[dict]:
         """One flat record per type and objective, dates as TDB JD (``*_jd_tdb``).
 
-        The fields of ``marsplan windows`` (DESIGN.md) and, with a C3 limit, the
+        The fields of ``marsplan windows`` (docs/design.md) and, with a C3 limit, the
         launch period of the row's type and of either type (``period_*``).
         """
         out = []
@@ -432,7 +432,7 @@ def windows(origin: str = "earth", target: str = "mars", first_year: int = 2026,
         year, so an opportunity launching from December into January carries
         one label.
     angles : {"eme2000", "mean-of-date"}
-        Frame of the asymptote angles (DESIGN.md).
+        Frame of the asymptote angles (docs/design.md).
     departure_orbit, capture_orbit : Orbit
         Orbits for the total delta-v: 400 km circular; at Mars 250 x 33,793 km.
     c3_max : float, optional
