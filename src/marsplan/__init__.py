@@ -41,6 +41,7 @@ __getattr__, __dir__, __all__ = lazy_names(__name__, {
     "mission_opportunities": "marsplan.transfer.missions",
     "assemble_mission": "marsplan.transfer.missions",
     "Orbit": "marsplan.transfer.maneuvers",
+    "Orbits": "marsplan.transfer.maneuvers",
     "Transfer": "marsplan.transfer.leg",
     "Porkchop": "marsplan.transfer.porkchop",
     "Window": "marsplan.transfer.windows",

@@ -17,6 +17,7 @@ __getattr__, __dir__, __all__ = lazy_names(__name__, {
     "Transfer": "marsplan.transfer.leg",
     "transfer_leg": "marsplan.transfer.leg",
     "Orbit": "marsplan.transfer.maneuvers",
+    "Orbits": "marsplan.transfer.maneuvers",
     "Porkchop": "marsplan.transfer.porkchop",
     "Window": "marsplan.transfer.windows",
     "Windows": "marsplan.transfer.windows",

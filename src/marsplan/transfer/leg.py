@@ -14,13 +14,7 @@ from marsplan.ephemeris import Ephemeris, default_ephemeris
 from marsplan.errors import InputError, NoSolutionError
 from marsplan.time import jd_tdb_to_iso, to_jd_tdb
 from marsplan.transfer.frames import check_angles, equator_matrix
-from marsplan.transfer.maneuvers import (
-    DEFAULT_DEPARTURE_ORBIT,
-    Orbit,
-    capture_dv_kms,
-    default_capture_orbit,
-    departure_dv_kms,
-)
+from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbits, capture_dv_kms, departure_dv_kms
 
 TYPE_NAMES = {1: "I", 2: "II"}
 # Columns of Transfer.to_pandas after origin and target.
@@ -51,8 +45,8 @@ class Transfer:
     Dates are TDB Julian dates. ``type`` is ``"I"`` (transfer angle below 180
     deg) or ``"II"``. Asymptote angles are in the origin's and the target's
     equator frames (``angles``: EME2000 or mean of date; docs/design.md). Delta-v:
-    departure from ``departure_orbit`` about the origin, capture into
-    ``capture_orbit`` about the target.
+    departure from ``orbits.leaving(origin)``, capture into
+    ``orbits.entering(target)``.
     """
 
     origin: str
@@ -70,8 +64,7 @@ class Transfer:
     dv_departure_kms: np.ndarray
     dv_arrival_kms: np.ndarray
     dv_total_kms: np.ndarray
-    departure_orbit: Orbit
-    capture_orbit: Orbit
+    orbits: Orbits = DEFAULT_ORBITS
 
     def __repr__(self) -> str:
         return short_repr(self, ("origin", "target", "launch_jd_tdb", "arrival_jd_tdb",
@@ -166,8 +159,8 @@ def solve_grid(origin, target, jd_launch, jd_arrival, *, shift=0, n_cols=None, e
 
 
 def transfer_leg(launch, arrival, *, origin="earth", target="mars", angles="eme2000",
-             departure_orbit: Orbit = DEFAULT_DEPARTURE_ORBIT, capture_orbit: Orbit | None = None,
-             revs=0, low_path=True, ephemeris: Ephemeris | None = None) -> Transfer:
+             orbits: Orbits = DEFAULT_ORBITS, revs=0, low_path=True,
+             ephemeris: Ephemeris | None = None) -> Transfer:
     """Ballistic (Lambert) leg from ``origin`` at ``launch`` to ``target`` at ``arrival``.
 
     Parameters
@@ -179,9 +172,9 @@ def transfer_leg(launch, arrival, *, origin="earth", target="mars", angles="eme2
         ``"emb"`` (the Earth-Moon barycentre, as the NASA handbook computes).
     angles : {"eme2000", "mean-of-date"}
         Frame of the asymptote angles (docs/design.md).
-    departure_orbit, capture_orbit : Orbit
-        Orbits left and entered for ``dv_total_kms``: 400 km circular, and at
-        Mars 250 x 33,793 km (1 sol); elsewhere 400 km circular.
+    orbits : Orbits
+        Orbits left and entered for ``dv_total_kms`` (:class:`Orbits`: at the
+        Earth 400 km circular, at Mars 250 x 33,793 km).
     revs, low_path : int, bool
         Complete heliocentric revolutions and, for revs >= 1, the branch.
     ephemeris : Ephemeris, optional
@@ -218,20 +211,17 @@ def transfer_leg(launch, arrival, *, origin="earth", target="mars", angles="eme2
                               f"{jd_tdb_to_iso(float(jd_a))} (Lambert status "
                               f"{int(grid['status'][0, 0])}: r1 and r2 parallel, or too "
                               f"short for {revs} revolutions)")
-    capture_orbit = capture_orbit or default_capture_orbit(target)
-    return make_transfer(origin, target, angles, jd_l, jd_a, grid, departure_orbit,
-                         capture_orbit, shape)
+    return make_transfer(origin, target, angles, jd_l, jd_a, grid, orbits, shape)
 
 
-def make_transfer(origin, target, angles, jd_l, jd_a, grid, departure_orbit, capture_orbit,
-                  shape) -> Transfer:
+def make_transfer(origin, target, angles, jd_l, jd_a, grid, orbits: Orbits, shape) -> Transfer:
     """Build a :class:`Transfer` from :func:`solve_grid` surfaces, reshaped to ``shape``."""
     def shaped(a):
         a = np.asarray(a).reshape(shape)
         return a[()] if shape == () else a
 
-    dv_dep = departure_dv_kms(np.sqrt(grid["c3_km2s2"]), origin, departure_orbit)
-    dv_arr = capture_dv_kms(grid["vinf_arrival_kms"], target, capture_orbit)
+    dv_dep = departure_dv_kms(np.sqrt(grid["c3_km2s2"]), origin, orbits.leaving(origin))
+    dv_arr = capture_dv_kms(grid["vinf_arrival_kms"], target, orbits.entering(target))
     types = np.where(grid["type"] == 1, "I", np.where(grid["type"] == 2, "II", ""))
     return Transfer(
         origin=origin, target=target, angles=angles,
@@ -241,7 +231,7 @@ def make_transfer(origin, target, angles, jd_l, jd_a, grid, departure_orbit, cap
         rla_deg=shaped(grid["rla_deg"]), vinf_arrival_kms=shaped(grid["vinf_arrival_kms"]),
         dec_arrival_deg=shaped(grid["dec_arrival_deg"]), dv_departure_kms=shaped(dv_dep),
         dv_arrival_kms=shaped(dv_arr), dv_total_kms=shaped(dv_dep + dv_arr),
-        departure_orbit=departure_orbit, capture_orbit=capture_orbit)
+        orbits=orbits)
 
 
 class LegBatch:
@@ -252,9 +242,9 @@ class LegBatch:
     score +inf.
     """
 
-    def __init__(self, origin, target, angles, departure_orbit, capture_orbit, eph):
+    def __init__(self, origin, target, angles, orbits: Orbits, eph):
         self.origin, self.target, self.angles = origin, target, angles
-        self.departure_orbit, self.capture_orbit, self.eph = departure_orbit, capture_orbit, eph
+        self.orbits, self.eph = orbits, eph
 
     def grid(self, jd_launch, jd_arrival):
         """Raw surfaces of the legs jd_launch[k] -> jd_arrival[k], shape (K, 1)."""
@@ -262,8 +252,9 @@ class LegBatch:
                           ephemeris=self.eph, angles=self.angles)
 
     def dv_total_kms(self, c3_km2s2, vinf_arrival_kms):
-        return (departure_dv_kms(np.sqrt(c3_km2s2), self.origin, self.departure_orbit)
-                + capture_dv_kms(vinf_arrival_kms, self.target, self.capture_orbit))
+        return (departure_dv_kms(np.sqrt(c3_km2s2), self.origin, self.orbits.leaving(self.origin))
+                + capture_dv_kms(vinf_arrival_kms, self.target,
+                                 self.orbits.entering(self.target)))
 
     def values(self, jd_launch, jd_arrival, objective, type_code, ok):
         """Objective per leg; +inf where ``ok`` is False, the leg failed or its type differs.
@@ -310,6 +301,5 @@ class LegBatch:
             shape = () if sizes is None else (b - a,)
             part = {k: v[a:b] for k, v in g.items()}
             out.append(make_transfer(self.origin, self.target, self.angles, jd_launch[a:b],
-                                     jd_arrival[a:b], part, self.departure_orbit,
-                                     self.capture_orbit, shape))
+                                     jd_arrival[a:b], part, self.orbits, shape))
         return out

@@ -21,13 +21,7 @@ from marsplan.constants import EQUATORIAL_RADIUS_KM, GM_KM3S2, GM_SUN_KM3S2
 from marsplan.ephemeris import Ephemeris, default_ephemeris
 from marsplan.errors import EphemerisRangeError, InputError, NoSolutionError
 from marsplan.time import jd_tdb_to_iso
-from marsplan.transfer.maneuvers import (
-    DEFAULT_DEPARTURE_ORBIT,
-    MARS_ONE_SOL_ORBIT,
-    Orbit,
-    capture_dv_kms,
-    departure_dv_kms,
-)
+from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbits, capture_dv_kms, departure_dv_kms
 from marsplan.transfer.mission import MISSION_CLASSES, Flyby, Leg, Mission, Missions
 
 #: Default stay ranges at Mars, days (docs/design.md: conjunction 300-600 typical).
@@ -44,7 +38,12 @@ ENTRY_ALTITUDE_KM = 125.0
 
 @dataclass(frozen=True)
 class MissionOptions:
-    """Orbits, limits and constraints of a round-trip search (km, km/s, days)."""
+    """Orbits, limits and constraints of a round-trip search (km, km/s, days).
+
+    ``orbits``: the Earth departure orbit, the Mars orbit captured into and
+    departed from, and the Earth orbit captured into with
+    ``earth_return="capture"`` (:class:`~marsplan.transfer.maneuvers.Orbits`).
+    """
 
     stay_days: tuple[float, float] | None = None
     max_duration_days: float | None = None
@@ -52,9 +51,7 @@ class MissionOptions:
     max_entry_speed_kms: float | None = None
     entry_speed_limit_kms: float = 12.5
     earth_return: str = "entry"
-    departure_orbit: Orbit = DEFAULT_DEPARTURE_ORBIT
-    mars_orbit: Orbit = MARS_ONE_SOL_ORBIT
-    earth_capture_orbit: Orbit = DEFAULT_DEPARTURE_ORBIT
+    orbits: Orbits = DEFAULT_ORBITS
     aerocapture: bool = False
     max_aerocapture_vinf_kms: float = 7.0
     min_flyby_alt_km: float = 300.0
@@ -64,6 +61,8 @@ class MissionOptions:
     def checked(self, mission_class: str) -> "MissionOptions":
         if self.earth_return not in ("entry", "capture"):
             raise InputError(f"earth_return: {self.earth_return!r} is not one of entry, capture")
+        if not isinstance(self.orbits, Orbits):
+            raise InputError(f"orbits: expected an Orbits, got {type(self.orbits).__name__}")
         stay = self.stay_days if self.stay_days is not None else DEFAULT_STAY_DAYS[mission_class]
         lo, hi = (float(x) for x in stay)
         if mission_class == "flyby" and (lo, hi) != (0.0, 0.0):
@@ -88,14 +87,14 @@ def entry_speed_kms(vinf_kms):
 def _return_dv(vinf, opts: MissionOptions):
     """Earth return: direct entry (braking above the limit) or capture into orbit."""
     if opts.earth_return == "capture":
-        return capture_dv_kms(vinf, "earth", opts.earth_capture_orbit)
+        return capture_dv_kms(vinf, "earth", opts.orbits.earth_capture)
     return np.maximum(0.0, entry_speed_kms(vinf) - opts.entry_speed_limit_kms)
 
 
 def _mars_arrival_dv(vinf, opts: MissionOptions):
     if opts.aerocapture:
         return np.where(vinf <= opts.max_aerocapture_vinf_kms, 0.0, np.inf)
-    return capture_dv_kms(vinf, "mars", opts.mars_orbit)
+    return capture_dv_kms(vinf, "mars", opts.orbits.mars_capture)
 
 
 # --------------------------------------------------------------------------- grid search
@@ -152,7 +151,7 @@ def _route_costs(grid: _Grid, route, opts: MissionOptions, *, leaves_earth=True,
         cost = np.zeros(vdep.shape[:2])
         if i == 0 and leaves_earth:
             c3 = np.einsum("...i,...i->...", vdep, vdep)
-            cost += departure_dv_kms(np.sqrt(c3), "earth", opts.departure_orbit)
+            cost += departure_dv_kms(np.sqrt(c3), "earth", opts.orbits.departure)
             if opts.max_c3_km2s2 is not None:
                 cost[c3 > opts.max_c3_km2s2] = np.inf
             if opts.max_dla_deg is not None:
@@ -188,7 +187,7 @@ def _search_stay(grid, opts, venus_side, n_dur):
         else:
             m0, vdep, _ = grid.leg(*route[0])
             costs[0] = costs[0] + np.where(np.isnan(vdep[..., 0]), np.inf,
-                                           departure_dv_kms(_norm(vdep), "mars", opts.mars_orbit))
+                                           departure_dv_kms(_norm(vdep), "mars", opts.orbits.mars_capture))
         if len(route) == 1:
             sides[side] = (grid.leg(*route[0])[0], np.where(np.isnan(costs[0]), np.inf,
                                                             costs[0]), None)
@@ -357,9 +356,9 @@ def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arriva
     v_in, v_out = float(_norm(to_mars.vinf_arrival_kms)), float(_norm(from_mars.vinf_departure_kms))
     v_earth = float(_norm(last.vinf_arrival_kms))
     is_flyby = mission_class == "flyby"
-    dv_dep = float(departure_dv_kms(np.sqrt(c3), "earth", opts.departure_orbit))
+    dv_dep = float(departure_dv_kms(np.sqrt(c3), "earth", opts.orbits.departure))
     dv_cap = 0.0 if is_flyby else float(_mars_arrival_dv(v_in, opts))
-    dv_mdep = 0.0 if is_flyby else float(departure_dv_kms(v_out, "mars", opts.mars_orbit))
+    dv_mdep = 0.0 if is_flyby else float(departure_dv_kms(v_out, "mars", opts.orbits.mars_capture))
     dv_ret = float(_return_dv(v_earth, opts))
     return Mission(
         mission_class=mission_class, flyby="venus" if tv is not None else None,

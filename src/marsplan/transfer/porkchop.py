@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -11,13 +11,7 @@ from marsplan.ephemeris import Ephemeris, default_ephemeris
 from marsplan.errors import InputError
 from marsplan.time import jd_tdb_to_iso, to_jd_tdb
 from marsplan.transfer.leg import Transfer, make_transfer, solve_grid
-from marsplan.transfer.maneuvers import (
-    DEFAULT_DEPARTURE_ORBIT,
-    Orbit,
-    capture_dv_kms,
-    default_capture_orbit,
-    departure_dv_kms,
-)
+from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbits, capture_dv_kms, departure_dv_kms
 
 OBJECTIVES = ("min_c3", "min_vinf_arrival", "min_total_dv")
 _OBJECTIVE_FIELD = {"min_c3": "c3_km2s2", "min_vinf_arrival": "vinf_arrival_kms",
@@ -53,8 +47,7 @@ class Porkchop:
     dv_total_kms: np.ndarray
     type: np.ndarray
     revs: int = 0
-    departure_orbit: Orbit = DEFAULT_DEPARTURE_ORBIT
-    capture_orbit: Orbit = field(default_factory=lambda: default_capture_orbit("mars"))
+    orbits: Orbits = DEFAULT_ORBITS
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -81,8 +74,7 @@ class Porkchop:
             "tof_days", "c3_km2s2", "dla_deg", "rla_deg", "vinf_arrival_kms",
             "dec_arrival_deg", "type")}
         return make_transfer(self.origin, self.target, self.angles, self.launch_jd_tdb[i],
-                             self.arrival_jd_tdb[i, j], grid, self.departure_orbit,
-                             self.capture_orbit, ())
+                             self.arrival_jd_tdb[i, j], grid, self.orbits, ())
 
     def __repr__(self) -> str:
         return short_repr(self, ("origin", "target", "launch_jd_tdb", "arrival_jd_tdb",
@@ -140,8 +132,8 @@ def _date_range(span, field_name):
 
 def porkchop(origin: str = "earth", target: str = "mars", *, launch, arrival=None,
              tof_days=None, step_days: float = 1.0, arrival_step_days: float | None = None,
-             angles: str = "eme2000", departure_orbit: Orbit = DEFAULT_DEPARTURE_ORBIT,
-             capture_orbit: Orbit | None = None, revs: int = 0, low_path: bool = True,
+             angles: str = "eme2000", orbits: Orbits = DEFAULT_ORBITS, revs: int = 0,
+             low_path: bool = True,
              ephemeris: Ephemeris | None = None, progress=None) -> Porkchop:
     """Solve a porkchop grid: every launch date against every arrival date.
 
@@ -158,8 +150,8 @@ def porkchop(origin: str = "earth", target: str = "mars", *, launch, arrival=Non
         so every arrival date falls on the launch grid.
     step_days, arrival_step_days : float
         Grid steps (the arrival step defaults to the launch step).
-    angles, departure_orbit, capture_orbit, revs, low_path
-        As for :func:`marsplan.transfer.transfer`.
+    angles, orbits, revs, low_path
+        As for :func:`marsplan.transfer.leg.transfer_leg`.
     progress : callable(done_rows, total_rows), optional
         Called as slices of a large grid complete.
 
@@ -222,9 +214,8 @@ def porkchop(origin: str = "earth", target: str = "mars", *, launch, arrival=Non
             progress(hi, jd_launch.size)
     grid = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     origin, target = eph.check_body(origin), eph.check_body(target)
-    capture_orbit = capture_orbit or default_capture_orbit(target)
-    dv = (departure_dv_kms(np.sqrt(grid["c3_km2s2"]), origin, departure_orbit)
-          + capture_dv_kms(grid["vinf_arrival_kms"], target, capture_orbit))
+    dv = (departure_dv_kms(np.sqrt(grid["c3_km2s2"]), origin, orbits.leaving(origin))
+          + capture_dv_kms(grid["vinf_arrival_kms"], target, orbits.entering(target)))
     if shift:
         arrival_jd = jd_launch[:, None] + grid["tof_days"]
     else:
@@ -235,5 +226,4 @@ def porkchop(origin: str = "earth", target: str = "mars", *, launch, arrival=Non
                     dla_deg=grid["dla_deg"], rla_deg=grid["rla_deg"],
                     vinf_arrival_kms=grid["vinf_arrival_kms"],
                     dec_arrival_deg=grid["dec_arrival_deg"], dv_total_kms=dv,
-                    type=grid["type"], revs=int(revs), departure_orbit=departure_orbit,
-                    capture_orbit=capture_orbit)
+                    type=grid["type"], revs=int(revs), orbits=orbits)

@@ -41,7 +41,7 @@ from marsplan.errors import InputError, NoSolutionError
 from marsplan.time import jd_tdb_to_datetime64, to_jd_tdb
 from marsplan.transfer.frames import check_angles
 from marsplan.transfer.leg import TYPE_CODE, TYPES, LegBatch, Transfer, solve_grid
-from marsplan.transfer.maneuvers import DEFAULT_DEPARTURE_ORBIT, Orbit, default_capture_orbit
+from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbits
 from marsplan.transfer.optimize import nelder_mead
 from marsplan.transfer.periods import ANY_TYPE, LaunchPeriod, find_launch_periods
 
@@ -415,8 +415,7 @@ def _search(legs, coarse, segments, tof_lo, tof_hi):
 
 def windows(origin: str = "earth", target: str = "mars", first_year: int = 2026,
             last_year: int = 2045, *, angles: str = "eme2000",
-            departure_orbit: Orbit = DEFAULT_DEPARTURE_ORBIT, capture_orbit: Orbit | None = None,
-            c3_max: float | None = None, daily: bool = False,
+            orbits: Orbits = DEFAULT_ORBITS, c3_max: float | None = None, daily: bool = False,
             ephemeris: Ephemeris | None = None, progress=None) -> Windows:
     """Every launch opportunity from ``origin`` to ``target`` between two years.
 
@@ -433,8 +432,9 @@ def windows(origin: str = "earth", target: str = "mars", first_year: int = 2026,
         one label.
     angles : {"eme2000", "mean-of-date"}
         Frame of the asymptote angles (docs/design.md).
-    departure_orbit, capture_orbit : Orbit
-        Orbits for the total delta-v: 400 km circular; at Mars 250 x 33,793 km.
+    orbits : Orbits
+        Orbits left and entered for the total delta-v (:class:`Orbits`: at the
+        Earth 400 km circular, at Mars 250 x 33,793 km).
     c3_max : float, optional
         C3 limit, km^2/s^2: also find each opportunity's launch periods.
     daily : bool
@@ -474,8 +474,7 @@ def windows(origin: str = "earth", target: str = "mars", first_year: int = 2026,
                          "c3_max")
     (origin, target, jd0, jd1, synodic, tof_lo, tof_hi, launch_lo,
      launch_hi) = _prepare(origin, target, first_year, last_year, angles, eph)
-    capture_orbit = capture_orbit or default_capture_orbit(target)
-    legs = LegBatch(origin, target, angles, departure_orbit, capture_orbit, eph)
+    legs = LegBatch(origin, target, angles, orbits, eph)
     stages = 2 + (c3_max is not None) + bool(daily)
     coarse = _coarse_grid(legs, launch_lo, launch_hi, tof_lo, tof_hi, synodic)
     if progress is not None:
