@@ -55,7 +55,18 @@ class Porkchop:
 
     def optimum(self, objective: str = "min_c3", type: str | None = None) -> Transfer:
         """The best grid cell for ``objective`` ("min_c3", "min_vinf_arrival",
-        "min_total_dv"), within one transfer ``type`` ("I" or "II") or over both."""
+        "min_total_dv"), within one transfer ``type`` ("I" or "II") or over both.
+
+        Returns
+        -------
+        Transfer
+            The leg of that cell (scalars).
+
+        Raises
+        ------
+        InputError
+            Unknown ``objective`` or ``type``, or no leg of ``type`` on the grid.
+        """
         if objective not in OBJECTIVES:
             raise InputError(f"objective: {objective!r} is not one of {', '.join(OBJECTIVES)}")
         if type is not None and type not in _TYPE_CODE:

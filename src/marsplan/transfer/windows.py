@@ -97,7 +97,25 @@ class Window:
     daily: dict | None = None
 
     def optimum(self, objective: str = "min_c3", type: str | None = None) -> Transfer:
-        """The refined optimum for ``objective``, of ``type`` or the better of both."""
+        """The refined optimum for ``objective``, of ``type`` or the better of both.
+
+        Parameters
+        ----------
+        objective : {"min_c3", "min_vinf_arrival", "min_total_dv"}
+        type : {"I", "II"}, optional
+            None: the better of both types.
+
+        Returns
+        -------
+        Transfer
+
+        Raises
+        ------
+        InputError
+            Unknown ``objective`` or ``type``.
+        NoSolutionError
+            The opportunity has no transfer of ``type``.
+        """
         if objective not in OBJECTIVES:
             raise InputError(f"objective: {objective!r} is not one of {', '.join(OBJECTIVES)}")
         if type is not None and type not in TYPES:
@@ -110,7 +128,18 @@ class Window:
         return min(options, key=lambda leg: float(_objective_of(leg, objective)))
 
     def launch_period(self, type: str | None = None) -> LaunchPeriod | None:
-        """The launch period of ``type`` ("I", "II"; None for either type)."""
+        """The launch period of ``type`` ("I", "II"; None for either type).
+
+        Returns
+        -------
+        LaunchPeriod or None
+            None where the search's C3 limit is below that type's minimum.
+
+        Raises
+        ------
+        InputError
+            The search had no ``c3_max``.
+        """
         if self.launch_periods is None:
             raise InputError("c3_max: this search was run without a C3 limit, so it has no "
                              "launch period; pass c3_max")
