@@ -44,3 +44,7 @@ class NoSolutionError(MarsplanError, ValueError):
 
 class ScenarioError(MarsplanError, ValueError):
     """A scenario file that cannot be read, parsed or validated; names file and field."""
+
+
+class OutputPathError(MarsplanError, OSError):
+    """An output file or folder that cannot be written: ``PATH: cannot write: REASON``."""

@@ -6,15 +6,13 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
-import stat
 
 import numpy as np
 import pytest
 
 from marsplan.errors import InputError
-from marsplan.io.emit import emit, state_rows, write_atomic
+from marsplan.io.emit import emit, state_rows
 
 ROWS = [
     {"body": "mars", "epoch": "2033-04-01T00:00:00", "x_km": -153667579.51432,
@@ -117,37 +115,3 @@ def test_state_rows_use_the_design_keys():
     assert rows == [{"body": "earth", "epoch": "2000-01-01T12:00:00", "frame": "ecliptic",
                      "x_km": 1.0, "y_km": 2.0, "z_km": 3.0,
                      "vx_kms": 4.0, "vy_kms": 5.0, "vz_kms": 6.0}]
-
-
-def test_write_atomic_writes_and_replaces(tmp_path):
-    path = tmp_path / "out.json"
-    write_atomic(path, "first")
-    assert path.read_text() == "first"
-    os.chmod(path, 0o640)
-    write_atomic(path, b"second \xe2\x9c\x93")
-    assert path.read_bytes() == b"second \xe2\x9c\x93"
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640  # an existing file keeps its mode
-    assert sorted(os.listdir(tmp_path)) == ["out.json"]  # no temporary file left
-
-
-def test_write_atomic_new_file_follows_the_umask(tmp_path):
-    old = os.umask(0o022)
-    try:
-        write_atomic(tmp_path / "new.csv", "a,b\n")
-    finally:
-        os.umask(old)
-    assert stat.S_IMODE(os.stat(tmp_path / "new.csv").st_mode) == 0o644
-
-
-def test_write_atomic_failure_leaves_the_old_file(tmp_path, monkeypatch):
-    path = tmp_path / "out.json"
-    path.write_text("old")
-
-    def failing_replace(src, dst):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
-        write_atomic(path, "new")
-    assert path.read_text() == "old"
-    assert sorted(os.listdir(tmp_path)) == ["out.json"]

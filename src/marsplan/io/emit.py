@@ -31,13 +31,14 @@ import enum
 import json
 import math
 import os
-import secrets
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from marsplan.errors import InputError
+# write_atomic lives in io/atomic.py; it is re-exported here for older imports.
+from marsplan.io.atomic import write_atomic  # noqa: F401
 from marsplan.time import jd_tdb_to_iso
 
 #: The output formats every printing command accepts (``--format``).
@@ -154,62 +155,6 @@ def state_rows(body: str, frame: str, jd_tdb, r_km, v_kms) -> list[dict]:
         }
         for epoch, r, v in zip(iso, r_km, v_kms, strict=True)
     ]
-
-
-def write_atomic(path: str | os.PathLike, data: bytes | str, encoding: str = "utf-8") -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
-
-    The data go to a temporary file in the same directory (``os.replace`` is atomic
-    only within one file system), are flushed and fsync'ed, and the temporary file
-    then replaces ``path``. A new file gets the usual permissions (0o666 less the
-    umask); an existing file keeps its mode. On any error the temporary file is
-    removed and ``path`` is untouched.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        Destination; its directory must exist.
-    data : bytes or str
-        Contents; ``str`` is encoded with ``encoding``.
-    """
-    path = os.fspath(path)
-    payload = data.encode(encoding) if isinstance(data, str) else bytes(data)
-    directory, name = os.path.split(os.path.abspath(path))
-    tmp = os.path.join(directory, f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    # os.open with mode 0o666 applies the umask, as open(path, "w") would;
-    # tempfile.mkstemp would leave an export readable by its owner only.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-        except FileNotFoundError:
-            pass
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_directory(directory)
-
-
-def _fsync_directory(directory: str) -> None:
-    """Persist the rename itself (POSIX); a no-op where directories cannot be opened."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _keys(rows: Sequence[Mapping]) -> list[str]:
