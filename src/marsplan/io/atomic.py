@@ -42,6 +42,13 @@ def _reason(error: OSError) -> str:
     return reasons.get(error.errno) or error.strerror or str(error) or type(error).__name__
 
 
+def _create_reason(error: OSError, folder: str) -> str:
+    """Why a new file cannot be made in ``folder`` (ENOENT in an existing /proc is no 'missing')."""
+    if error.errno == errno.ENOENT and os.path.isdir(folder):
+        return "its folder does not accept new files (a special file system)"
+    return _reason(error)
+
+
 def _error(path: str, reason: str) -> OutputPathError:
     return OutputPathError(f"{path}: cannot write: {reason}")
 
@@ -95,7 +102,7 @@ def check_writable(path: str | os.PathLike) -> str:
     try:
         fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as error:
-        raise _error(path, _reason(error)) from None
+        raise _error(path, _create_reason(error, folder)) from None
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(probe)
@@ -135,7 +142,7 @@ def write_atomic(path: str | os.PathLike, data: bytes | str, encoding: str = "ut
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                      0o666)
     except OSError as error:
-        raise _error(path, _reason(error)) from None
+        raise _error(path, _create_reason(error, directory)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
