@@ -194,8 +194,11 @@ def state(
     frame_text = {"ecliptic": "ecliptic J2000", "equatorial": "equatorial J2000 (ICRF)"}
     title = (f"{name}: heliocentric state, {frame_text[frame.value]}, "
              f"{eph.name}, epochs TDB")
+    # As JPL Horizons prints vectors: 1 m and 1 mm/s, below DE440's own uncertainty.
+    digits = {**dict.fromkeys(("x_km", "y_km", "z_km"), ".3f"),
+              **dict.fromkeys(("vx_kms", "vy_kms", "vz_kms"), ".6f")}
     emit(state_rows(name, frame.value, jd_tdb, r_km, v_kms), fmt.value, title=title,
-         hide=("body", "frame"))
+         hide=("body", "frame"), formats=digits)
 
 
 class Angles(str, enum.Enum):
