@@ -22,7 +22,7 @@ import stat
 
 from marsplan.errors import OutputPathError
 
-__all__ = ["atomic_folder", "check_writable", "write_atomic"]
+__all__ = ["atomic_folder", "check_folder", "check_writable", "write_atomic"]
 
 
 def _reason(error: OSError) -> str:
@@ -106,6 +106,34 @@ def check_writable(path: str | os.PathLike) -> str:
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(probe)
+    return path
+
+
+def check_folder(path: str | os.PathLike) -> str:
+    """Check that a folder can be created, or replaced whole, at ``path``.
+
+    ``path`` must be a folder or not exist, and its parent must be an existing
+    folder that accepts new entries (the same probe as :func:`check_writable`).
+
+    Raises
+    ------
+    OutputPathError
+        ``PATH: cannot write: REASON``.
+    """
+    path = _check_target(path) if not os.path.isdir(path) else os.fspath(path)
+    if os.path.lexists(path) and not os.path.isdir(path):
+        raise _error(path, "it exists and is not a folder")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise _error(path, "its folder does not exist" if not os.path.lexists(parent)
+                     else "a part of the path is not a folder")
+    probe = os.path.join(parent, f".marsplan-probe.{os.getpid()}.{secrets.token_hex(4)}")
+    try:
+        os.mkdir(probe)
+    except OSError as error:
+        raise _error(path, _create_reason(error, parent)) from None
+    with contextlib.suppress(OSError):
+        os.rmdir(probe)
     return path
 
 

@@ -261,8 +261,21 @@ def emit_sections(
     return []
 
 
-def _write_sections(sections, fmt, out_dir, known) -> list[str]:
-    out_dir = os.fspath(out_dir)
+def check_out_dir(out_dir: str | os.PathLike, known: Iterable[str]) -> str:
+    """Check that ``out_dir`` can take one file per section, replacing the folder whole.
+
+    An existing folder may hold only files a run could have written
+    (``NAME.csv`` or ``NAME.json`` for a name in ``known``): replacing a folder
+    of other files would delete them.
+
+    Raises
+    ------
+    OutputPathError
+        ``DIR: cannot write: REASON``.
+    """
+    from marsplan.io.atomic import check_folder
+
+    out_dir = check_folder(out_dir)
     if os.path.isdir(out_dir):
         ours = {f"{name}.{ext}" for name in known for ext in ("csv", "json")}
         others = sorted(n for n in os.listdir(out_dir) if n not in ours)
@@ -271,8 +284,11 @@ def _write_sections(sections, fmt, out_dir, known) -> list[str]:
                 f"{out_dir}: cannot write: the folder holds other files ({', '.join(others[:3])}"
                 f"{', ...' if len(others) > 3 else ''}), which a run replaces; give a new "
                 f"or empty folder")
-    elif not os.path.isdir(os.path.dirname(os.path.abspath(out_dir))):
-        raise OutputPathError(f"{out_dir}: cannot write: its folder does not exist")
+    return out_dir
+
+
+def _write_sections(sections, fmt, out_dir, known) -> list[str]:
+    out_dir = check_out_dir(out_dir, known)
     paths = []
     with atomic_folder(out_dir) as build:
         for s in sections:
