@@ -436,8 +436,26 @@ def test_help_points_at_the_repository_docs_only(runner):
         result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
         assert result.exit_code == 0
         assert "DESIGN.md" not in result.stdout
-        if command != "porkchop":  # porkchop draws a chart, it prints no table
-            assert "docs/outputs.md" in result.stdout
+        assert "docs/outputs.md" in result.stdout
+    # Nor does the README point outside the clone.
+    with open(os.path.join(repo, "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    assert "DESIGN.md" not in readme and "../shared" not in readme
+
+
+def test_porkchop_json_is_the_minimum_c3_leg_of_each_type(runner, tmp_path):
+    chart = tmp_path / "p.png"
+    result = runner.invoke(app, ["porkchop", "--launch", "2033-03-20:2033-05-10", "--tof",
+                                 "150:300", "--step", "5", "--out", str(chart), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["type"] for r in rows] == ["I", "II"] and list(rows[0]) == _TRANSFER_KEYS
+    assert f"wrote {chart}" in result.stderr and chart.stat().st_size > 0
+    # The grid's minimum can only be at or above the continuous 2033 minima the
+    # windows search finds (Type I 8.40, Type II 7.71 km^2/s^2, README), and a
+    # 5-day grid lands within ~0.5 km^2/s^2 of them.
+    for row, floor in zip(rows, (8.39, 7.70)):
+        assert floor <= row["c3_km2s2"] < floor + 0.5
 
 
 def test_tables_fit_the_terminal_width(runner):

@@ -16,6 +16,9 @@ import subprocess
 import sys
 
 import pytest
+import typer
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from marsplan.cli import _Progress, app
@@ -327,3 +330,56 @@ def test_progress_bar_never_shows_none():
     assert "None" not in text
     assert "3/10" in text and "10/10" in text
     assert "0/" not in text.replace("10/10", "")
+
+
+# --- the parsers, for any text --------------------------------------------------------
+
+@settings(deadline=None, max_examples=300)
+@given(st.one_of(st.text(max_size=30), st.floats().map(repr), st.integers().map(str)))
+@example("nan")
+@example("-0.0")
+@example(" 1e308 ")
+@example("1_0")
+def test_number_parser_returns_finite_values_in_range_or_says_why(text):
+    from marsplan.cli import _number
+
+    parse = _number("days", 0.0, 366.0, low_open=True)
+    try:
+        value = parse(text)
+    except typer.BadParameter as error:
+        assert error.message == f"{text!r} is not a number in (0, 366] days"
+        return
+    assert 0.0 < value <= 366.0
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.one_of(st.text(max_size=30), st.integers().map(str), st.floats().map(repr)))
+@example("2033")
+@example("2033.0")
+def test_year_parser_returns_years_in_range_or_says_why(text):
+    from marsplan.cli import _year
+
+    try:
+        value = _year(text)
+    except typer.BadParameter as error:
+        assert "is not a year in 1550-2650" in error.message
+        return
+    assert isinstance(value, int) and 1550 <= value <= 2650
+
+
+# --- files read by the CLI ------------------------------------------------------------
+
+
+def test_ephemeris_must_be_a_regular_spk_file(runner, tmp_path):
+    # 5 cases; the pipe would block forever if it were opened.
+    empty, text = tmp_path / "empty.bsp", tmp_path / "text.bsp"
+    empty.write_bytes(b"")
+    text.write_text("not a kernel\n")
+    fifo = tmp_path / "fifo.bsp"
+    os.mkfifo(fifo)
+    cases = [(fifo, "not a regular file"), (tmp_path, "not a regular file"),
+             ("/dev/null", "not a regular file"), (empty, "not a readable SPK kernel"),
+             (text, "not a readable SPK kernel")]
+    for path, reason in cases:
+        result = runner.invoke(app, ["state", "mars", "2033-04-01", "--ephemeris", str(path)])
+        _one_line_error(result, str(path), reason)

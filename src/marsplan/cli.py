@@ -84,7 +84,7 @@ def error_line(error: BaseException | str) -> str:
 
 
 def usage_line(error) -> str:
-    """A click usage error as one line: ``marsplan: COMMAND: what; see 'marsplan COMMAND --help'``."""
+    """A click usage error as one line: ``marsplan: COMMAND: what; see '... --help'``."""
     ctx = getattr(error, "ctx", None)
     path = ctx.command_path if ctx is not None else "marsplan"
     command = path.split(" ", 1)[1] if " " in path else ""
@@ -490,6 +490,10 @@ def porkchop(
         help="Draw this C3 contour (km^2/s^2) bold: the launch period.")] = None,
     out: Annotated[str, typer.Option("--out", "-o", help="Chart file: .png, .svg or .pdf.")]
     = "porkchop.png",
+    fmt: Annotated[Format, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="table: one line; json or csv: the minimum-C3 transfer of each type (keys "
+             "in docs/outputs.md).")] = Format.table,
     ephemeris: EphemerisOption = None,
 ) -> None:
     """Porkchop chart of C3 and arrival v-infinity over launch x arrival dates."""
@@ -515,7 +519,14 @@ def porkchop(
         pc = solve(origin, target, launch=launch_span, arrival=arrival_span, tof_days=tof_span,
                    step_days=step, angles=angles.value, ephemeris=eph, progress=progress)
         path = pc.plot(out, c3_max=c3_max)
-    best = [pc.optimum("min_c3", t).rows()[0] for t in ("I", "II") if (pc.type == (1 if t == "I" else 2)).any()]
+    best = [pc.optimum("min_c3", t).rows()[0] for t in ("I", "II")
+            if (pc.type == (1 if t == "I" else 2)).any()]
+    if fmt is not Format.table:
+        from marsplan.io.emit import emit
+
+        typer.echo(f"wrote {path}", err=True)
+        emit(best, fmt.value)
+        return
     typer.echo(f"wrote {path}: {pc.shape[0]} x {pc.shape[1]} transfers; " + "; ".join(
         f"Type {r['type']} min C3 {r['c3_km2s2']:.2f} km^2/s^2 launch {r['launch'][:10]} "
         f"arrival {r['arrival'][:10]}" for r in best))
@@ -716,9 +727,8 @@ def missions(
     if timeline:
         from marsplan.io.oem import timeline_rows
 
-        sections.append(Section(
-            "timeline", [{"opportunity": o.year, **r} for o in found for r in timeline_rows(o.best)],
-            title="Timeline, TDB"))
+        events = [{"opportunity": o.year, **r} for o in found for r in timeline_rows(o.best)]
+        sections.append(Section("timeline", events, title="Timeline, TDB"))
     _print_sections(sections, fmt, section, out, known=MISSIONS_SECTIONS)
     # "wrote" lines go to stderr when stdout holds JSON or CSV.
     quiet = fmt is not Format.table and out is None

@@ -162,7 +162,8 @@ def test_control_characters_are_escaped_in_every_format(text):
 
 
 def test_escape_control_leaves_printable_text_alone():
-    for text in ("Roscosmos", "Роскосмос", "宇宙航空研究開発機構", "café 250 x 33,793 km", "a\\b"):
+    for text in ("Roscosmos", "Роскосмос", "宇宙航空研究開発機構", "café 250 x 33,793 km",
+                 "a\\b"):
         assert escape_control(text) == text
     assert escape_control("\x1b[31m") == "\\x1b[31m"
     assert escape_control("a\rb\u202e") == "a\\rb\\u202e"
