@@ -235,6 +235,19 @@ def test_unwritable_output_folders_fail_before_computing(runner, tmp_path, comma
     _one_line_error(result, "--format csv")
 
 
+def test_plan_chart_that_cannot_be_written_is_one_line(runner, tmp_path):
+    # 2 cases: the chart is drawn after the plan, through the same atomic writer.
+    example = os.path.join(os.path.dirname(__file__), "..", "examples", "us_russia_2033.toml")
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    for path, reason in ((a_file / "c.png", "not a folder"), ("/proc/c.png", "cannot write")):
+        result = runner.invoke(app, ["plan", example, "--chart", str(path), "-f", "json"])
+        assert result.exit_code == 2, result.output
+        line = result.stderr.splitlines()[-1]
+        assert line.startswith(f"marsplan: {path}: cannot write") and reason in line
+        assert "Traceback" not in result.stderr
+
+
 def test_chart_is_written_atomically_and_replaced(runner, tmp_path):
     chart = tmp_path / "p.svg"
     args = ["porkchop", "--launch", "2033-04-01:2033-04-11", "--tof", "195:205", "--step", "5",

@@ -129,7 +129,7 @@ class MarsplanGroup(TyperGroup):
             typer.echo(usage_line(error) if is_usage else error_line(error.format_message()),
                        err=True)
             sys.exit(EXIT_USER_ERROR if is_usage else error.exit_code)
-        except click_exceptions.Abort:
+        except typer.Abort:
             if not standalone_mode:
                 raise
             typer.echo("marsplan: aborted", err=True)

@@ -46,5 +46,5 @@ class ScenarioError(MarsplanError, ValueError):
     """A scenario file that cannot be read, parsed or validated; names file and field."""
 
 
-class OutputPathError(MarsplanError, OSError):
+class OutputPathError(InputError):
     """An output file or folder that cannot be written: ``PATH: cannot write: REASON``."""

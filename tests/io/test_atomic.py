@@ -41,7 +41,7 @@ def test_write_atomic_failure_leaves_the_old_file(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputPathError, match="out.json: cannot write: disk full"):
         write_atomic(path, "new")
     assert path.read_text() == "old"
     assert sorted(os.listdir(tmp_path)) == ["out.json"]

@@ -137,7 +137,8 @@ def check_folder(path: str | os.PathLike) -> str:
     return path
 
 
-def write_atomic(path: str | os.PathLike, data: bytes | str, encoding: str = "utf-8") -> None:
+def write_atomic(path: str | os.PathLike, data: bytes | str, encoding: str = "utf-8", *,
+                 make_parents: bool = False) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
     The data go to a temporary file in the same folder (``os.replace`` is atomic
@@ -153,6 +154,8 @@ def write_atomic(path: str | os.PathLike, data: bytes | str, encoding: str = "ut
         socket at ``path`` is refused, never replaced.
     data : bytes or str
         Contents; ``str`` is encoded with ``encoding``.
+    make_parents : bool
+        Create the missing folders above ``path`` first (as ``mkdir -p``).
 
     Raises
     ------
@@ -161,6 +164,12 @@ def write_atomic(path: str | os.PathLike, data: bytes | str, encoding: str = "ut
         special file at ``path``, a full disk, ...).
     """
     path = _check_target(path)
+    if make_parents:
+        try:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        except OSError as error:
+            raise _error(path, _reason(error) if error.errno != errno.EEXIST
+                         else "a part of the path is not a folder") from None
     payload = data.encode(encoding) if isinstance(data, str) else bytes(data)
     directory, name = os.path.split(os.path.abspath(path))
     tmp = os.path.join(directory, f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
