@@ -46,5 +46,8 @@ class ScenarioError(MarsplanError, ValueError):
     """A scenario file that cannot be read, parsed or validated; names file and field."""
 
 
-class OutputPathError(InputError):
-    """An output file or folder that cannot be written: ``PATH: cannot write: REASON``."""
+class OutputPathError(InputError, OSError):
+    """An output file or folder that cannot be written: ``PATH: cannot write: REASON``.
+
+    Also an ``OSError``, as the failed write itself would be, and an :class:`InputError`.
+    """
