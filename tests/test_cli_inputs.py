@@ -316,6 +316,15 @@ def test_catalog_text_never_reaches_the_terminal_raw(runner, tmp_path, text):
             assert "evil" in result.stdout
 
 
+def test_wrote_lines_escape_control_characters(runner, tmp_path):
+    chart = tmp_path / "p\x1b[2J\r.svg"
+    result = runner.invoke(app, ["porkchop", "--launch", "2033-04-01:2033-04-06", "--tof",
+                                 "200:205", "--step", "5", "--out", str(chart)])
+    assert result.exit_code == 0, result.output
+    assert chart.exists() and "\\x1b[2J\\r.svg" in result.stdout
+    assert not _RAW_CONTROL.search(result.stdout + result.stderr)
+
+
 @pytest.mark.parametrize("text", _CONTROL_TEXT)
 def test_error_lines_escape_control_characters(runner, tmp_path, text):
     # 6 strings x 2 places (an argument, a path) = 12 cases.

@@ -524,10 +524,10 @@ def porkchop(
     if fmt is not Format.table:
         from marsplan.io.emit import emit
 
-        typer.echo(f"wrote {path}", err=True)
+        _wrote(path, err=True)
         emit(best, fmt.value)
         return
-    typer.echo(f"wrote {path}: {pc.shape[0]} x {pc.shape[1]} transfers; " + "; ".join(
+    typer.echo(f"wrote {_safe(path)}: {pc.shape[0]} x {pc.shape[1]} transfers; " + "; ".join(
         f"Type {r['type']} min C3 {r['c3_km2s2']:.2f} km^2/s^2 launch {r['launch'][:10]} "
         f"arrival {r['arrival'][:10]}" for r in best))
 
@@ -583,12 +583,27 @@ def windows(
     _print_sections(sections, fmt, section, out, known=("windows", "days"))
 
 
+def _safe(text) -> str:
+    """``text`` with control characters escaped (a path may hold an ESC)."""
+    from marsplan.io.emit import escape_control
+
+    return escape_control(str(text))
+
+
+def _wrote(path, err: bool = False) -> None:
+    """``wrote PATH``: on stderr when stdout holds JSON or CSV."""
+    typer.echo(f"wrote {_safe(path)}", err=err)
+
+
 def _check_tables(fmt: Format, names: list[str], section: str | None, out: str | None,
                   known: tuple[str, ...]) -> None:
     """Refuse, before computing, what :func:`_print_sections` would refuse after."""
     if section is not None and section not in names:
+        more = sorted(set(known) - set(names))
         raise InputError(f"--section: {section!r} is not one of this output's tables: "
-                         f"{', '.join(names)}")
+                         f"{', '.join(names)}"
+                         + (f"; {', '.join(more)} only with the option that adds it "
+                            "(see --help)" if more else ""))
     if out is not None:
         if fmt is Format.table:
             raise InputError("--out: a folder holds csv or json files; add --format csv "
@@ -608,7 +623,7 @@ def _print_sections(sections, fmt: Format, section: str | None, out: str | None,
     from marsplan.io.emit import emit_sections
 
     for path in emit_sections(sections, fmt.value, section=section, out_dir=out, known=known):
-        typer.echo(f"wrote {path}")
+        _wrote(path)
 
 
 class MissionClass(str, enum.Enum):
@@ -738,12 +753,12 @@ def missions(
             from marsplan.plots.mission import plot_mission
 
             path = plot_mission(o.best, _per_mission_path(plot, o.year, several), ephemeris=eph)
-            typer.echo(f"wrote {path}", err=quiet)
+            _wrote(path, err=quiet)
         if oem:
             from marsplan.io.oem import write_oem
 
             path = write_oem(o.best, _per_mission_path(oem, o.year, several), ephemeris=eph)
-            typer.echo(f"wrote {path}", err=quiet)
+            _wrote(path, err=quiet)
 
 
 class CatalogListing(str, enum.Enum):
