@@ -378,15 +378,16 @@ def test_a_failed_run_leaves_the_previous_report_whole(us_russia, tmp_path, monk
 
 
 def test_a_folder_of_other_files_is_refused(us_russia, tmp_path):
-    from marsplan.errors import InputError
+    from marsplan.errors import OutputPathError
     from marsplan.report.html import write_report
 
     content = us_russia["content"]
     (tmp_path / "notes.txt").write_text("mine")
-    with pytest.raises(InputError, match="holds other files \\(notes.txt\\)"):
+    with pytest.raises(OutputPathError, match="cannot write: the folder holds other files "
+                                              "\\(notes.txt\\)"):
         write_report(content.scenario, content.catalog, tmp_path, plan=content.plan,
                      withdrawal=content.withdrawal)
     assert (tmp_path / "notes.txt").read_text() == "mine"
-    with pytest.raises(InputError, match="it is a file"):
+    with pytest.raises(OutputPathError, match="cannot write: it exists and is not a folder"):
         write_report(content.scenario, content.catalog, tmp_path / "notes.txt",
                      plan=content.plan, withdrawal=content.withdrawal)

@@ -1,6 +1,6 @@
 """Round-trip missions against published trajectories, and the search's contract.
 
-References: ../shared/reference/round_trips.csv; read that directory's README
+References: tests/reference/round_trips.csv; read that directory's README
 (section 3) for each row's provenance and the tolerances used here:
 
 * Tito et al., IEEE Aerospace 2013 (Inspiration Mars 2018), Tables I-II (MAnE,
@@ -30,7 +30,7 @@ from scipy.optimize import minimize
 from marsplan import InputError, MarsplanError, NoSolutionError
 from marsplan.constants import EQUATORIAL_RADIUS_KM, GM_KM3S2
 from marsplan.time import jd_tdb_to_iso, to_jd_tdb
-from marsplan.transfer.maneuvers import Orbit
+from marsplan.transfer.maneuvers import Orbit, Orbits
 from marsplan.transfer.missions import (
     MissionOptions,
     assemble_mission,
@@ -39,7 +39,7 @@ from marsplan.transfer.missions import (
     missions,
 )
 
-REFERENCE = Path(__file__).parents[3] / "shared" / "reference"
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"
 ROWS = {r["mission_id"]: r for r in csv.DictReader(open(REFERENCE / "round_trips.csv",
                                                         newline=""))}
 # Every row is read below (or deliberately left out, with the reason); a new
@@ -332,8 +332,8 @@ BURN_SLACK_KMS = 0.15
 def dra_missions():
     # missions() with each opportunity's label (the year of its minimum-C3 launch).
     opportunities = mission_opportunities(2031, 2043, "conjunction",
-                                          departure_orbit=Orbit.circular(407.0),
-                                          mars_orbit=Orbit(250.0, 33_793.0))
+                                          orbits=Orbits(departure=Orbit.circular(407.0),
+                                                        mars_capture=Orbit(250.0, 33_793.0)))
     return {o.year: o.best for o in opportunities}
 
 
@@ -376,7 +376,7 @@ def test_conjunction_2033_meets_its_constraints():
     assert m.duration_days <= 950.0
     assert m.mission_class == "conjunction" and m.flyby is None
     # Mars arrival and departure v-inf are in the budget as capture and departure
-    # burns from the 1-sol orbit (DESIGN.md formulas).
+    # burns from the 1-sol orbit (docs/design.md formulas).
     assert m.dv_mars_arrival_kms > 0 and m.dv_mars_departure_kms > 0
 
 

@@ -26,11 +26,10 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import shutil
 
 from marsplan import __version__
-from marsplan.errors import InputError
+from marsplan.errors import OutputPathError
+from marsplan.io.atomic import atomic_folder, check_folder, write_atomic
 from marsplan.io.document import plan_document
 from marsplan.report import sections
 from marsplan.report.content import gather
@@ -39,7 +38,8 @@ from marsplan.report.markup import escape
 from marsplan.report.sections import PLAN_FILE, SECTIONS
 from marsplan.report.style import CSS
 
-__all__ = ["PLAN_FILE", "REPORT_FILE", "SECTIONS", "render", "write_report"]
+__all__ = ["PLAN_FILE", "REPORT_FILE", "SECTIONS", "check_report_folder", "render",
+           "write_report"]
 
 REPORT_FILE = "report.html"
 
@@ -80,34 +80,26 @@ def write_report(scenario, catalog, out_dir, *, without=None, ephemeris=None, pl
     Raises
     ------
     InputError
-        ``without`` is not a partner of the scenario, or its only one;
-        ``out_dir`` cannot be written or is a folder of other files.
+        ``without`` is not a partner of the scenario, or its only one.
+    OutputPathError
+        ``out_dir`` cannot be written, or is a folder of other files:
+        ``DIR: cannot write: REASON``.
     MarsplanError
         Whatever planning the scenario raises.
     """
     out_dir = os.path.abspath(os.fspath(out_dir))
-    _check_target(out_dir)
+    check_report_folder(out_dir)  # before planning: a typo costs a second, not a search
     content = gather(scenario, catalog, without=without, ephemeris=ephemeris, plan=plan,
                      withdrawal=withdrawal)
     document = plan_document(content.plan, ephemeris_name=content.ephemeris_name)
-    parent, name = os.path.split(out_dir)
-    try:
-        os.makedirs(parent, exist_ok=True)
-        staging = os.path.join(parent, f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        os.mkdir(staging)
-    except OSError as exc:
-        raise InputError(f"{out_dir}: cannot write the report there ({exc.strerror})") from None
-    try:
+    check_report_folder(out_dir)
+    with atomic_folder(out_dir) as staging:
         figures = draw_figures(content, staging)
-        _write(os.path.join(staging, PLAN_FILE),
-               json.dumps(document, indent=2, allow_nan=False) + "\n")
-        _write(os.path.join(staging, REPORT_FILE), render(content, figures))
+        write_atomic(os.path.join(staging, PLAN_FILE),
+                     json.dumps(document, indent=2, allow_nan=False) + "\n")
+        write_atomic(os.path.join(staging, REPORT_FILE), render(content, figures))
         for file, text in (extra_files or {}).items():
-            _write(os.path.join(staging, os.path.basename(file)), text)
-        _swap(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            write_atomic(os.path.join(staging, os.path.basename(file)), text)
     return os.path.join(out_dir, REPORT_FILE)
 
 
@@ -115,47 +107,18 @@ def write_report(scenario, catalog, out_dir, *, without=None, ephemeris=None, pl
 _REPORT_FILES = {REPORT_FILE, PLAN_FILE, *FIGURE_FILES.values()}
 
 
-def _check_target(out_dir: str) -> None:
-    """Refuse a target that is a file, or a folder holding files a report did not write."""
-    if os.path.lexists(out_dir) and not os.path.isdir(out_dir):
-        raise InputError(f"{out_dir}: cannot write the report there: it is a file, not a folder")
+def check_report_folder(out_dir) -> None:
+    """Refuse a target that cannot be written, or a folder holding files a report did
+    not write (replacing the folder whole would delete them)."""
+    out_dir = check_folder(out_dir)
     if os.path.isdir(out_dir):
-        try:
-            present = os.listdir(out_dir)
-        except OSError as exc:
-            raise InputError(f"{out_dir}: cannot write the report there "
-                             f"({exc.strerror})") from None
-        foreign = [f for f in present if f not in _REPORT_FILES and not f.endswith(".csv")]
+        foreign = sorted(f for f in os.listdir(out_dir)
+                         if f not in _REPORT_FILES and not f.endswith(".csv"))
         if foreign:
-            raise InputError(f"{out_dir}: cannot write the report there: the folder holds "
-                             f"other files ({', '.join(sorted(foreign)[:3])}); the report "
-                             "replaces its folder whole, so give an empty or new folder")
-
-
-def _write(path: str, text: str) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _swap(staging: str, out_dir: str) -> None:
-    """Put the folder ``staging`` in the place of ``out_dir``.
-
-    The old folder is renamed aside first and removed only once the new one
-    is in place; if the second rename fails the old one is put back.
-    """
-    if not os.path.isdir(out_dir):
-        os.rename(staging, out_dir)
-        return
-    old = f"{staging}.old"
-    os.rename(out_dir, old)
-    try:
-        os.rename(staging, out_dir)
-    except BaseException:
-        os.rename(old, out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+            raise OutputPathError(
+                f"{out_dir}: cannot write: the folder holds other files "
+                f"({', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''}), which the "
+                "report replaces whole; give a new or empty folder")
 
 
 # --------------------------------------------------------------------------- the page

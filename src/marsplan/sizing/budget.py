@@ -18,6 +18,17 @@ maneuver are staged in series, as DRA 5.0's TMI modules); an element with
 the transit vehicle when it has an engine. A powered swing-by is flown by the
 elements that fly the next main maneuver.
 
+Landing: when the scenario's crew lands (``crew_health.surface``), a lander
+element that can land (catalog ``descent_dv_kms``/``ascent_dv_kms``), else the
+transit vehicle when it can (Starship), flies a descent right after capture
+and an ascent to the capture orbit right before TEI, each raised by the
+margin. A separate lander flies them alone (itself, the crew and its later
+burns' propellant); the stack carries it, and that propellant, through TMI
+and MOI, and leaves it at Mars after the ascent. A transit vehicle that lands
+takes the whole stack down. Propellant made on Mars serves the burns from
+the surface on (the ascent, then TEI). A landing with nothing that can land
+is a ScenarioError naming ``crew_health.surface``.
+
 Propellant comes from the rocket equation, backward from the end of the
 mission: the mass at each burnout is everything still attached then. Attached:
 the transit vehicle and ``module`` elements (and any other element going to
@@ -244,6 +255,8 @@ def size_mission(scenario, catalog, mission, *, inclination_deg=None, extra_payl
     InputError
         An element, vehicle or propellant id not in the catalog, or a
         negative argument.
+    ScenarioError
+        The crew lands but no element can land, or the mission has no stay.
     """
     for name, value in (("extra_payload_t", extra_payload_t), ("campaign_days", campaign_days),
                         ("isru_storage_days", isru_storage_days)):
