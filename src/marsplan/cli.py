@@ -74,7 +74,7 @@ def error_line(error: BaseException | str) -> str:
     Control characters (from a scenario name, a path, an argument) are escaped,
     so an error line cannot move the cursor or recolour the terminal.
     """
-    from marsplan.io.emit import escape_control  # numpy only; errors are rare
+    from marsplan.io.terminal import escape_control
 
     text = error if isinstance(error, str) else str(error)
     message = " ".join(line.strip() for line in text.splitlines() if line.strip())
@@ -585,7 +585,7 @@ def windows(
 
 def _safe(text) -> str:
     """``text`` with control characters escaped (a path may hold an ESC)."""
-    from marsplan.io.emit import escape_control
+    from marsplan.io.terminal import escape_control
 
     return escape_control(str(text))
 
