@@ -16,7 +16,8 @@ Adding a command::
                 ephemeris: EphemerisOption = None):
         \"\"\"Every launch opportunity from FIRST_YEAR.\"\"\"
         from marsplan.io.emit import emit  # heavy imports go here
-        from marsplan.transfer.windows import windows, windows_rows
+        from marsplan.io.rows import windows_rows
+        from marsplan.transfer.windows import windows
         emit(windows_rows(windows("earth", "mars", first_year, first_year,
                                   ephemeris=open_ephemeris(ephemeris))), fmt.value)
 
@@ -456,7 +457,7 @@ def transfer(
 ) -> None:
     """One ballistic leg: C3, DLA/RLA, arrival v-infinity and total delta-v."""
     from marsplan.io.emit import emit
-    from marsplan.transfer import transfer as solve
+    from marsplan.transfer.leg import transfer_leg as solve
 
     eph = open_ephemeris(ephemeris)
     leg = solve(launch, arrival, origin=origin, target=target, angles=angles.value,
@@ -503,11 +504,11 @@ def porkchop(
             raise InputError("YEAR: give either YEAR or --launch with --arrival/--tof, not both")
     elif launch is None or (arrival is None) == (tof is None):
         raise InputError("--launch with one of --arrival or --tof is required (or a YEAR)")
-    from marsplan.transfer import porkchop as solve
+    from marsplan.transfer.porkchop import porkchop as solve
 
     eph = open_ephemeris(ephemeris)
     if year is not None:
-        from marsplan.transfer.windows import opportunity_bounds
+        from marsplan.plots.porkchop import opportunity_bounds
 
         launch_span, arrival_span = opportunity_bounds(origin, target, year, ephemeris=eph)
         tof_span = None
@@ -567,7 +568,7 @@ def windows(
     _check_tables(fmt, ["windows", "days"] if daily else ["windows"], section, out,
                   known=("windows", "days"))
     from marsplan.io.emit import Section
-    from marsplan.transfer.windows import daily_rows, windows_rows
+    from marsplan.io.rows import daily_rows, windows_rows
     from marsplan.transfer.windows import windows as search
 
     eph = open_ephemeris(ephemeris)
