@@ -654,9 +654,9 @@ def _per_mission_path(path: str, label: int, several: bool) -> str:
 #: departure, duration and total delta-v always show.
 MISSIONS_DROP = ("dv_flyby_kms", "dv_earth_return_kms", "dv_mars_departure_kms",
                  "dv_mars_arrival_kms", "dv_departure_kms", "vinf_earth_arrival_kms",
-                 "vinf_mars_departure_kms", "vinf_mars_arrival_kms", "venus_flyby",
-                 "mars_departure", "mars_arrival", "earth_entry_speed_kms", "earth_arrival",
-                 "flyby", "c3_km2s2", "stay_days")
+                 "vinf_mars_departure_kms", "vinf_mars_arrival_kms", "earth_entry_speed_kms",
+                 "c3_km2s2", "earth_arrival", "venus_flyby", "mars_departure", "mars_arrival",
+                 "flyby", "stay_days")
 MISSIONS_SECTIONS = ("missions", "front", "timeline")
 
 

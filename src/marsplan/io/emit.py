@@ -134,8 +134,8 @@ def emit(
         overriding :data:`TABLE_FLOAT_FORMATS`.
     drop : sequence of str, optional
         Table columns that may be dropped to fit the width, least important
-        first; the others are always shown. By default every column but the
-        first, from the right.
+        first (those empty in every row before the others); the others are
+        always shown. By default every column but the first, from the right.
     width : int, optional
         Table width in characters; by default the terminal's (``COLUMNS`` or
         the size of ``file`` if it is a terminal), and no limit when writing to
@@ -457,6 +457,9 @@ def _print_table(rows, keys, title, file, formats, drop, width) -> None:
 
     shown = list(keys)
     droppable = [k for k in (drop if drop is not None else keys[:0:-1]) if k in shown]
+    # A column with no value in any row goes first: it shows nothing but its name.
+    empty = [k for k in droppable if not any(cells[k])]
+    droppable = empty + [k for k in droppable if k not in empty]
     dropped = []
     table = build(shown, fold=False)
     if width is not None:
