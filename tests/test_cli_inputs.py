@@ -405,3 +405,32 @@ def test_ephemeris_must_be_a_regular_spk_file(runner, tmp_path):
     for path, reason in cases:
         result = runner.invoke(app, ["state", "mars", "2033-04-01", "--ephemeris", str(path)])
         _one_line_error(result, str(path), reason)
+
+
+# --- any mix of the above --------------------------------------------------------------
+
+_VALUES = ["mars", "EARTH", "emb", "pluto", "2033-04-28", "2034-01-27", "2033-13-01", "nan",
+           "inf", "-1", "1e308", "", " ", "\x1b[31m", "a\rb", "json", "csv", "table", "yaml",
+           "galactic", "ecliptic", "mean-of-date", "de421", "/dev/null", "/proc", "--", "-x"]
+_OPTIONS = ["--format", "--frame", "--origin", "--target", "--angles", "--ephemeris", "--bogus"]
+
+
+@settings(deadline=None, max_examples=80)
+@given(st.sampled_from(["state", "transfer", "catalog"]),
+       st.lists(st.one_of(st.sampled_from(_VALUES),
+                          st.tuples(st.sampled_from(_OPTIONS), st.sampled_from(_VALUES))),
+                max_size=5))
+@example("transfer", [("--origin", "EARTH"), "2033-04-28", "2034-01-27"])
+@example("state", ["pluto", ("--ephemeris", "/proc")])
+def test_any_mix_of_arguments_succeeds_or_fails_in_one_line(command, parts):
+    # Quick commands only, so that every drawn case runs in well under a second.
+    args = [command]
+    for part in parts:
+        args.extend(part if isinstance(part, tuple) else [part])
+    result = CliRunner(env=_QUIET_ENV).invoke(app, args)
+    assert result.exit_code in (0, 2), (args, result.output)
+    assert "Traceback" not in result.output
+    if result.exit_code == 2:
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("marsplan: "), (args, result.stderr)
+    assert not _RAW_CONTROL.search(result.stdout + result.stderr), args
