@@ -144,3 +144,20 @@ def test_missions_frame_repr_and_look_up():
     for value in (found, found[0], found[0].legs[0]):
         assert not _RAW.search(repr(value)), repr(value)
     assert math.isclose(found[0].duration_days, got["duration_days"])
+
+
+def test_plan_repr_and_contributions_frame():
+    from pathlib import Path
+
+    scenario, catalog = marsplan.load_scenario(
+        Path(__file__).parents[1] / "examples" / "us_russia_2033.toml")
+    p = marsplan.plan(scenario, catalog)
+    text = repr(p)
+    assert not _RAW.search(text) and len(text) < 300, text
+    assert f"status={p.verdict.status!r}" in text
+    assert f"earth_departure={marsplan.jd_tdb_to_iso(p.mission.earth_departure_jd_tdb)[:10]}" in text
+    frame = p.to_pandas()
+    assert list(frame["partner"]) == [r.partner for r in p.contributions]
+    for (_, got), row in zip(frame.iterrows(), p.contributions):
+        assert got["cost_musd"] == row.cost_musd and got["mass_to_leo_t"] == row.mass_to_leo_t
+        assert tuple(got["elements"]) == tuple(row.elements)

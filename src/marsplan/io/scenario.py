@@ -29,6 +29,19 @@ def _field(loc) -> str:
 def load_scenario(path, catalog=None) -> tuple[Scenario, object]:
     """The scenario in ``path`` and the catalog it uses (packaged + its own files).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A scenario TOML file (``examples/us_russia_2033.toml``).
+    catalog : Catalog, optional
+        Use this catalog instead of the packaged one plus the scenario's own files.
+
+    Returns
+    -------
+    (Scenario, Catalog)
+        The validated scenario and the catalog it refers to; pass both to
+        :func:`marsplan.plan` or :func:`marsplan.write_report`.
+
     Raises
     ------
     ScenarioError

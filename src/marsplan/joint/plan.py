@@ -22,10 +22,11 @@ sizing, partner contributions, crew dose, light time, timeline and the verdict.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
+from marsplan._results import show, to_frame
 from marsplan.joint.contributions import PartnerRow, contributions
 from marsplan.joint.interfaces import check_interfaces
 from marsplan.joint.scenario import Scenario
@@ -136,6 +137,26 @@ class Plan:
         """The crew's radiation dose (:class:`marsplan.crew.radiation.DoseReport`)."""
         return self.verdict.dose
 
+    def __repr__(self) -> str:
+        m, s = self.mission, self.sizing
+        return (f"Plan(name={self.scenario.mission.name!r}, status={self.verdict.status!r}, "
+                f"mission_class={m.mission_class!r}, "
+                f"earth_departure={show(m.earth_departure_jd_tdb, date=True)}, "
+                f"earth_arrival={show(m.earth_arrival_jd_tdb, date=True)}, "
+                f"imleo_t={show(s.imleo_t)}, launches={show(sum(s.launches.values()))}, "
+                f"cost_musd={show(s.cost_musd)})")
+
+    def to_pandas(self):
+        """The partners' contributions (:attr:`contributions`) as a DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per partner, the fields of :class:`PartnerRow` as columns.
+        """
+        return to_frame({f.name: [getattr(r, f.name) for r in self.contributions]
+                         for f in fields(PartnerRow)})
+
     def summary(self) -> dict:
         """The key figures, flat: what a policy reader asks first."""
         m, s = self.mission, self.sizing
@@ -223,6 +244,21 @@ def plan(scenario: Scenario, catalog, *, mission=None, ephemeris=None) -> Plan:
 
     ``mission`` reuses a trajectory already found (a withdrawal re-plan may fly
     the same one).
+
+    Parameters
+    ----------
+    scenario, catalog
+        From :func:`marsplan.load_scenario`.
+    mission : Mission, optional
+        The trajectory to fly; by default the scenario's is searched.
+    ephemeris : Ephemeris, optional
+        Defaults to DE440.
+
+    Returns
+    -------
+    Plan
+        The mission, its sizing, interfaces, launch sites, each partner's
+        contribution (``to_pandas()``) and the verdict.
 
     Raises
     ------
