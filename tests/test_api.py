@@ -161,3 +161,18 @@ def test_plan_repr_and_contributions_frame():
     for (_, got), row in zip(frame.iterrows(), p.contributions):
         assert got["cost_musd"] == row.cost_musd and got["mass_to_leo_t"] == row.mass_to_leo_t
         assert tuple(got["elements"]) == tuple(row.elements)
+
+
+def test_mission_opportunities_frame_and_front():
+    found = marsplan.mission_opportunities(2033, 2033, refine=False)
+    assert found.years == [2033] and found.by_year(2033) is found[0]
+    with pytest.raises(marsplan.NoSolutionError, match="2035"):
+        found.by_year(2035)
+    frame = found.to_pandas()
+    assert frame.iloc[0]["dv_total_kms"] == found[0].best.dv_total_kms
+    front = found[0].front_to_pandas()
+    assert len(front) == len(found[0].front)
+    assert list(front["duration_days"]) == [m.duration_days for m in found[0].front]
+    # A Pareto front: each longer mission is cheaper than every shorter one.
+    assert front["duration_days"].is_monotonic_increasing
+    assert front["dv_total_kms"].is_monotonic_decreasing

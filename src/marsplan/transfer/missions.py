@@ -457,6 +457,53 @@ class Opportunity:
         return (f"Opportunity(year={self.year}, best={self.best!r}, "
                 f"front=<{len(self.front)} missions>, reasons={self.reasons!r})")
 
+    def front_to_pandas(self):
+        """The Pareto front (delta-v against duration) as a DataFrame, one row per mission.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :meth:`Missions.to_pandas`.
+        """
+        return Missions(self.front, years=[self.year] * len(self.front)).to_pandas()
+
+
+class Opportunities(list):
+    """The :class:`Opportunity` list of :func:`mission_opportunities`, in launch order.
+
+    A plain list, plus ``years``, ``by_year(2033)`` and ``to_pandas()`` (each
+    opportunity's best mission, as :meth:`Missions.to_pandas`).
+    """
+
+    @property
+    def years(self) -> list[int]:
+        return [o.year for o in self]
+
+    def by_year(self, year: int) -> Opportunity:
+        """The opportunity labelled ``year``.
+
+        Raises
+        ------
+        NoSolutionError
+            None found carries that label; the message lists those that do.
+        """
+        for opportunity in self:
+            if opportunity.year == year:
+                return opportunity
+        raise NoSolutionError(f"year: no opportunity labelled {year!r} among those found "
+                              f"({', '.join(map(str, self.years)) or 'none'})")
+
+    def missions(self) -> Missions:
+        """Each opportunity's best mission."""
+        return Missions([o.best for o in self], years=self.years)
+
+    def to_pandas(self):
+        """One row per opportunity: its best mission (see :meth:`Missions.to_pandas`)."""
+        return self.missions().to_pandas()
+
+    def __repr__(self) -> str:
+        return f"Opportunities({list.__repr__(self)})"
+
 
 def _anchors(first_year, last_year, eph):
     """(label, minimum-C3 launch) of the Earth-to-Mars opportunities labelled in the years.
@@ -565,14 +612,14 @@ def missions(first_year: int, last_year: int, mission_class: str = "conjunction"
         No mission meets the constraints; the message names the binding one and
         the best value reachable.
     """
-    found = mission_opportunities(first_year, last_year, mission_class, flyby, options=options,
-                                  ephemeris=ephemeris, progress=progress, **option_values)
-    return Missions([o.best for o in found], years=[o.year for o in found])
+    return mission_opportunities(first_year, last_year, mission_class, flyby, options=options,
+                                 ephemeris=ephemeris, progress=progress,
+                                 **option_values).missions()
 
 
 def mission_opportunities(first_year, last_year, mission_class="conjunction", flyby=None, *,
                           options=None, ephemeris=None, progress=None, refine=True,
-                          **option_values) -> list[Opportunity]:
+                          **option_values) -> Opportunities:
     """Like :func:`missions`, with each opportunity's Pareto front (dv vs duration).
 
     Parameters are those of :func:`missions`; ``refine=False`` keeps the grid's
@@ -580,10 +627,11 @@ def mission_opportunities(first_year, last_year, mission_class="conjunction", fl
 
     Returns
     -------
-    list of Opportunity
-        One per opportunity with a mission meeting the constraints: its label
-        (``year``), ``best`` mission and the ``front`` of missions each the
-        cheapest of its duration.
+    Opportunities
+        A list of :class:`Opportunity` (with ``years``, ``by_year`` and
+        ``to_pandas()``), one per opportunity with a mission meeting the
+        constraints: its label (``year``), ``best`` mission and the ``front``
+        of missions each the cheapest of its duration (``front_to_pandas()``).
 
     Raises
     ------
@@ -634,7 +682,7 @@ def mission_opportunities(first_year, last_year, mission_class="conjunction", fl
         detail = "; ".join(reasons) if reasons else "no opportunity in range"
         raise NoSolutionError(f"missions: no {mission_class} mission {first_year}-{last_year} "
                               f"meets the constraints: {detail}")
-    return ok
+    return Opportunities(ok)
 
 
 def _binding(m: Mission, opts: MissionOptions) -> str:
