@@ -16,6 +16,18 @@ class InputError(MarsplanError, ValueError):
     """An argument has the wrong form or lies outside what is allowed."""
 
 
+class InputTypeError(InputError, TypeError):
+    """An argument of the wrong kind (a string for a number, a number for a body, ...).
+
+    Also a ``TypeError``, as Python itself would raise, and an :class:`InputError`.
+    """
+
+
+class InputFileError(InputError, OSError):
+    """A file marsplan was asked to read is missing, special (a folder, a pipe, a
+    device), too large, or not text; the message names the file."""
+
+
 class UnknownBodyError(MarsplanError, KeyError):
     """A body name the ephemeris does not know."""
 
