@@ -26,19 +26,20 @@ from marsplan.validate import float_array, short_repr
 _UNIX_EPOCH_JD = 2_440_587.5  # 1970-01-01T00:00:00 as a Julian date
 _US_PER_DAY = 86_400_000_000
 _UNIX_EPOCH_US = np.datetime64("1970-01-01T00:00:00", "us")
-#: Julian dates marsplan converts to calendar dates: 0001-01-01 to 9999-12-31
-#: (proleptic Gregorian), the years ISO 8601 writes with four digits. Beyond
-#: them datetime64 arithmetic overflows and would wrap to a wrong date.
-JD_TDB_MIN = 1_721_425.5
+#: Julian dates marsplan converts to and from calendar dates: -9999-01-01 to
+#: 9999-12-31 (proleptic Gregorian, astronomical year numbering), the years ISO
+#: 8601 writes with four digits. Far beyond them datetime64 arithmetic overflows
+#: int64 and would wrap silently to a wrong date (1e20 gave 1970-01-01).
+JD_TDB_MIN = -1_930_999.5
 JD_TDB_MAX = 5_373_484.5
 
 
-_FIRST_DAY = np.datetime64("0001-01-01", "D")
+_FIRST_DAY = np.datetime64("-9999-01-01", "D")
 _END_DAY = np.datetime64("10000-01-01", "D")
 
 
 def _to_us(values, field: str):
-    """datetime64 of any unit to datetime64[us], refusing dates outside the years 1-9999.
+    """datetime64 of any unit to datetime64[us], refusing dates outside the years -9999 to 9999.
 
     The check is made in days first: casting a far date to microseconds would
     overflow int64 and wrap silently to a wrong date.
@@ -48,7 +49,7 @@ def _to_us(values, field: str):
     if np.any(outside):
         first = days.reshape(-1)[int(np.argmax(np.reshape(outside, -1)))]
         raise InputError(f"{field}: {np.datetime_as_string(first)} lies outside the years "
-                         "1 to 9999")
+                         "-9999 to 9999")
     return values.astype("datetime64[us]")
 
 
@@ -140,7 +141,7 @@ def to_jd_tdb(epochs, field: str = "epoch"):
     InputError
         A value that is not an epoch (numbers are refused: a bare number could be a
         JD, an MJD or seconds, so marsplan does not guess; :class:`InputTypeError`),
-        or a date outside the years 1 to 9999.
+        or a date outside the years -9999 to 9999.
     """
     jd = datetime64_to_jd_tdb(to_datetime64(epochs, field))
     return float(jd) if np.ndim(jd) == 0 else jd
@@ -154,7 +155,7 @@ def jd_tdb_to_datetime64(jd_tdb):
     outside = (jd < JD_TDB_MIN) | (jd >= JD_TDB_MAX)
     if outside.any():
         raise InputError(f"jd_tdb: {float(jd[outside].flat[0])!r} lies outside the Julian dates "
-                         f"of the years 1 to 9999 ({JD_TDB_MIN} to {JD_TDB_MAX})")
+                         f"of the years -9999 to 9999 ({JD_TDB_MIN} to {JD_TDB_MAX})")
     days = np.floor(jd - _UNIX_EPOCH_JD)
     frac_us = np.rint((jd - _UNIX_EPOCH_JD - days) * _US_PER_DAY).astype(np.int64)
     us = days.astype(np.int64) * _US_PER_DAY + frac_us
@@ -171,7 +172,7 @@ def jd_tdb_to_iso(jd_tdb, timespec: str = "seconds"):
     Raises
     ------
     InputError
-        ``jd_tdb`` not numbers, NaN, infinite, or outside the years 1 to 9999
+        ``jd_tdb`` not numbers, NaN, infinite, or outside the years -9999 to 9999
         (:data:`JD_TDB_MIN` to :data:`JD_TDB_MAX`); an unknown ``timespec``.
     """
     units = {"days": "D", "minutes": "m", "seconds": "s", "milliseconds": "ms"}

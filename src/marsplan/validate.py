@@ -44,6 +44,7 @@ __all__ = [
     "real",
     "regular_file",
     "short_repr",
+    "show_path",
     "whole",
 ]
 
@@ -66,6 +67,12 @@ def short_repr(value, limit: int = 60) -> str:
     except Exception:  # a hostile __repr__ must not hide the real message
         text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def show_path(name: str) -> str:
+    """A path as messages print it: as is, or quoted with escapes if it holds control
+    characters (an ESC or CR from a file name must not reach the terminal raw)."""
+    return name if name.isprintable() else repr(name)
 
 
 def _is_bool(value) -> bool:
@@ -252,10 +259,10 @@ def regular_file(path, what: str = "file") -> str:
     try:
         info = os.stat(name)
     except FileNotFoundError:
-        raise InputFileError(f"{name}: no such {what}") from None
+        raise InputFileError(f"{show_path(name)}: no such {what}") from None
     except (OSError, ValueError) as exc:  # ValueError: an embedded NUL byte
         reason = getattr(exc, "strerror", None) or "invalid path"
-        raise InputFileError(f"{name}: cannot read {what} ({reason})") from None
+        raise InputFileError(f"{show_path(name)}: cannot read {what} ({reason})") from None
     _check_kind(name, info.st_mode, what)
     return name
 
@@ -263,11 +270,10 @@ def regular_file(path, what: str = "file") -> str:
 def _check_kind(name: str, mode: int, what: str) -> None:
     if stat.S_ISREG(mode):
         return
-    kind = ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
-    raise InputFileError(f"{name}: is {kind}, not a {what}" if kind.startswith("a ")
-                         else f"{name}: {kind}, not a {what}")
+    kind = ("is a folder" if stat.S_ISDIR(mode) else "is a named pipe" if stat.S_ISFIFO(mode)
+            else "is a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "is a socket" if stat.S_ISSOCK(mode) else "is not a regular file")
+    raise InputFileError(f"{show_path(name)}: {kind}; a {what} must be a regular file")
 
 
 def read_regular_file(path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> bytes:
@@ -283,13 +289,14 @@ def read_regular_file(path, what: str = "file", max_bytes: int = MAX_FILE_BYTES)
     try:
         fd = os.open(name, flags)
     except OSError as exc:
-        raise InputFileError(f"{name}: cannot read {what} ({exc.strerror or exc})") from None
+        raise InputFileError(f"{show_path(name)}: cannot read {what} "
+                             f"({exc.strerror or exc})") from None
     try:
         info = os.fstat(fd)
         _check_kind(name, info.st_mode, what)  # it may have been swapped since the stat
         if info.st_size > max_bytes:
-            raise InputFileError(f"{name}: {info.st_size:,} bytes is larger than a {what} may "
-                                 f"be ({max_bytes:,} bytes)")
+            raise InputFileError(f"{show_path(name)}: {info.st_size:,} bytes, larger than a "
+                                 f"{what} may be ({max_bytes:,} bytes)")
         chunks, size = [], 0
         while size <= max_bytes:
             chunk = os.read(fd, max_bytes + 1 - size)
@@ -300,11 +307,13 @@ def read_regular_file(path, what: str = "file", max_bytes: int = MAX_FILE_BYTES)
     except OSError as exc:
         if isinstance(exc, InputFileError):
             raise
-        raise InputFileError(f"{name}: cannot read {what} ({exc.strerror or exc})") from None
+        raise InputFileError(f"{show_path(name)}: cannot read {what} "
+                             f"({exc.strerror or exc})") from None
     finally:
         os.close(fd)
     if size > max_bytes:
-        raise InputFileError(f"{name}: larger than a {what} may be ({max_bytes:,} bytes)")
+        raise InputFileError(f"{show_path(name)}: larger than a {what} may be "
+                             f"({max_bytes:,} bytes)")
     return b"".join(chunks)
 
 
@@ -313,8 +322,8 @@ def decode_text(raw: bytes, name: str, what: str = "file") -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputFileError(f"{name}: not UTF-8 text (byte {exc.start}); save the {what} as "
-                             "UTF-8") from None
+        raise InputFileError(f"{show_path(name)}: not UTF-8 text (byte {exc.start}); save the "
+                             f"{what} as UTF-8") from None
 
 
 def parse_toml(text: str, name: str):
@@ -324,7 +333,7 @@ def parse_toml(text: str, name: str):
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputFileError(f"{name}: not valid TOML: {exc}") from None
+        raise InputFileError(f"{show_path(name)}: not valid TOML: {exc}") from None
     except RecursionError:
-        raise InputFileError(f"{name}: tables or arrays nested too deeply to be a marsplan "
+        raise InputFileError(f"{show_path(name)}: tables or arrays nested too deeply to be a marsplan "
                              "file") from None
