@@ -14,7 +14,7 @@ import numpy as np
 
 from marsplan.errors import InputError, NoSolutionError
 from marsplan.errors import InputTypeError
-from marsplan.validate import check_cells, float_array, real, short_repr
+from marsplan.validate import MAX_REVS, check_cells, float_array, real, short_repr
 
 
 from marsplan.kernels import lambert as _kl
@@ -71,11 +71,6 @@ def _options(name, value, kind):
     if array.size and array.max() > MAX_REVS:
         raise InputError(f"{name}: {int(array.max())} is above the limit of {MAX_REVS}")
     return array
-
-
-#: Most complete revolutions a Lambert arc may make: heliocentric transfers of
-#: interest make at most a few; the kernel's work per problem grows with revs.
-MAX_REVS = 1000
 
 
 def lambert(r1, r2, tof_s, mu, revs=0, prograde=True, low_path=True, *, return_status=False):

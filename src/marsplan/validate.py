@@ -29,6 +29,7 @@ from marsplan.errors import InputError, InputFileError, InputTypeError
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "MAX_REVS",
     "DEFAULT_MAX_GRID_CELLS",
     "check_cells",
     "choice",
@@ -58,6 +59,10 @@ MAX_FILE_BYTES = 1 << 20
 #: reproducible limit, not a share of the memory that happens to be free.
 DEFAULT_MAX_GRID_CELLS = 20_000_000
 _GRID_ENV = "MARSPLAN_MAX_GRID_CELLS"
+
+#: Most complete revolutions a Lambert arc may make: heliocentric transfers of
+#: interest make a few at most, and the solver's work per problem grows with revs.
+MAX_REVS = 1000
 
 
 def short_repr(value, limit: int = 60) -> str:
@@ -235,10 +240,12 @@ def max_grid_cells() -> int:
 def check_cells(cells, what: str = "grid") -> int:
     """Raise InputError when a grid of ``cells`` cells exceeds :func:`max_grid_cells`."""
     limit = max_grid_cells()
-    if not (isinstance(cells, numbers.Real) and math.isfinite(cells)):
+    if not isinstance(cells, numbers.Integral) and not (
+            isinstance(cells, numbers.Real) and math.isfinite(cells)):
         raise InputError(f"{what}: the number of cells is not finite; use a larger step")
     if cells > limit:
-        raise InputError(f"{what}: {int(cells):,} cells exceed the limit of {limit:,} "
+        count = f"{int(cells):,}" if cells < 1e15 else f"{float(cells):.3g}"
+        raise InputError(f"{what}: {count} cells exceed the limit of {limit:,} "
                          f"({_GRID_ENV}); use a coarser step_days or a shorter range")
     return int(cells)
 

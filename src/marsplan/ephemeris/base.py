@@ -9,7 +9,7 @@ import numpy as np
 from marsplan.errors import EphemerisRangeError, InputError, InputTypeError, UnknownBodyError
 from marsplan.ephemeris.frames import FRAMES, ecliptic_to_icrf
 from marsplan.time import jd_tdb_to_iso, to_jd_tdb
-from marsplan.validate import check_cells, choice, float_array, short_repr
+from marsplan.validate import check_cells, choice, float_array, instance, short_repr
 
 #: Body names every marsplan ephemeris understands. ``earth`` is the Earth's
 #: centre (NAIF 399); ``emb`` is the Earth-Moon barycentre (NAIF 3).
@@ -145,3 +145,13 @@ class Ephemeris(ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r})"
+
+
+def ephemeris_or_default(ephemeris, field: str = "ephemeris") -> Ephemeris:
+    """``ephemeris`` if it is an :class:`Ephemeris`, DE440 if None; else InputTypeError."""
+    if ephemeris is None:
+        from marsplan.ephemeris.spk import default_ephemeris
+
+        return default_ephemeris()
+    return instance(ephemeris, field, Ephemeris,
+                    "an Ephemeris such as SPKEphemeris() or AnalyticEphemeris()")

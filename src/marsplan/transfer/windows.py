@@ -570,19 +570,26 @@ def windows(origin: str = "earth", target: str = "mars", first_year: int = 2026,
     Raises
     ------
     InputError
-        ``last_year`` before ``first_year``, equal bodies, a non-positive
-        ``c3_max``, ``daily`` without ``c3_max``.
+        ``last_year`` before ``first_year``, years that are not whole numbers,
+        equal bodies, ``c3_max`` not a positive finite number, ``daily`` not
+        True/False or without ``c3_max``, arguments of the wrong kind
+        (InputTypeError).
     NoSolutionError
         ``c3_max`` below the lowest C3 of every opportunity found (the message
         gives that C3).
     EphemerisRangeError, UnknownBodyError
     """
-    eph = ephemeris or default_ephemeris()
+    from marsplan.ephemeris.base import ephemeris_or_default
+    from marsplan.validate import flag, instance, optional_callable, real
+
+    eph = ephemeris_or_default(ephemeris)
     if c3_max is not None:
-        if not (isinstance(c3_max, (int, float, np.floating, np.integer))
-                and math.isfinite(c3_max) and c3_max > 0):
-            raise InputError(f"c3_max: {c3_max!r} km^2/s^2 is not a positive number")
-        c3_max = float(c3_max)
+        c3_max = real(c3_max, "c3_max", lo=0.0, lo_open=True, hi=1e4, unit="km^2/s^2")
+    daily = flag(daily, "daily")
+    instance(departure_orbit, "departure_orbit", Orbit)
+    if capture_orbit is not None:
+        instance(capture_orbit, "capture_orbit", Orbit)
+    optional_callable(progress, "progress")
     if daily and c3_max is None:
         raise InputError("daily: the day-by-day table covers the launch period, so it needs "
                          "c3_max")
