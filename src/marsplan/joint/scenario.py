@@ -268,7 +268,8 @@ def check_against_catalog(scenario: Scenario, catalog) -> list[str]:
     partners, elements = catalog.partners, catalog.elements
     for partner in scenario.crew:
         if partner not in partners:
-            problems.append(f"crew.{partner}: unknown partner; known: {', '.join(partners)}")
+            shown = partner if partner.isprintable() else repr(partner)  # no raw ESC or CR
+            problems.append(f"crew.{shown}: unknown partner; known: {', '.join(partners)}")
     for n, use in enumerate(scenario.elements):
         if use.id not in elements:
             problems.append(f"element[{n}].id: unknown element {use.id!r}; known: "
