@@ -62,7 +62,8 @@ def _options(name, value, kind):
         if array.dtype != np.bool_:
             raise InputTypeError(f"{name}: expected True or False, got {short_repr(value)}")
         return array
-    if array.dtype.kind == "f" and np.all(np.isfinite(array)) and np.all(array == np.round(array)):
+    if (array.dtype.kind == "f" and np.all(np.abs(array) <= 2.0**53)  # also False for NaN
+            and np.all(array == np.round(array))):
         array = array.astype(np.int64)
     if array.dtype.kind not in "iu":
         raise InputTypeError(f"{name}: expected whole numbers, got {short_repr(value)}")

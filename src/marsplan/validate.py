@@ -342,5 +342,5 @@ def parse_toml(text: str, name: str):
     except tomllib.TOMLDecodeError as exc:
         raise InputFileError(f"{show_path(name)}: not valid TOML: {exc}") from None
     except RecursionError:
-        raise InputFileError(f"{show_path(name)}: tables or arrays nested too deeply to be a marsplan "
-                             "file") from None
+        raise InputFileError(f"{show_path(name)}: tables or arrays nested too deeply to be a "
+                             "marsplan file") from None

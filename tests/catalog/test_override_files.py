@@ -138,7 +138,8 @@ def test_infinite_figures_cannot_reach_a_budget(tmp_path):
 def test_counts_of_files_and_records_are_bounded(tmp_path):
     good = _write(tmp_path, _ELEMENT)
     message = _one_line(tmp_path, *[good] * (MAX_CATALOG_FILES + 1))
-    assert message == f"paths: {MAX_CATALOG_FILES + 1} catalog files; at most 32 may be read at once"
+    assert message == (f"paths: {MAX_CATALOG_FILES + 1} catalog files; at most 32 may be "
+                       "read at once")
     many = "".join(_ELEMENT.replace("test_module", f"m{i}") for i in range(MAX_RECORDS + 1))
     path = _write(tmp_path, many, "many.toml")
     assert _one_line(tmp_path, path) == (f"{path}: element: 1,001 records; at most 1,000 of "

@@ -299,7 +299,7 @@ def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arriva
     """
     from marsplan.ephemeris.base import ephemeris_or_default
     from marsplan.kernels.flyby import flyby as flyby_kernel
-    from marsplan.time import to_jd_tdb
+    from marsplan.time import JD_TDB_MAX, JD_TDB_MIN, to_jd_tdb
     from marsplan.twobody import lambert
     from marsplan.validate import choice, instance, real
 
@@ -309,7 +309,8 @@ def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arriva
 
     def jd(x, name):
         if isinstance(x, (float, np.floating)):
-            return real(x, name)  # a TDB Julian date: finite, or an InputError naming it
+            # A TDB Julian date: finite and a calendar date, or an InputError naming it.
+            return real(x, name, lo=JD_TDB_MIN, hi=JD_TDB_MAX)
         return to_jd_tdb(x, name)
 
     t = [jd(earth_departure, "earth_departure"), jd(mars_arrival, "mars_arrival"),

@@ -64,9 +64,9 @@ class Porkchop:
     def optimum(self, objective: str = "min_c3", type: str | None = None) -> Transfer:
         """The best grid cell for ``objective`` ("min_c3", "min_vinf_arrival",
         "min_total_dv"), within one transfer ``type`` ("I" or "II") or over both."""
-        if objective not in OBJECTIVES:
+        if not isinstance(objective, str) or objective not in OBJECTIVES:
             raise InputError(f"objective: {objective!r} is not one of {', '.join(OBJECTIVES)}")
-        if type is not None and type not in _TYPE_CODE:
+        if type is not None and (not isinstance(type, str) or type not in _TYPE_CODE):
             raise InputError(f"type: {type!r} is not one of I, II")
         values = np.array(getattr(self, _OBJECTIVE_FIELD[objective]), dtype=np.float64)
         if type is not None:
@@ -78,6 +78,8 @@ class Porkchop:
 
     def cell(self, i: int, j: int) -> Transfer:
         """The transfer at grid cell (i, j)."""
+        i = whole(i, "i", lo=0, hi=self.shape[0] - 1)
+        j = whole(j, "j", lo=0, hi=self.shape[1] - 1)
         grid = {k: np.array([getattr(self, k)[i, j]]) for k in (
             "tof_days", "c3_km2s2", "dla_deg", "rla_deg", "vinf_arrival_kms",
             "dec_arrival_deg", "type")}

@@ -583,6 +583,8 @@ def windows(origin: str = "earth", target: str = "mars", first_year: int = 2026,
     from marsplan.validate import flag, instance, optional_callable, real
 
     eph = ephemeris_or_default(ephemeris)
+    eph.check_body(origin, "origin")  # names the argument before _prepare canonicalizes
+    eph.check_body(target, "target")
     if c3_max is not None:
         c3_max = real(c3_max, "c3_max", lo=0.0, lo_open=True, hi=1e4, unit="km^2/s^2")
     daily = flag(daily, "daily")
