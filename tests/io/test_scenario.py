@@ -266,3 +266,13 @@ def test_odd_contents_are_one_line(tmp_path, content, needle):
     message = str(info.value)
     assert message.startswith(f"{path}: ") and needle in message, message
     assert "\n" not in message and "\x00" not in message and len(message) < 400
+
+
+@pytest.mark.parametrize(("path", "catalog", "needle"), [
+    (None, None, "scenario file: expected a path, got NoneType"),
+    (42, None, "scenario file: expected a path, got int"),
+    (EXAMPLES / "us_russia_2033.toml", "catalog.toml", "catalog: expected a Catalog"),
+])
+def test_arguments_of_the_wrong_kind(path, catalog, needle):
+    with pytest.raises(ScenarioError, match=needle):
+        load_scenario(path, catalog)

@@ -44,7 +44,7 @@ from marsplan.catalog.models import (
     Partner,
     Propellant,
 )
-from marsplan.errors import InputFileError, MarsplanError
+from marsplan.errors import InputError, InputFileError, MarsplanError
 from marsplan.validate import (
     MAX_FILE_BYTES,
     decode_text,
@@ -240,7 +240,7 @@ def load_catalog(*paths: str | os.PathLike, packaged: bool = True) -> Catalog:
         try:
             name = regular_file(path, "catalog file")
             raw = read_regular_file(name, "catalog file", MAX_FILE_BYTES)
-        except InputFileError as error:
+        except InputError as error:  # missing, special, too large; a path of the wrong kind
             problems.append(str(error))
             continue
         sources.append((name, _parse(raw, name, problems)))

@@ -11,7 +11,7 @@ import os
 
 from pydantic import ValidationError
 
-from marsplan.errors import InputFileError, ScenarioError
+from marsplan.errors import InputError, ScenarioError
 from marsplan.joint.scenario import Scenario, check_against_catalog
 from marsplan.validate import (
     MAX_FILE_BYTES,
@@ -46,13 +46,17 @@ def load_scenario(path, catalog=None) -> tuple[Scenario, object]:
         range; or a reference the catalog does not hold. One line naming the
         file and the field.
     """
-    from marsplan.catalog import default_catalog, load_catalog
+    from marsplan.catalog import Catalog, default_catalog, load_catalog
+
+    if catalog is not None and not isinstance(catalog, Catalog):
+        raise ScenarioError(f"catalog: expected a Catalog (marsplan.catalog.load_catalog), got "
+                            f"{type(catalog).__name__}")
 
     try:
         name = regular_file(path, "scenario file")
         data = parse_toml(decode_text(read_regular_file(name, "scenario file", MAX_FILE_BYTES),
                                       name, "scenario file"), name)
-    except InputFileError as exc:
+    except InputError as exc:  # a special, large or non-text file; a path of the wrong kind
         raise ScenarioError(str(exc)) from None
     shown = show_path(name)
     try:
