@@ -96,7 +96,7 @@ _NAMES = {
     "tof_days": {"tof_days", "arrival", "grid", "mars"}, "progress": {"progress"},
     "periapsis_alt_km": {"orbit", "periapsis_alt_km"},
     "apoapsis_alt_km": {"orbit", "apoapsis_alt_km"},
-    "objective": {"objective"}, "type": {"type"}, "i": {"i"}, "j": {"j"},
+    "objective": {"objective"}, "type": {"type"}, "i": {"i"}, "j": {"j"}, "table": {"table"},
 }
 
 _R1, _R2 = [1.5e8, 0.0, 0.0], [0.0, 2.2e8, 1e6]
@@ -115,6 +115,7 @@ CHEAP = {
                  dict(body="mars", jd_tdb=2463703.5, frame="ecliptic")),
     "analytic_state": (lambda **k: marsplan.AnalyticEphemeris().state(**k),
                        dict(body="mars", epochs="2033-04-16", frame="ecliptic")),
+    "AnalyticEphemeris": (marsplan.AnalyticEphemeris, dict(table="auto")),
     "Orbit": (marsplan.Orbit, dict(periapsis_alt_km=250.0, apoapsis_alt_km=33_793.0)),
     "transfer": (marsplan.transfer, dict(launch="2033-04-16", arrival="2033-11-01",
                                          origin="earth", target="mars", angles="eme2000",
@@ -158,6 +159,22 @@ def test_porkchop_methods_refuse_junk(method, argument, kwargs):
     grid = _porkchop()
     with pytest.raises(InputError, match=rf"^{argument}: "):
         getattr(grid, method)(**kwargs)
+
+
+@pytest.fixture(scope="module")
+def window():
+    return marsplan.windows("earth", "mars", 2033, 2033, c3_max=12.0)[0]
+
+
+@pytest.mark.parametrize("method", ["optimum", "launch_period"])
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(junk=JUNK)
+@example(junk=np.array(["I", "II"]))
+@example(junk=["I"])
+def test_window_methods_refuse_junk(window, method, junk):
+    argument = "objective" if method == "optimum" else "type"
+    _call_or_named_error(getattr(window, method), argument, {argument: junk})
 
 
 # --------------------------------------------------------------------------- named examples

@@ -256,3 +256,21 @@ def test_text_and_toml_problems_are_one_line():
         with pytest.raises(InputFileError, match=r"^f\.toml: tables or arrays nested too "
                                                  "deeply"):
             parse_toml(deep, "f.toml")
+
+
+def test_every_marsplan_error_prints_as_one_safe_line():
+    # Messages may carry values from files or arguments: an array's repr spans
+    # lines, a scenario name may hold ESC or CR. str() of every error class is
+    # one printable line, so the CLI's "marsplan: ..." stays one line and the
+    # terminal is never redrawn by a message.
+    from marsplan.catalog import CatalogError
+    from marsplan.errors import EphemerisRangeError, ScenarioError, UnknownBodyError
+
+    raw = f"type: {np.zeros((2, 2))!r}\x1b[2J\r\nend"
+    for error in (InputError(raw), InputTypeError(raw), InputFileError(raw), ScenarioError(raw),
+                  CatalogError(raw), UnknownBodyError("\x1b[31mmars", ["mars"]),
+                  EphemerisRangeError("mars\r", "2033-01-01", "de440.bsp", "1550", "2650")):
+        text = str(error)
+        assert text.isprintable(), text
+        assert "\\x1b" in text or "\\r" in text
+    assert str(InputError(raw)) == "type: array([[0., 0.], [0., 0.]])\\x1b[2J end"

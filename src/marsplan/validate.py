@@ -71,6 +71,7 @@ def short_repr(value, limit: int = 60) -> str:
         text = repr(value)
     except Exception:  # a hostile __repr__ must not hide the real message
         text = f"<{type(value).__name__}>"
+    text = " ".join(text.split()) if "\n" in text else text  # an array's repr is several lines
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

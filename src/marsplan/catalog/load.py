@@ -44,7 +44,7 @@ from marsplan.catalog.models import (
     Partner,
     Propellant,
 )
-from marsplan.errors import InputError, InputFileError, MarsplanError
+from marsplan.errors import InputError, InputFileError, MarsplanError, one_line
 from marsplan.validate import (
     MAX_FILE_BYTES,
     decode_text,
@@ -76,7 +76,7 @@ class CatalogError(MarsplanError, KeyError):
         self.problems = list(problems) if problems is not None else [message]
 
     def __str__(self) -> str:  # KeyError would quote the message
-        return self.args[0]
+        return one_line(self.args[0])
 
 
 @dataclass(frozen=True)

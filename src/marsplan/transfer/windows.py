@@ -166,9 +166,9 @@ class Window:
 
     def optimum(self, objective: str = "min_c3", type: str | None = None) -> Transfer:
         """The refined optimum for ``objective``, of ``type`` or the better of both."""
-        if objective not in OBJECTIVES:
+        if not isinstance(objective, str) or objective not in OBJECTIVES:
             raise InputError(f"objective: {objective!r} is not one of {', '.join(OBJECTIVES)}")
-        if type is not None and type not in TYPES:
+        if type is not None and (not isinstance(type, str) or type not in TYPES):
             raise InputError(f"type: {type!r} is not one of I, II")
         options = [self.optima[t][objective] for t in (TYPES if type is None else (type,))
                    if t in self.optima]
@@ -182,6 +182,8 @@ class Window:
         if self.launch_periods is None:
             raise InputError("c3_max: this search was run without a C3 limit, so it has no "
                              "launch period; pass c3_max")
+        if type is not None and (not isinstance(type, str) or type not in TYPES):
+            raise InputError(f"type: {type!r} is not one of I, II")
         return self.launch_periods[ANY_TYPE if type is None else type]
 
 
