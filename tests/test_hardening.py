@@ -89,8 +89,7 @@ _NAMES = {
     "arrival": {"arrival", "grid", "earth", "mars", "jd_tdb", "transfer"},
     "origin": {"origin", "target", "origin/target"},
     "target": {"target", "origin/target"},
-    "angles": {"angles"}, "departure_orbit": {"departure_orbit"},
-    "capture_orbit": {"capture_orbit"}, "ephemeris": {"ephemeris"},
+    "angles": {"angles"}, "orbits": {"orbits"}, "ephemeris": {"ephemeris"},
     "step_days": {"step_days", "grid", "tof_days"},
     "arrival_step_days": {"arrival_step_days", "grid", "arrival"},
     "tof_days": {"tof_days", "arrival", "grid", "mars"}, "progress": {"progress"},
@@ -117,11 +116,10 @@ CHEAP = {
                        dict(body="mars", epochs="2033-04-16", frame="ecliptic")),
     "AnalyticEphemeris": (marsplan.AnalyticEphemeris, dict(table="auto")),
     "Orbit": (marsplan.Orbit, dict(periapsis_alt_km=250.0, apoapsis_alt_km=33_793.0)),
-    "transfer": (marsplan.transfer, dict(launch="2033-04-16", arrival="2033-11-01",
-                                         origin="earth", target="mars", angles="eme2000",
-                                         departure_orbit=marsplan.Orbit(400.0, 400.0),
-                                         capture_orbit=None, revs=0, low_path=True,
-                                         ephemeris=None)),
+    "transfer_leg": (marsplan.transfer_leg, dict(launch="2033-04-16", arrival="2033-11-01",
+                                                 origin="earth", target="mars",
+                                                 angles="eme2000", orbits=marsplan.Orbits(),
+                                                 revs=0, low_path=True, ephemeris=None)),
     "porkchop": (marsplan.porkchop, dict(origin="earth", target="mars",
                                          launch=("2033-04-01", "2033-04-09"),
                                          tof_days=(180.0, 190.0), step_days=2.0, revs=0,
@@ -197,8 +195,8 @@ def test_body_names_are_case_insensitive_everywhere():
     r, _ = eph.state("mars", "2033-04-16")
     for name in ("MARS", "Mars", " mars "):
         np.testing.assert_array_equal(eph.state(name, "2033-04-16")[0], r)
-    leg = marsplan.transfer("2033-04-16", "2033-11-01")
-    loud = marsplan.transfer("2033-04-16", "2033-11-01", origin="EARTH", target="Mars")
+    leg = marsplan.transfer_leg("2033-04-16", "2033-11-01")
+    loud = marsplan.transfer_leg("2033-04-16", "2033-11-01", origin="EARTH", target="Mars")
     assert (loud.origin, loud.target) == ("earth", "mars")  # crashed with KeyError: 'EARTH'
     assert loud.dv_total_kms == leg.dv_total_kms and loud.c3_km2s2 == leg.c3_km2s2
     grid = marsplan.porkchop("Earth", "MARS", launch=("2033-04-01", "2033-04-09"),
@@ -206,9 +204,9 @@ def test_body_names_are_case_insensitive_everywhere():
     assert (grid.origin, grid.target) == ("earth", "mars")
     np.testing.assert_array_equal(grid.c3_km2s2, _porkchop().c3_km2s2)
     with pytest.raises(UnknownBodyError, match=r"^unknown body 'Pluto' for de440\.bsp"):
-        marsplan.transfer("2033-04-16", "2033-11-01", target="Pluto")
+        marsplan.transfer_leg("2033-04-16", "2033-11-01", target="Pluto")
     with pytest.raises(InputTypeError, match=r"^target: expected a body name"):
-        marsplan.transfer("2033-04-16", "2033-11-01", target=4)
+        marsplan.transfer_leg("2033-04-16", "2033-11-01", target=4)
 
 
 def test_windows_and_missions_read_names_in_any_case():
@@ -232,8 +230,8 @@ _WINDOWS_JUNK = [
     ("c3_max", dict(c3_max=math.nan)), ("c3_max", dict(c3_max=math.inf)),
     ("c3_max", dict(c3_max=-5)), ("c3_max", dict(c3_max="20")), ("c3_max", dict(c3_max=True)),
     ("c3_max", dict(c3_max=1e308)), ("daily", dict(daily="no")), ("daily", dict(daily=1)),
-    ("daily", dict(daily=True)), ("departure_orbit", dict(departure_orbit=400)),
-    ("capture_orbit", dict(capture_orbit="1 sol")), ("ephemeris", dict(ephemeris="de440")),
+    ("daily", dict(daily=True)), ("orbits", dict(orbits=400)),
+    ("orbits", dict(orbits=marsplan.Orbit(400.0, 400.0))), ("ephemeris", dict(ephemeris="de440")),
     ("progress", dict(progress=5)),
 ]
 
@@ -265,7 +263,7 @@ _MISSIONS_JUNK = [
     ("max_dla_deg", dict(max_dla_deg=180.0)), ("step_days", dict(step_days="4")),
     ("step_days", dict(step_days=0.0)), ("step_days", dict(step_days=math.nan)),
     ("aerocapture", dict(aerocapture="yes")), ("earth_return", dict(earth_return="orbit")),
-    ("earth_return", dict(earth_return=None)), ("mars_orbit", dict(mars_orbit=(250, 33793))),
+    ("earth_return", dict(earth_return=None)), ("orbits", dict(orbits=(250, 33793))),
     ("min_flyby_alt_km", dict(min_flyby_alt_km=-math.inf)),
     ("warp_factor", dict(warp_factor=9)), ("refine", dict(refine="no")),
     ("progress", dict(progress="bar")), ("ephemeris", dict(ephemeris=object())),

@@ -111,6 +111,15 @@ def test_propagate_errors():
     assert np.isnan(r[1]).all()
 
 
+def test_lambert_status_codes_are_the_kernels():
+    # twobody repeats the kernel's codes so that importing it loads no numba.
+    from marsplan.kernels import lambert as kernel
+    from marsplan.twobody import LambertStatus
+
+    assert {s.name: int(s) for s in LambertStatus} == {
+        name: getattr(kernel, name) for name in LambertStatus.__members__}
+
+
 # --------------------------------------------------------------------------- hardening
 
 from marsplan.errors import InputTypeError  # noqa: E402
