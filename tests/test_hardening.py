@@ -160,8 +160,33 @@ def test_porkchop_methods_refuse_junk(method, argument, kwargs):
 
 
 @pytest.fixture(scope="module")
-def window():
-    return marsplan.windows("earth", "mars", 2033, 2033, c3_max=12.0)[0]
+def found():
+    return marsplan.windows("earth", "mars", 2033, 2033, c3_max=12.0)
+
+
+@pytest.fixture(scope="module")
+def window(found):
+    return found[0]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(junk=JUNK)
+@example(junk=np.array([2033, 2035]))
+@example(junk="2033")
+@example(junk=2033.0)
+def test_lookups_by_year_refuse_junk(found, junk):
+    # A year as text, an array or a fraction is named as "year", never a
+    # "no opportunity labelled '2033'" that hides the mistake, nor a ValueError.
+    for by_year in (found.by_year, marsplan.Missions([], []).by_year):
+        try:
+            by_year(junk)
+        except MarsplanError as error:
+            assert str(error).startswith("year: "), str(error)
+    try:
+        found.to_pandas(daily=junk)
+    except MarsplanError as error:
+        assert str(error).startswith("daily: "), str(error)
 
 
 @pytest.mark.parametrize("method", ["optimum", "launch_period"])

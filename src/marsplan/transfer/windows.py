@@ -202,7 +202,12 @@ class Windows(list):
         ------
         NoSolutionError
             No opportunity found carries that label; the message lists those that do.
+        InputError
+            ``year`` is not a whole number.
         """
+        from marsplan.validate import whole
+
+        year = whole(year, "year")
         for w in self:
             if w.opportunity == year:
                 return w
@@ -226,7 +231,9 @@ class Windows(list):
             Dates as datetime64 columns (TDB), the other columns in the units
             their names carry.
         """
-        if daily:
+        from marsplan.validate import flag
+
+        if flag(daily, "daily"):
             return to_frame(_daily_columns(self))
         records = [r for w in self for r in w.records()]
         names = list(records[0]) if records else ["opportunity", "type", "objective",
