@@ -74,7 +74,7 @@ def launches_needed(mass_t: float, payload: float) -> int:
         from marsplan.errors import InputError
 
         raise InputError(f"launches: {mass_t:.4g} t at {payload:.4g} t a launch would take more "
-                         f"than {MAX_LAUNCHES:,} launches; check payload_t and "
-                         "propellant_capacity_t in the catalog")
+                         f"than {MAX_LAUNCHES:,} launches: a delta-v beyond the vehicles' "
+                         "reach, or a mistyped payload_t or propellant_capacity_t")
     # 1e-9 t: a mass equal to the payload up to rounding fits in one launch.
     return max(1, math.ceil(ratio - 1e-9))
