@@ -321,3 +321,30 @@ def test_assemble_mission_refuses_junk_at_the_door(argument, value):
 def test_assemble_mission_reads_class_in_any_case():
     m = marsplan.assemble_mission(**_ASSEMBLE, mission_class="Conjunction")
     assert m.mission_class == "conjunction" and math.isfinite(m.dv_total_kms)
+
+
+# --------------------------------------------------------------------------- scenario to plan
+
+
+def test_a_scenario_at_its_bounds_plans_in_bounded_time(tmp_path):
+    # A nine-year stay at explicit dates is a valid file, but its return leg's
+    # delta-v asks 8e10 t of propellant: before the launch cap the plan built
+    # 68 million tanker-flight events. Now it ends in seconds, as one line.
+    import re
+    import time
+    from pathlib import Path
+
+    from marsplan.io.scenario import load_scenario
+    from marsplan.joint.plan import plan
+
+    text = (Path(__file__).parents[1] / "examples" / "us_russia_2033.toml").read_text()
+    text = re.sub(r"(?m)^opportunity = 2033.*$", "", text).replace(
+        "[crew]", '[mission.dates]\nearth_departure = "2033-04-20"\nmars_arrival = "2033-11-01"\n'
+        'mars_departure = "2042-05-01"\nearth_arrival = "2043-04-01"\n[crew]', 1)
+    path = tmp_path / "nine_years.toml"
+    path.write_text(text)
+    scenario, catalog = load_scenario(path)
+    start = time.monotonic()
+    with pytest.raises(MarsplanError, match=r"^launches: .* more than 100,000 launches"):
+        plan(scenario, catalog)
+    assert time.monotonic() - start < 60.0
