@@ -425,7 +425,7 @@ def test_unreadable_kernel_file(tmp_path):
     junk = tmp_path / "junk.bsp"
     junk.write_bytes(b"this is not a DAF file" * 100)
     with pytest.raises(InputFileError,
-                       match=r"junk\.bsp: not a readable SPK ephemeris file") as info:
+                       match=r"junk\.bsp: not a readable SPK kernel \(a JPL") as info:
         SPKEphemeris(junk)
     assert "DAF" not in str(info.value)  # the file's bytes are never quoted
 

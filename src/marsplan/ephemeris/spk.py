@@ -84,8 +84,8 @@ class SPKEphemeris(Ephemeris):
             self._kernel = SPK.open(self.path)
         except Exception:  # jplephem raises assorted errors on a bad file
             # Its messages may quote the file's bytes, so they are not passed on.
-            raise InputFileError(f"{show_path(self.path)}: not a readable SPK ephemeris file "
-                                 "(a JPL .bsp kernel)") from None
+            raise InputFileError(f"{show_path(self.path)}: not a readable SPK kernel (a JPL "
+                                 ".bsp ephemeris file)") from None
         self._by_target: dict[int, list] = {}
         self._arrays: dict[int, tuple] = {}
         self._coverage: dict[str, tuple[float, float]] = {}
