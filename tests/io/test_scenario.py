@@ -276,3 +276,18 @@ def test_odd_contents_are_one_line(tmp_path, content, needle):
 def test_arguments_of_the_wrong_kind(path, catalog, needle):
     with pytest.raises(ScenarioError, match=needle):
         load_scenario(path, catalog)
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (lambda t: t.replace('name = "US-Russia', 'name = "\\u001b[2JUS-Russia'), "mission.name"),
+    (lambda t: t.replace('name = "US-Russia', 'name = "US\\rRussia'), "mission.name"),
+    (lambda t: t.replace('provider = "roscosmos"', 'provider = "ros\\ncosmos"'),
+     "element[2].provider"),
+])
+def test_control_characters_in_names_are_refused(tmp_path, change, field):
+    # Names reach terminals and reports; they are refused at the door, and the
+    # message itself carries no raw control character.
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(_write(tmp_path, change(US_RUSSIA)))
+    message = str(info.value)
+    assert f"{field}: control characters" in message and message.isprintable(), message

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbit, Orbits
 
@@ -22,7 +29,17 @@ MAX_CREW = 100
 MAX_MISSION_DAYS = 3653.0
 MAX_ELEMENTS = 100
 MAX_PARTNERS = 50
-_Name = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+def _printable(text: str) -> str:
+    # Names reach terminals and reports: an ESC or CR in one could redraw a screen.
+    if not text.isprintable():
+        raise ValueError("control characters (ESC, CR, newline, ...) are not allowed")
+    return text
+
+
+_Text = Annotated[str, AfterValidator(_printable)]
+_Name = Annotated[_Text, Field(min_length=1, max_length=100)]
 ROLES = ("transit", "crew_access", "stage", "tanker", "lander", "cargo", "module")
 
 
@@ -77,7 +94,7 @@ class Dates(_Strict):
 class MissionSpec(_Strict):
     """The trajectory: an opportunity and class searched by marsplan, or explicit dates."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: _Text = Field(min_length=1, max_length=200)
     opportunity: int | None = Field(default=None, ge=1900, le=2600)
     mission_class: Literal["conjunction", "opposition", "flyby"] = Field(
         default="conjunction", alias="class")
