@@ -35,8 +35,6 @@ TYPE_CODE = {"I": 1, "II": 2}
 # 0.01 deg, EMB) and makes its legs reproducible from ISO dates to 2e-4.
 RIDGE_BAND_DEG = 0.01
 SIN_RIDGE_BAND = math.sin(math.radians(RIDGE_BAND_DEG))
-# Bytes per grid cell kept by a porkchop: seven float64 surfaces, two int8 ones.
-_BYTES_PER_CELL = 7 * 8 + 2
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ import numpy as np
 
 from marsplan._results import show, to_frame
 from marsplan.constants import GM_SUN_KM3S2
-from marsplan.ephemeris import Ephemeris, default_ephemeris
+from marsplan.ephemeris import Ephemeris
 from marsplan.errors import InputError, NoSolutionError
 from marsplan.time import jd_tdb_to_datetime64, to_jd_tdb
 from marsplan.transfer.frames import check_angles
