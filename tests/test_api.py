@@ -168,6 +168,11 @@ def test_mission_opportunities_frame_and_front():
     assert found.years == [2033] and found.by_year(2033) is found[0]
     with pytest.raises(marsplan.NoSolutionError, match="2035"):
         found.by_year(2035)
+    for wrong in ("2033", 2033.5, True):  # as Windows.by_year: whole years only
+        with pytest.raises(marsplan.InputError, match="year: "):
+            found.by_year(wrong)
+        with pytest.raises(marsplan.InputError, match="year: "):
+            found.missions().by_year(wrong)
     frame = found.to_pandas()
     assert frame.iloc[0]["dv_total_kms"] == found[0].best.dv_total_kms
     front = found[0].front_to_pandas()

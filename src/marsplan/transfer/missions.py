@@ -504,7 +504,12 @@ class Opportunities(list):
         ------
         NoSolutionError
             None found carries that label; the message lists those that do.
+        InputError
+            ``year`` is not a whole number.
         """
+        from marsplan.validate import whole
+
+        year = whole(year, "year")
         for opportunity in self:
             if opportunity.year == year:
                 return opportunity
