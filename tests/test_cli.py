@@ -468,3 +468,35 @@ def test_tables_fit_the_terminal_width(runner):
     header = next(line for line in lines if "launch" in line and "arrival" in line)
     for key in ("launch", "arrival", "c3_km2s2", "dv_total_kms"):  # never dropped
         assert key in header
+
+
+def test_tables_fit_a_real_terminal():
+    # The CLI in a pseudo-terminal 80 columns wide, COLUMNS unset: the width comes
+    # from the terminal itself (the isatty path), as for a user at a shell.
+    import fcntl
+    import pty
+    import re
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", *_QUIET_ENV)}
+    proc = subprocess.Popen([sys.executable, "-m", "marsplan.cli", "transfer", "2033-04-28",
+                             "2034-01-27"], stdout=slave, stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    text = re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode())  # rich's bold and italic
+    lines = text.replace("\r\n", "\n").splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "not shown at 80 characters" in text and "dv_total_kms" in text

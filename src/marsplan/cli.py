@@ -75,7 +75,7 @@ def error_line(error: BaseException | str) -> str:
     Control characters (from a scenario name, a path, an argument) are escaped,
     so an error line cannot move the cursor or recolour the terminal.
     """
-    from marsplan.io.emit import escape_control  # numpy only; errors are rare
+    from marsplan.io.terminal import escape_control
 
     text = error if isinstance(error, str) else str(error)
     message = " ".join(line.strip() for line in text.splitlines() if line.strip())
@@ -586,7 +586,7 @@ def windows(
 
 def _safe(text) -> str:
     """``text`` with control characters escaped (a path may hold an ESC)."""
-    from marsplan.io.emit import escape_control
+    from marsplan.io.terminal import escape_control
 
     return escape_control(str(text))
 
@@ -654,9 +654,9 @@ def _per_mission_path(path: str, label: int, several: bool) -> str:
 #: departure, duration and total delta-v always show.
 MISSIONS_DROP = ("dv_flyby_kms", "dv_earth_return_kms", "dv_mars_departure_kms",
                  "dv_mars_arrival_kms", "dv_departure_kms", "vinf_earth_arrival_kms",
-                 "vinf_mars_departure_kms", "vinf_mars_arrival_kms", "venus_flyby",
-                 "mars_departure", "mars_arrival", "earth_entry_speed_kms", "earth_arrival",
-                 "flyby", "c3_km2s2", "stay_days")
+                 "vinf_mars_departure_kms", "vinf_mars_arrival_kms", "earth_entry_speed_kms",
+                 "c3_km2s2", "earth_arrival", "venus_flyby", "mars_departure", "mars_arrival",
+                 "flyby", "stay_days")
 MISSIONS_SECTIONS = ("missions", "front", "timeline")
 
 
