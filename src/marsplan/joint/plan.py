@@ -64,7 +64,7 @@ class TimelineEvent:
         return jd_tdb_to_iso(self.jd_tdb)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compare by identity, not element by element
 class LightTime:
     """One-way light time from the Earth's centre to the crew, day by day.
 

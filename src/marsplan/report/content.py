@@ -217,9 +217,9 @@ def _limit_text(limit, names) -> str:
     if limit.kind == "crew_dose":
         return (f"crew radiation dose: {names.partner(limit.subject)} crew at "
                 f"{quantity('dose_msv', limit.value)}, "
-                f"{100.0 * limit.value / limit.allowed:.0f}% of the "
-                f"{quantity('limit_msv', limit.allowed)} career limit "
-                f"{names.partner(limit.subject)} applies")
+                f"{100.0 * limit.value / limit.allowed:.0f}% of "
+                f"{names.partner(limit.subject)}'s {quantity('limit_msv', limit.allowed)} "
+                "career limit")
     return names.prose(limit.message)
 
 
