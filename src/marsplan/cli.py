@@ -517,12 +517,51 @@ def _plan_sections(p) -> dict[str, list[dict]]:
     return {title: _uniform(rows) for title, rows in sections.items()}
 
 
+def _withdrawal_sections(result) -> dict[str, list[dict]]:
+    """The withdrawal's tables: the figures side by side, what moved, what was searched."""
+    from marsplan.time import jd_tdb_to_iso
+
+    who = result.label
+    searched = [{"opportunity": t.opportunity,
+                 "earth_departure": None if t.earth_departure_jd_tdb is None
+                 else jd_tdb_to_iso(t.earth_departure_jd_tdb),
+                 "verdict": t.status, "binding_limit": t.reason} for t in result.searched]
+    return {f"Without {who}: side by side": _uniform(result.comparison()),
+            f"Without {who}: replacements": _uniform(result.withdrawal.rows()),
+            f"Without {who}: opportunities searched (horizon {result.horizon_years:g} years)":
+            _uniform(searched)}
+
+
+def _withdrawal_line(result) -> str:
+    """The withdrawal's verdict in one line."""
+    v = result.verdict
+    words = {"flies": "CAN FLY", "flies_with_waiver": "CAN FLY only with a radiation waiver",
+             "cannot_fly": "CANNOT FLY"}[v.status]
+    line = f"Without {result.label}: {words}"
+    if v.status != "cannot_fly" and result.plan is not None:
+        line += (f" in the {result.plan.scenario.mission.opportunity} opportunity"
+                 if result.plan.scenario.mission.opportunity is not None else "")
+        line += f", slip {result.slip_days:+.1f} days"
+    for limit in v.limits:
+        line += f"\n  binding limit: {limit}"
+    line += f"\n  crew seats: {result.withdrawal.seat_policy}"
+    for note in result.withdrawal.notes:
+        line += f"\n  note: {note}"
+    return line
+
+
 @app.command()
 def plan(
     scenario: Annotated[str, typer.Argument(metavar="SCENARIO", help="Scenario file (TOML).")],
-    without: Annotated[str | None, typer.Option(
-        "--without", metavar="PARTNER", help="Re-plan without this partner, side by side.")]
-    = None,
+    without: Annotated[list[str] | None, typer.Option(
+        "--without", metavar="PARTNER",
+        help="Re-plan without this partner, side by side; repeat to withdraw several "
+             "together (--without nasa --without roscosmos).")] = None,
+    horizon_years: Annotated[float | None, typer.Option(
+        "--horizon-years", metavar="YEARS", min=0.0,
+        help="With --without: when the re-plan cannot fly in this opportunity, search "
+             "later ones up to YEARS after the baseline's departure (default 10).",
+        show_default=False)] = None,
     chart: Annotated[str | None, typer.Option(
         "--chart", metavar="PATH", help="Draw each partner's contribution (.png/.svg/.pdf).")]
     = None,
@@ -537,19 +576,22 @@ def plan(
     from marsplan.io.emit import emit
     from marsplan.io.scenario import load_scenario
     from marsplan.joint.plan import plan as make_plan
-    from marsplan.joint.plan import plan_without
+    from marsplan.joint.withdraw import DEFAULT_HORIZON_YEARS, plan_without
 
     scen, catalog = load_scenario(scenario)
     eph = open_ephemeris(ephemeris)
+    without = list(dict.fromkeys(without or ()))
+    for partner in without:
+        if partner not in scen.partners():
+            raise InputError(f"--without: {partner!r} is not a partner of this scenario; "
+                             f"partners: {', '.join(scen.partners())}")
+    if horizon_years is not None and not without:
+        raise InputError("--horizon-years: only with --without")
     with _Progress("plan"):
-        if without is not None:
-            if without not in scen.partners():
-                raise InputError(f"--without: {without!r} is not a partner of this scenario; "
-                                 f"partners: {', '.join(scen.partners())}")
-            result = plan_without(scen, catalog, without, ephemeris=eph)
-            main_plan = result.baseline
-        else:
-            result, main_plan = None, make_plan(scen, catalog, ephemeris=eph)
+        main_plan = make_plan(scen, catalog, ephemeris=eph)
+        result = (plan_without(scen, catalog, without, baseline=main_plan, ephemeris=eph,
+                               horizon_years=DEFAULT_HORIZON_YEARS if horizon_years is None
+                               else horizon_years) if without else None)
     sections = _plan_sections(main_plan)
     if chart:
         from marsplan.plots.contributions import plot_contributions
@@ -558,8 +600,7 @@ def plan(
                                   title=f"{scen.mission.name}: partner contributions")
         typer.echo(f"wrote {path}", err=fmt.value != "table")
     if result is not None:
-        sections[f"Without {without}"] = _uniform(result.comparison())
-        sections[f"Without {without}: replacements"] = _uniform(result.withdrawal.rows())
+        sections.update(_withdrawal_sections(result))
     if fmt.value == "table":
         from marsplan.crew.radiation import mission_dose
 
@@ -578,6 +619,14 @@ def plan(
         for title, rows in sections.items():
             if rows:
                 emit(rows, "table", title=title)
+        if result is not None:
+            typer.echo(_withdrawal_line(result))
+    elif result is not None and fmt.value == "json":
+        import json
+
+        from marsplan.io.withdrawal_doc import withdrawal_document
+
+        typer.echo(json.dumps(withdrawal_document(result), indent=2, allow_nan=False))
     else:
         # One flat list; each row names its section, keys a section lacks are null.
         emit(_uniform([{"section": title, **row} for title, rows in sections.items()
@@ -586,7 +635,7 @@ def plan(
         from marsplan.report.html import write_report
 
         with _Progress("report"):
-            path = write_report(scen, catalog, out, without=without, ephemeris=eph,
+            path = write_report(scen, catalog, out, without=without or None, ephemeris=eph,
                                 plan=main_plan, withdrawal=result)
         # The path alone on the last line, for scripts; on stderr when stdout is JSON/CSV.
         typer.echo(path, err=fmt.value != "table")
