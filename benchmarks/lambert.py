@@ -11,7 +11,7 @@ problems (zero revolutions, prograde, heliocentric, km and s):
   cores, after a warm-up call, best of 5 runs;
 * pykep 3.0.1 ``lambert_problem``, one Python call per problem, on all N
   problems, in a child process only: its ``lambert_problem`` corrupts the heap
-  and the process may abort at exit (../shared/DESIGN.md, "Peers in tests"),
+  and the process may abort at exit (docs/design.md, "Peers in tests"),
   so the child times its own loops, writes the results and leaves with
   ``os._exit(0)`` (tests/peers.py). Two loops: numpy rows turned into lists per
   call (a caller holding arrays), and lists prepared beforehand (pykep's best

@@ -22,7 +22,7 @@ arrival is not after their launch have no transfer (type 0, NaN).
   prepared beforehand, and skips cells whose arrival is not after the launch
   (pykep raises on them). Its time leaves out the ephemeris, which marsplan's
   includes. In a child process only: its ``lambert_problem`` corrupts the heap
-  (../shared/DESIGN.md, "Peers in tests"; tests/peers.py). Timed once, after a
+  (docs/design.md, "Peers in tests"; tests/peers.py). Timed once, after a
   warm-up call.
 
 It checks that the answers agree (largest |C3 difference| over the grid, where

@@ -1,6 +1,6 @@
 """Independent peer libraries for the tests (and benchmarks), run safely.
 
-pykep 3.0.1 needs two work-arounds (../shared/DESIGN.md, "Peers in tests"):
+pykep 3.0.1 needs two work-arounds (docs/design.md, "Peers in tests"):
 
 1. Its wheel lacks ``pykep/trajopt/gym/tops/_tops_{cr3bp,twobody,ss,mee}.json``
    and fails at import; :func:`ensure_pykep_importable` creates them as empty

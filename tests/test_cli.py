@@ -236,7 +236,7 @@ _TRANSFER_KEYS = ["origin", "target", "launch", "arrival", "tof_days", "type", "
 
 
 def test_transfer_json_reproduces_the_handbook_2033_type_ii_row(runner):
-    # NASA/TM-2010-216764 Table 5 (via ../shared/reference): 2033-04-28 -> 2034-01-27,
+    # NASA/TM-2010-216764 Table 5 (via tests/reference): 2033-04-28 -> 2034-01-27,
     # EMB departure, angles of date: C3 7.781, RLA 311.4, DLA -11.2, v-inf 4.377.
     # Tolerances as the reference README gives them for evaluation at printed dates.
     result = runner.invoke(app, ["transfer", "2033-04-28", "2034-01-27", "--origin", "emb",
@@ -269,7 +269,7 @@ _MISSION_KEYS = {"class", "flyby", "earth_departure", "mars_arrival", "mars_depa
 
 
 def test_missions_json_plot_and_oem(runner, tmp_path):
-    # The DESIGN.md keys are all there (plus the budget's parts); the files are
+    # The docs/design.md keys are all there (plus the budget's parts); the files are
     # written where asked and the OEM's first epoch is the Earth departure.
     plot, oem = tmp_path / "m.png", tmp_path / "m.oem"
     result = runner.invoke(app, ["missions", "--from", "2033", "--to", "2033", "--class",

@@ -75,7 +75,7 @@ def test_gm_sun_from_keplers_third_law_on_the_de440_emb_orbit():
 
 def test_obliquity_j2000():
     # The ecliptic J2000 frame of JPL Horizons ("IAU76/J2000") and of marsplan
-    # (DESIGN.md, "Frames, time, units") uses the IAU 1976 obliquity 84381.448"
+    # (docs/design.md, "Frames, time, units") uses the IAU 1976 obliquity 84381.448"
     # = 23.439291111 deg (Lieske et al. 1977); IAU 2006 revised it to 84381.406".
     assert c.OBLIQUITY_J2000_ARCSEC == 84_381.448
     assert math.degrees(c.OBLIQUITY_J2000_RAD) == pytest.approx(23.4392911111, abs=1e-10)

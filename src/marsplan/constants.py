@@ -86,7 +86,7 @@ GM_KM3S2 = {
 
 # North poles of rotation in the ICRF: (RA0, RA rate, Dec0, Dec rate), deg and
 # deg per Julian century from J2000 TDB. IAU WGCCRE 2009 (Archinal et al.,
-# Celest. Mech. Dyn. Astr. 109:101, 2011), Table 1; Mars as DESIGN.md states
+# Celest. Mech. Dyn. Astr. 109:101, 2011), Table 1; Mars as docs/design.md states
 # (317.681, 52.887 at J2000). Small periodic terms (Neptune's 0.7 deg, the Moon's
 # libration series) are left out: they move a declination by less than 1 deg
 # for Neptune and 0.1 deg for the Moon, and nothing here lands on them.

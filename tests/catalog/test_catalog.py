@@ -2,7 +2,7 @@
 
 The figures themselves are checked against their published sources where a
 source prints them exactly (IDA mass, ASTP Docking Module mass, DRA 5.0 stage
-masses via ../shared/reference/architectures.csv); estimates are only checked
+masses via tests/reference/architectures.csv); estimates are only checked
 for being flagged.
 """
 
@@ -28,7 +28,7 @@ from marsplan.catalog import (
 from marsplan.cli import app
 from marsplan.errors import MarsplanError
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "architectures.csv"
+REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "architectures.csv"
 
 # Ids other modules and scenario files rely on (issue 5 and the catalog brief).
 REQUIRED_IDS = {
@@ -179,9 +179,8 @@ def _reference_rows() -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-@pytest.mark.skipif(not REFERENCE.exists(), reason="../shared/reference not present")
 def test_dra_chemical_stage_masses_match_the_reference_table(catalog):
-    # DRA 5.0, Table 4-2, via ../shared/reference/architectures.csv. Each stage's wet
+    # DRA 5.0, Table 4-2, via tests/reference/architectures.csv. Each stage's wet
     # mass (dry = burnout + RCS, plus main propellant) must give DRA's printed total,
     # which is rounded to 0.1 t: tolerance 0.11 t.
     totals = {row["element"]: row["value"] for row in _reference_rows()
@@ -198,7 +197,6 @@ def test_dra_chemical_stage_masses_match_the_reference_table(catalog):
     assert crew_vehicle == pytest.approx(float(totals["crew vehicle"]), abs=0.3)
 
 
-@pytest.mark.skipif(not REFERENCE.exists(), reason="../shared/reference not present")
 def test_dra_ntr_vehicles_add_up_to_the_reference_imleo(catalog):
     # DRA 5.0, Table 4-1: 2 cargo vehicles x 246.2 t + crew vehicle 356.4 t = 848.7 t,
     # element masses printed to 0.1 t (seven rounded terms: tolerance 0.5 t).

@@ -1,7 +1,7 @@
 """marsplan.crew.comms: light time and solar-conjunction blackouts on DE440.
 
 References:
-* ../shared/reference/mars_solar_conjunctions.csv: minimum Sun-Earth-Mars
+* tests/reference/mars_solar_conjunctions.csv: minimum Sun-Earth-Mars
   elongation and the 2- and 3-degree windows, 2013-2045, computed by an
   independent script on DE421 (geometric, Earth's centre), beside NASA's
   published command moratoria 2015-2023. Tolerances from its README: epoch
@@ -34,7 +34,7 @@ from marsplan.errors import InputError
 from marsplan.time import jd_tdb_to_iso, to_jd_tdb
 from marsplan.transfer.missions import assemble_mission
 
-REFERENCE = Path(__file__).parents[3] / "shared" / "reference"
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"
 CONJUNCTION_DATES = ("2033-04-17", "2033-11-03", "2035-05-08", "2035-11-22")
 MINUTE = 1.0 / 1440.0
 

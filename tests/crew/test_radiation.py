@@ -1,6 +1,6 @@
 """marsplan.crew.radiation: GCR dose from MSL/RAD rates, the solar cycle and shielding.
 
-Published figures come from ../shared/reference/radiation.csv (Zeitlin et al.
+Published figures come from tests/reference/radiation.csv (Zeitlin et al.
 2013, Hassler et al. 2014, Guo et al. 2015 and 2021, NASA-STD-3001 Rev. B).
 Tolerances: the RAD measurements carry a 1-sigma of ~18 %; the solar-cycle
 ratios are coarse, so the reference asks for +-30 % bounds on them (and uses
@@ -31,7 +31,7 @@ from marsplan.errors import InputError
 from marsplan.time import to_jd_tdb
 from marsplan.transfer.missions import assemble_mission
 
-REFERENCE = Path(__file__).parents[3] / "shared" / "reference"
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"
 # A 2033 conjunction-class mission (200 d out, 551 d stay, 198 d back).
 CONJUNCTION_DATES = ("2033-04-17", "2033-11-03", "2035-05-08", "2035-11-22")
 

@@ -9,7 +9,7 @@ mission's own numbers: Lambert's end states, the Kepler invariants, DE440's Mars
 Missions, built by ``assemble_mission`` from DE440 states and Lambert arcs:
 
 * Inspiration Mars 2018 free return, the MAnE dates of
-  ../shared/reference/round_trips.csv (Tito et al., IEEE Aerospace 2013): two
+  tests/reference/round_trips.csv (Tito et al., IEEE Aerospace 2013): two
   legs meeting at the Mars flyby, no stay.
 * A conjunction-class mission, 2033-04-28 / 2034-01-27 / 2035-06-01 / 2036-01-01:
   two legs and a 490-day stay. Any dates would do for a format test.

@@ -43,7 +43,7 @@ def test_us_russia_plan_is_complete_and_consistent(us_russia):
 
 
 def test_dra_like_example_imleo_near_the_published_crew_vehicle():
-    # DRA 5.0 chemical option, crew vehicle: 486.0 t (../shared/reference/
+    # DRA 5.0 chemical option, crew vehicle: 486.0 t (tests/reference/
     # architectures.csv). A generic model lands within ~20-30 % (its README);
     # this one flies DRA's own stage masses on marsplan's 2037 trajectory.
     scenario, catalog = load_scenario(EXAMPLES / "dra5_chemical_2037.toml")

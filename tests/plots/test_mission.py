@@ -10,7 +10,7 @@ Lambert arc between the planets' states on the given dates):
 * flyby via Venus, three legs: Boeing's 2035 backup, Earth 2035-01-23 -> Mars
   2035-08-13 -> Venus 2036-04-08 -> Earth 2036-08-18 (Donahue & Duggan, IAC 2022).
 
-Dates to the day, from ../shared/reference/round_trips.csv.
+Dates to the day, from tests/reference/round_trips.csv.
 """
 
 from __future__ import annotations

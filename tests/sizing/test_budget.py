@@ -28,7 +28,7 @@ from marsplan.transfer.maneuvers import Orbit, departure_dv_kms
 from marsplan.transfer.mission import Flyby, Mission
 
 RTOL = 1e-6
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"
 J0 = 2_464_000.0  # 2034-02-07, TDB; only the day counts from it matter
 
 
@@ -400,7 +400,7 @@ def _masses(text):
 def test_dra5_chemical_imleo():
     """DRA 5.0's chemical/aerocapture architecture rebuilt from its element masses.
 
-    Sources: ../shared/reference/architectures.csv (Drake 2009, NASA-SP-2009-566,
+    Sources: tests/reference/architectures.csv (Drake 2009, NASA-SP-2009-566,
     Tables 4-2, 4-4) and round_trips.csv (Fig. 4-2 delta-v, read off a bar chart).
 
     What is DRA's, what is ours:
@@ -426,7 +426,7 @@ def test_dra5_chemical_imleo():
       aeroshell, aerocaptured at Mars. Their TMI is not given by DRA: we take the
       handbook's minimum C3 of the 2035 opportunity (one before the crew's; 10.19
       km^2/s^2, earth_mars_optima.csv) from DRA's 407 km circular orbit:
-      3.635 km/s by DESIGN.md's departure formula.
+      3.635 km/s by docs/design.md's departure formula.
     - No boil-off: Table 4-2 carries no boil-off allowance, so none is modelled.
 
     Figures reached: crew vehicle 479.7 t (Table 4-2: 486.0, -1.3 %), cargo vehicle

@@ -21,12 +21,12 @@ from marsplan.transfer.frames import (
 
 J2000_JD = 2_451_545.0
 # Ecliptic J2000 = ICRF rotated about x by the IAU 1976 obliquity 84381.448"
-# (DESIGN.md), written out here rather than taken from marsplan.
+# (docs/design.md), written out here rather than taken from marsplan.
 _EPS = math.radians(84_381.448 / 3600.0)
 ICRF_TO_ECLIPTIC = np.array([[1.0, 0.0, 0.0],
                              [0.0, math.cos(_EPS), math.sin(_EPS)],
                              [0.0, -math.sin(_EPS), math.cos(_EPS)]])
-# Mars's north pole at J2000 as DESIGN.md states it (IAU WGCCRE), deg.
+# Mars's north pole at J2000 as docs/design.md states it (IAU WGCCRE), deg.
 MARS_POLE_RA_DEG, MARS_POLE_DEC_DEG = 317.681, 52.887
 
 
@@ -104,7 +104,7 @@ def test_rotated_vector_gives_back_its_angles_in_eme2000_and_of_date():
 
 @pytest.mark.parametrize("angles", ["eme2000", "mean-of-date"])
 def test_mars_pole_is_declination_90_in_the_mars_frame(angles):
-    # At J2000 the mean-of-date pole is the J2000 pole. DESIGN.md prints the
+    # At J2000 the mean-of-date pole is the J2000 pole. docs/design.md prints the
     # pole to 0.001 deg (marsplan uses the IAU 317.68143, 52.88650): the
     # rounding moves it by at most ~0.0007 deg on the sky, hence 0.001.
     matrix = equator_matrix("mars", J2000_JD, angles)
@@ -148,7 +148,7 @@ def test_mean_of_date_differs_from_eme2000_as_precession_says_2026_2046():
     assert_allclose(d_dla[real], (n_deg * np.cos(ra) * years)[real], atol=5e-4)
     assert_allclose(d_rla[real], ((m_deg + n_deg * np.sin(ra) * np.tan(dec)) * years)[real],
                     atol=5e-4)
-    # DESIGN.md: "up to ~0.3 deg in DLA and ~0.8 deg in RLA". The DLA bound is
+    # docs/design.md: "up to ~0.3 deg in DLA and ~0.8 deg in RLA". The DLA bound is
     # n T <= 0.262 deg by 2046-12-31; measured 0.259. An RLA grows as tan(DLA),
     # so DESIGN's 0.8 is for asymptotes within ~40 deg of the equator:
     # m T + n T tan(40 deg) = 0.82 deg; measured 0.80.

@@ -3,7 +3,7 @@
 Reference: L. M. Burke, R. D. Falck, M. L. McGuire, *Interplanetary Mission
 Design Handbook: Earth-to-Mars Mission Opportunities 2026 to 2045*,
 NASA/TM-2010-216764 (2010), Tables 2-13, as transcribed in
-../shared/reference/earth_mars_optima.csv. Read that directory's README
+tests/reference/earth_mars_optima.csv. Read that directory's README
 (section 1) for the handbook's conventions (EMB departure, mean-of-date
 angles, 0h dates on a 2-day grid) and its printing errors (the ``flags`` column).
 """
@@ -24,7 +24,7 @@ from marsplan.time import to_jd_tdb
 from marsplan.transfer import transfer
 from tests.peers import run_pykep
 
-REFERENCE = Path(__file__).parents[3] / "shared" / "reference"
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"
 ROWS = list(csv.DictReader(open(REFERENCE / "earth_mars_optima.csv", newline="")))
 IDS = [f"{r['opportunity']}-{r['type']}-{r['objective']}-{r['launch_date']}" for r in ROWS]
 LAUNCH = np.array([r["launch_date"] for r in ROWS])
@@ -44,7 +44,7 @@ TIGHT = {"c3_km2s2": 0.03, "vinf_arrival_kms": 0.005, "dla_deg": 0.15, "rla_deg"
 # Earth-centre departure: the Earth's ~12 m/s about the EMB moves C3 by up to
 # ~0.12 (README: rms 0.063, max 0.124), hence 0.15; arrival v-inf is insensitive.
 # EME2000 angles instead of mean-of-date: precession over 26-39 years, up to
-# ~0.3 deg in DLA and ~0.8 deg in RLA (DESIGN.md), hence 0.35 and 0.9.
+# ~0.3 deg in DLA and ~0.8 deg in RLA (docs/design.md), hence 0.35 and 0.9.
 WIDE = {"c3_km2s2": 0.15, "vinf_arrival_kms": 0.005, "dla_deg": 0.35, "rla_deg": 0.9}
 
 
@@ -168,7 +168,7 @@ def test_flagged_rows_are_what_the_readme_says(handbook):
 
 
 # pykep's lambert_problem(r0, r1, tof, mu, cw, multi_revs) in a child process
-# (DESIGN.md, "Peers in tests": it corrupts the heap of the process calling it).
+# (docs/design.md, "Peers in tests": it corrupts the heap of the process calling it).
 # cw=False: prograde, counter-clockwise about the ecliptic +z. v0[0], v1[0]:
 # the zero-revolution arc.
 _PYKEP_LEGS = """

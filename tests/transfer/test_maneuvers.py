@@ -2,7 +2,7 @@
 
 Constants are written out here, not taken from marsplan: GM from DE440
 (Park et al., AJ 161:105, 2021, Table 8), equatorial radii from IAU WGCCRE
-2015 (Archinal et al., CMDA 130:22, 2018). The formulas are DESIGN.md's:
+2015 (Archinal et al., CMDA 130:22, 2018). The formulas are docs/design.md's:
 departure sqrt(vinf^2 + 2 mu / r_p) - sqrt(mu / r_p) from a circular orbit,
 capture sqrt(vinf^2 + 2 mu / r_p) - sqrt(mu (1 + e) / r_p).
 """

@@ -1,7 +1,7 @@
 """A Mission's legs and flybys against independent physics; its row and timeline.
 
 Each leg is re-solved by pykep's ``lambert_problem`` in a child process (it
-corrupts the heap of the process calling it: DESIGN.md, "Peers in tests"),
+corrupts the heap of the process calling it: docs/design.md, "Peers in tests"),
 propagated by Kepler's equation (energy and angular momentum are conserved and
 the arc reaches the target), and each flyby is re-derived from the turn formula
 2 asin(1/e), e = 1 + rp v^2 / mu (Curtis, *Orbital Mechanics for Engineering
@@ -9,7 +9,7 @@ Students*, 3rd ed., eq. 8.55-8.56). Missions: three found by
 :func:`marsplan.transfer.missions.missions` for 2033 (conjunction, opposition via
 Venus, flyby) and three published free returns assembled from their dates
 (Inspiration Mars 2018, Boeing's 2035 Earth-Mars-Venus-Earth, Hughes et al.'s
-2021 Earth-Venus-Mars-Earth; ../shared/reference/round_trips.csv).
+2021 Earth-Venus-Mars-Earth; tests/reference/round_trips.csv).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from tests.peers import run_pykep
 
 DAY_S = 86_400.0
 
-# The "marsplan missions" keys of DESIGN.md ("Machine-readable outputs").
+# The "marsplan missions" keys of docs/design.md ("Machine-readable outputs").
 DESIGN_KEYS = ["class", "flyby", "earth_departure", "mars_arrival", "mars_departure",
                "earth_arrival", "stay_days", "duration_days", "c3_km2s2",
                "vinf_mars_arrival_kms", "vinf_mars_departure_kms", "vinf_earth_arrival_kms",

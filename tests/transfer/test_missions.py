@@ -1,6 +1,6 @@
 """Round-trip missions against published trajectories, and the search's contract.
 
-References: ../shared/reference/round_trips.csv; read that directory's README
+References: tests/reference/round_trips.csv; read that directory's README
 (section 3) for each row's provenance and the tolerances used here:
 
 * Tito et al., IEEE Aerospace 2013 (Inspiration Mars 2018), Tables I-II (MAnE,
@@ -39,7 +39,7 @@ from marsplan.transfer.missions import (
     missions,
 )
 
-REFERENCE = Path(__file__).parents[3] / "shared" / "reference"
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"
 ROWS = {r["mission_id"]: r for r in csv.DictReader(open(REFERENCE / "round_trips.csv",
                                                         newline=""))}
 # Every row is read below (or deliberately left out, with the reason); a new
@@ -376,7 +376,7 @@ def test_conjunction_2033_meets_its_constraints():
     assert m.duration_days <= 950.0
     assert m.mission_class == "conjunction" and m.flyby is None
     # Mars arrival and departure v-inf are in the budget as capture and departure
-    # burns from the 1-sol orbit (DESIGN.md formulas).
+    # burns from the 1-sol orbit (docs/design.md formulas).
     assert m.dv_mars_arrival_kms > 0 and m.dv_mars_departure_kms > 0
 
 

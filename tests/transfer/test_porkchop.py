@@ -80,7 +80,7 @@ def test_flight_time_grid_equals_arrival_date_grid_where_they_meet(grid):
 def test_type_is_set_by_the_transfer_angle_from_the_states(grid):
     # The heliocentric angle swept from Earth at launch to Mars at arrival,
     # measured prograde about the ecliptic +z, from the ephemeris itself:
-    # Type I below 180 deg, Type II above (DESIGN.md).
+    # Type I below 180 deg, Type II above (docs/design.md).
     eph = default_ephemeris()
     r1, _ = eph.state_jd("earth", grid.launch_jd_tdb)
     r2, _ = eph.state_jd("mars", grid.arrival_jd_tdb)

@@ -3,7 +3,7 @@
 Reference: L. M. Burke, R. D. Falck, M. L. McGuire, *Interplanetary Mission
 Design Handbook: Earth-to-Mars Mission Opportunities 2026 to 2045*,
 NASA/TM-2010-216764 (2010), Tables 2-13, as transcribed in
-../shared/reference/earth_mars_optima.csv. Its README (section 1) sets the
+tests/reference/earth_mars_optima.csv. Its README (section 1) sets the
 optimiser tolerances used here: with the handbook's conventions (EMB departure,
 angles of date) a continuous optimiser lands within ~2 days of a printed
 optimum (~3 for the flat arrival-v-infinity valleys) and at most ~0.01
@@ -47,13 +47,13 @@ from marsplan.transfer.windows import (
 )
 from tests.peers import run_pykep
 
-REFERENCE = Path(__file__).parents[3] / "shared" / "reference"
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"
 ROWS = list(csv.DictReader(open(REFERENCE / "earth_mars_optima.csv", newline="")))
 
-# Opportunities 2026-2045 as DESIGN.md labels them (the year of the minimum-C3
+# Opportunities 2026-2045 as docs/design.md labels them (the year of the minimum-C3
 # launch). The handbook's "2045" opportunity launches Dec 2045 - Feb 2046 and
 # its minimum C3 falls in January (EMB) or February (Earth's centre) 2046, so
-# DESIGN.md's rule labels it 2046 and a 2026-2045 search has nine opportunities.
+# docs/design.md's rule labels it 2046 and a 2026-2045 search has nine opportunities.
 EARTH_MARS_2026_2045 = [2026, 2028, 2031, 2033, 2035, 2037, 2039, 2041, 2043]
 
 # README tolerances for optimiser tests, EMB departure: C3 +0.01/-0.03

@@ -2,7 +2,7 @@
 
 Geometry, stated once: positions are geometric (no light-time iteration, no
 aberration), from the ephemeris (DE440 by default), seen from the Earth's
-centre (``earth``, as DESIGN.md defines it).
+centre (``earth``, as docs/design.md defines it).
 
 * **Light time** is the instantaneous Earth-to-target distance over c. The
   target moves during the signal's flight; that changes the time by at most

@@ -5,7 +5,7 @@ The model, stated once:
 * **Rates.** Dose equivalent rates measured by the Radiation Assessment
   Detector (RAD) on the Mars Science Laboratory: 1.84 +- 0.33 mSv/day inside
   the MSL cruise stage (Zeitlin et al. 2013) and 0.64 +- 0.12 mSv/day on the
-  surface at Gale crater (Hassler et al. 2014), GCR only (../shared/reference,
+  surface at Gale crater (Hassler et al. 2014), GCR only (tests/reference,
   ``radiation.csv``). Solar particle events are left out: they are sporadic,
   and a storm shelter, not the mission's dates, sets what they cost.
 * **Phases.** Days in interplanetary cruise get the cruise rate; days on the

@@ -9,7 +9,7 @@ by Kepler propagation about the Sun from the leg's departure state, and one
 segment for the stay at Mars that follows Mars's centre from the ephemeris.
 Header ``COMMENT`` lines give the timeline of events, the units and the frame.
 
-Frame. marsplan's states are heliocentric ecliptic J2000 (DESIGN.md), and the
+Frame. marsplan's states are heliocentric ecliptic J2000 (docs/design.md), and the
 OEM says so with ``REF_FRAME = ECLIPJ2000``: the name NAIF's SPICE toolkit (and
 JPL Horizons' "ecliptic, J2000") give the mean ecliptic and equinox of J2000,
 the EME2000 equator rotated about its x axis by the IAU 1976 obliquity,

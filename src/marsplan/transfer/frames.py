@@ -1,6 +1,6 @@
 """Planet-equator frames for departure and arrival asymptotes (DLA/RLA, declinations).
 
-DESIGN.md: the Earth's frame is the ICRF equator (EME2000) by default, or the
+docs/design.md: the Earth's frame is the ICRF equator (EME2000) by default, or the
 mean equator and equinox of the departure date (IAU 2006 precession) with
 ``angles="mean-of-date"``, as the NASA handbook prints them. Every other body's
 frame has the z axis along its IAU pole and the x axis at the ascending node of

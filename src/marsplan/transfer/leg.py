@@ -31,7 +31,7 @@ class Transfer:
 
     Dates are TDB Julian dates. ``type`` is ``"I"`` (transfer angle below 180
     deg) or ``"II"``. Asymptote angles are in the origin's and the target's
-    equator frames (``angles``: EME2000 or mean of date; DESIGN.md). Delta-v:
+    equator frames (``angles``: EME2000 or mean of date; docs/design.md). Delta-v:
     departure from ``departure_orbit`` about the origin, capture into
     ``capture_orbit`` about the target.
     """
@@ -55,7 +55,7 @@ class Transfer:
     capture_orbit: Orbit
 
     def rows(self) -> list[dict]:
-        """One flat dict per leg, with the keys of DESIGN.md (``marsplan transfer``)."""
+        """One flat dict per leg, with the keys of docs/design.md (``marsplan transfer``)."""
         fields = ("tof_days", "type", "c3_km2s2", "dla_deg", "rla_deg", "vinf_arrival_kms",
                   "dec_arrival_deg", "dv_departure_kms", "dv_arrival_kms", "dv_total_kms")
         launch = np.atleast_1d(jd_tdb_to_iso(self.launch_jd_tdb))
@@ -139,7 +139,7 @@ def transfer(launch, arrival, *, origin="earth", target="mars", angles="eme2000"
         Bodies of the ephemeris. ``"earth"`` (the Earth's centre, default) or
         ``"emb"`` (the Earth-Moon barycentre, as the NASA handbook computes).
     angles : {"eme2000", "mean-of-date"}
-        Frame of the asymptote angles (DESIGN.md).
+        Frame of the asymptote angles (docs/design.md).
     departure_orbit, capture_orbit : Orbit
         Orbits left and entered for ``dv_total_kms``: 400 km circular, and at
         Mars 250 x 33,793 km (1 sol); elsewhere 400 km circular.

@@ -1,4 +1,4 @@
-"""Impulsive maneuvers at a planet: departure from and capture into an orbit (DESIGN.md)."""
+"""Impulsive maneuvers at a planet: departure from and capture into an orbit (docs/design.md)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def departure_dv_kms(vinf_kms, body: str, orbit: Orbit = DEFAULT_DEPARTURE_ORBIT
     """Impulse at periapsis from ``orbit`` onto a hyperbola with ``vinf_kms``.
 
     sqrt(vinf^2 + 2 mu / r_p) - v_p, with v_p the orbit's periapsis speed
-    (sqrt(mu / r_p) for a circular orbit; DESIGN.md).
+    (sqrt(mu / r_p) for a circular orbit; docs/design.md).
     """
     mu = gm_of(body)
     rp, ra = orbit.radii_km(body)
@@ -65,6 +65,6 @@ def departure_dv_kms(vinf_kms, body: str, orbit: Orbit = DEFAULT_DEPARTURE_ORBIT
 def capture_dv_kms(vinf_kms, body: str, orbit: Orbit):
     """Impulse at periapsis from a hyperbola with ``vinf_kms`` into ``orbit``.
 
-    sqrt(vinf^2 + 2 mu / r_p) - sqrt(mu (1 + e) / r_p) (DESIGN.md).
+    sqrt(vinf^2 + 2 mu / r_p) - sqrt(mu (1 + e) / r_p) (docs/design.md).
     """
     return departure_dv_kms(vinf_kms, body, orbit)

@@ -119,7 +119,7 @@ class Mission:
         return next((f.jd_tdb for f in self.flybys if f.body == "venus"), None)
 
     def row(self) -> dict:
-        """The flat dict of DESIGN.md (``marsplan missions``), plus the budget's parts."""
+        """The flat dict of docs/design.md (``marsplan missions``), plus the budget's parts."""
         venus = self.venus_flyby_jd_tdb
         return {
             "class": self.mission_class,

@@ -30,7 +30,7 @@ from marsplan.transfer.maneuvers import (
 )
 from marsplan.transfer.mission import MISSION_CLASSES, Flyby, Leg, Mission
 
-#: Default stay ranges at Mars, days (DESIGN.md: conjunction 300-600 typical).
+#: Default stay ranges at Mars, days (docs/design.md: conjunction 300-600 typical).
 DEFAULT_STAY_DAYS = {"conjunction": (300.0, 650.0), "opposition": (30.0, 90.0),
                      "flyby": (0.0, 0.0)}
 # Leg flight-time ranges searched, days, by (origin, target).
@@ -131,7 +131,7 @@ class _Grid:
 
 
 def _dla_deg(vinf_ecliptic):
-    """Declination of Earth departure v-infinity vectors in EME2000 (DESIGN.md), deg."""
+    """Declination of Earth departure v-infinity vectors in EME2000 (docs/design.md), deg."""
     from marsplan.ephemeris.frames import ECLIPTIC_TO_ICRF
 
     z = vinf_ecliptic @ ECLIPTIC_TO_ICRF[2]
