@@ -544,6 +544,8 @@ def _withdrawal_line(result) -> str:
         line += f", slip {result.slip_days:+.1f} days"
     for limit in v.limits:
         line += f"\n  binding limit: {limit}"
+    if result.search_note:
+        line += f"\n  later opportunities: {result.search_note}"
     line += f"\n  crew seats: {result.withdrawal.seat_policy}"
     for note in result.withdrawal.notes:
         line += f"\n  note: {note}"

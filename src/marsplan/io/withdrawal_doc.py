@@ -32,7 +32,8 @@ def withdrawal_document(result) -> dict:
     cannot; null when nothing replaces the transit vehicle), ``replacements``,
     ``unreplaced``, ``slip_days`` (re-planned minus baseline Earth departure,
     days; null when nothing flies), ``seats`` and ``seat_policy``, ``notes``,
-    ``searched`` (each opportunity planned) and ``horizon_years``.
+    ``searched`` (each opportunity planned), ``horizon_years`` and
+    ``search_note`` (the search of later opportunities in words).
     """
     results = [result] if not isinstance(result, Sequence) else list(result)
     baseline = results[0].baseline
@@ -57,6 +58,7 @@ def _entry(r) -> dict:
                       else jd_tdb_to_iso(t.earth_departure_jd_tdb),
                       "status": t.status, "reason": t.reason} for t in r.searched],
         "horizon_years": r.horizon_years,
+        "search_note": r.search_note,
     }
 
 

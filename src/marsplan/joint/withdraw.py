@@ -454,7 +454,9 @@ class WithdrawalPlan:
     fly), and None when nothing replaces the transit vehicle or no trajectory
     was found. ``slip_days``: how much later (negative: earlier) than the
     baseline the re-planned mission leaves Earth, days; None when nothing
-    flies. ``searched`` lists every opportunity planned, in order.
+    flies. ``searched`` lists every opportunity planned, in order;
+    ``search_note`` says in words what the search of later opportunities found
+    (empty when the scenario's own opportunity flies).
     """
 
     partners: tuple[str, ...]
@@ -465,6 +467,7 @@ class WithdrawalPlan:
     slip_days: float | None
     searched: tuple[OpportunityTry, ...]
     horizon_years: float
+    search_note: str = ""
 
     @property
     def label(self) -> str:
@@ -537,7 +540,11 @@ def plan_without(scenario, catalog, partners: str | Sequence[str], *, seats: str
     searched again within the reach of the launch sites still used, and the
     assembly orbit chosen for them. When it cannot fly, the opportunities that
     follow the baseline's are planned in turn, up to ``horizon_years`` after
-    the baseline's departure, and the earliest that flies is kept.
+    the baseline's departure, and the earliest that flies is kept (unless an
+    interface no adapter bridges binds: no date changes that). A scenario with
+    explicit dates keeps them in its own opportunity (the trajectory is its
+    author's choice; the assembly orbit is chosen again), and later
+    opportunities are searched by its mission class.
 
     Parameters
     ----------
@@ -585,7 +592,8 @@ def plan_without(scenario, catalog, partners: str | Sequence[str], *, seats: str
     first_plan, first_try = _try(change.scenario, catalog, eph, spec.opportunity)
     tried = [first_try]
     found = first_plan if first_try.status in FLIES else None
-    if found is None and horizon_years > 0.0:
+    fixed = _date_independent(first_plan)
+    if found is None and horizon_years > 0.0 and not fixed:
         for label in _following(start_jd, horizon_years, eph):
             later = change.scenario.model_copy(update={"mission": spec.model_copy(
                 update={"opportunity": label, "dates": None})})
@@ -595,25 +603,37 @@ def plan_without(scenario, catalog, partners: str | Sequence[str], *, seats: str
                 found = p
                 break
     if found is not None:
-        verdict = _plan_verdict(found)
         slip = found.mission.earth_departure_jd_tdb - start_jd
-        return WithdrawalPlan(change.partners, baseline, change, found, verdict, slip,
-                              tuple(tried), horizon_years)
-    horizon = f"{horizon_years:g}-year horizon"
-    if len(tried) > 1:
-        later = [f"nor does any later opportunity within the {horizon} "
-                 f"({', '.join(str(t.opportunity) for t in tried[1:])})"]
+        note = ("" if len(tried) == 1 else
+                f"{', '.join(str(t.opportunity) for t in tried[:-1])} cannot fly; "
+                f"{tried[-1].opportunity} is the earliest that does")
+        return WithdrawalPlan(change.partners, baseline, change, found, _plan_verdict(found),
+                              slip, tuple(tried), horizon_years, note)
+    if fixed:
+        note = (f"later opportunities not searched: {fixed} binds, which no later date "
+                "changes")
+    elif len(tried) > 1:
+        note = (f"no opportunity within the {horizon_years:g}-year horizon flies "
+                f"(searched {', '.join(str(t.opportunity) for t in tried[1:])})")
     elif horizon_years > 0.0:
-        later = [f"no later opportunity lies within the {horizon}"]
+        note = f"no later opportunity lies within the {horizon_years:g}-year horizon"
     else:
-        later = ["later opportunities were not searched (horizon_years = 0)"]
-    if first_plan is not None:
-        verdict = _plan_verdict(first_plan)
-        verdict = WithdrawalVerdict("cannot_fly", verdict.limits + tuple(later))
-    else:
-        verdict = WithdrawalVerdict("cannot_fly", (first_try.reason, *later))
+        note = "later opportunities not searched (horizon_years = 0)"
+    verdict = (_plan_verdict(first_plan) if first_plan is not None else
+               WithdrawalVerdict("cannot_fly", (first_try.reason,)))
     return WithdrawalPlan(change.partners, baseline, change, first_plan, verdict, None,
-                          tuple(tried), horizon_years)
+                          tuple(tried), horizon_years, note)
+
+
+def _date_independent(p) -> str | None:
+    """What binds ``p`` whatever the date, in words, or None: an interface no
+    adapter bridges (the hardware, not the sky, decides it)."""
+    if p is None:
+        return None
+    for limit in getattr(p.verdict, "limits", ()) if hasattr(p, "verdict") else ():
+        if getattr(limit, "kind", None) == "unbridged_interface":
+            return "an interface no adapter bridges"
+    return None
 
 
 def _element_name(catalog, element_id) -> str:

@@ -606,6 +606,8 @@ def withdrawal(content) -> Html:
     changes += [f"{names.partner(p)} gains {plural(n, 'crew seat')}"
                 for p, n in w.withdrawal.seats if n]
     changes += [names.prose(n) for n in w.withdrawal.notes]
+    if w.search_note:
+        changes.append(f"Later opportunities: {names.prose(w.search_note)}")
     return section("withdrawal", join([
         para(join([tag("strong", withdrawal_headline(content))])),
         para(f"Compared: {content.withdrawal_reason}. The remaining partners take over "
