@@ -267,11 +267,15 @@ def withdrawal_headline(content: ReportContent) -> str | None:
         return f"If {who} withdrew, no mission would be found: {names.prose(w.verdict.limits[0])}."
     before, after = w.baseline.summary(), w.plan.summary()
     slip = w.slip_days if w.slip_days is not None else 0.0
-    fly = ("the mission could no longer fly within the search horizon"
-           if w.verdict.status not in FLIES else
-           f"the mission could fly only {plural(round(slip), 'day')} later, in the "
-           f"{w.plan.scenario.mission.opportunity} opportunity" if slip > _SLIP_SAME_DAYS else
-           "the mission could still fly")
+    flew = w.baseline.verdict.status in FLIES if hasattr(w.baseline, "verdict") else \
+        w.baseline.feasible
+    if w.verdict.status not in FLIES:
+        fly = ("the mission could no longer fly" if flew else "the mission still could not fly")
+    elif slip > _SLIP_SAME_DAYS:
+        fly = (f"the mission could fly only {plural(round(slip), 'day')} later, in the "
+               f"{w.plan.scenario.mission.opportunity} opportunity")
+    else:
+        fly = "the mission could still fly" if flew else "the mission could fly"
     moves = []
     for r in w.withdrawal.replacements:
         new = names.element(r.new) + (f" ({names.partner(r.new_provider)})"
