@@ -175,7 +175,7 @@ def main(argv=None):
     other_lib = phase.stop()
 
     try:
-        from marsplan.transfer.windows import windows_rows
+        from marsplan.io.rows import windows_rows
     except ImportError:
         windows_rows = None
     if windows_rows is not None:

@@ -366,7 +366,10 @@ def test_windows_daily_table_stays_within_the_launch_period(runner):
     result = runner.invoke(app, ["windows", "--from", "2033", "--to", "2033", "--c3-max", "10",
                                  "--daily", "-f", "json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)
+    document = json.loads(result.stdout)  # one document: the windows and the days
+    assert list(document) == ["windows", "days"]
+    assert {r["c3_max_km2s2"] for r in document["windows"]} == {10.0}
+    rows = document["days"]
     assert rows and all(r["opportunity"] == 2033 for r in rows)
     for r in rows:
         assert r["within_limit"] == (r["c3_km2s2"] <= 10.0)
@@ -377,3 +380,125 @@ def test_windows_daily_table_stays_within_the_launch_period(runner):
     assert np.all(steps == 1.0)
     result = runner.invoke(app, ["windows", "--from", "2033", "--to", "2033", "--daily"])
     assert result.exit_code == 2 and "--c3-max" in result.output
+
+
+# --- every machine-readable output is one document --------------------------------
+
+_EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "examples", "us_russia_2033.toml")
+_ONE_TABLE = {
+    "state": ["state", "mars", *EPOCHS],
+    "transfer": ["transfer", "2033-04-28", "2034-01-27"],
+    "windows": ["windows", "--from", "2033", "--to", "2033"],
+    **{f"catalog-{name}": ["catalog", name] for name in
+       ("vehicles", "partners", "elements", "sites", "propellants", "docking")},
+}
+
+
+@pytest.mark.parametrize("command", list(_ONE_TABLE))
+def test_every_json_output_is_one_document_and_every_csv_one_table(runner, command):
+    # 9 commands x 2 formats. json.loads fails on two documents back to back
+    # ("Extra data"); a CSV stream with a second table has a second header row.
+    args = _ONE_TABLE[command]
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows)
+    result = runner.invoke(app, [*args, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    table = list(csv.reader(io.StringIO(result.stdout)))
+    header = table[0]
+    assert header == list(rows[0])
+    assert len(table) == len(rows) + 1 and header not in table[1:]
+    assert all(len(line) == len(header) for line in table)
+
+
+@pytest.fixture(scope="module")
+def missions_document(runner):
+    result = runner.invoke(app, ["missions", "--from", "2033", "--to", "2033", "--front",
+                                 "--timeline", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_missions_sections_are_one_json_object(missions_document):
+    assert list(missions_document) == ["missions", "front", "timeline"]
+    (best,) = missions_document["missions"]
+    assert _MISSION_KEYS <= set(best)
+    # The front holds the best mission's delta-v at some duration, and nothing cheaper.
+    front = missions_document["front"]
+    assert min(r["dv_total_kms"] for r in front) >= best["dv_total_kms"] - 0.05
+    assert [r["event"] for r in missions_document["timeline"]] == [
+        "Earth departure", "Mars arrival", "Mars departure", "Earth arrival"]
+    assert missions_document["timeline"][0]["date"] == best["earth_departure"]
+
+
+def test_missions_csv_is_one_table_per_stream_or_per_file(runner, tmp_path, missions_document):
+    args = ["missions", "--from", "2033", "--to", "2033", "--front", "--timeline", "-f", "csv"]
+    result = runner.invoke(app, args)  # refused before computing: which table?
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--section NAME" in result.stderr and "--out DIR" in result.stderr
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "tables")])
+    assert result.exit_code == 0, result.output
+    assert sorted(os.listdir(tmp_path / "tables")) == ["front.csv", "missions.csv",
+                                                       "timeline.csv"]
+    for name, rows in missions_document.items():
+        with open(tmp_path / "tables" / f"{name}.csv", newline="") as handle:
+            table = list(csv.reader(handle))
+        assert table[0] == list(rows[0]) and len(table) == len(rows) + 1
+        assert f"wrote {tmp_path / 'tables' / name}.csv" in result.stdout
+    result = runner.invoke(app, ["missions", "--from", "2033", "--to", "2033", "-f", "csv",
+                                 "--section", "timeline"])
+    assert result.exit_code == 0, result.output
+    table = list(csv.reader(io.StringIO(result.stdout)))
+    assert table[0] == ["opportunity", "date", "event", "body", "detail"] and len(table) == 5
+
+
+def test_windows_section_and_out_dir(runner, tmp_path):
+    base = ["windows", "--from", "2033", "--to", "2033", "--c3-max", "10", "--daily"]
+    result = runner.invoke(app, [*base, "-f", "csv", "--section", "nope"])
+    assert result.exit_code == 2 and "windows, days" in result.stderr
+    result = runner.invoke(app, [*base, "-f", "json", "--out", str(tmp_path / "w")])
+    assert result.exit_code == 0, result.output
+    windows = json.loads((tmp_path / "w" / "windows.json").read_text())
+    days = json.loads((tmp_path / "w" / "days.json").read_text())
+    assert len(windows) == 6 and len(days) >= 2 * 30  # a launch period of a month or more
+
+
+def test_help_points_at_the_repository_docs_only(runner):
+    repo = os.path.join(os.path.dirname(__file__), "..")
+    assert os.path.isfile(os.path.join(repo, "docs", "outputs.md"))
+    for command in ("state", "transfer", "porkchop", "windows", "missions", "catalog", "plan"):
+        result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0
+        assert "DESIGN.md" not in result.stdout
+        assert "docs/outputs.md" in result.stdout
+    # Nor does the README point outside the clone.
+    with open(os.path.join(repo, "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    assert "DESIGN.md" not in readme and "shared/" not in readme  # nothing beside the clone
+
+
+def test_porkchop_json_is_the_minimum_c3_leg_of_each_type(runner, tmp_path):
+    chart = tmp_path / "p.png"
+    result = runner.invoke(app, ["porkchop", "--launch", "2033-03-20:2033-05-10", "--tof",
+                                 "150:300", "--step", "5", "--out", str(chart), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["type"] for r in rows] == ["I", "II"] and list(rows[0]) == _TRANSFER_KEYS
+    assert f"wrote {chart}" in result.stderr and chart.stat().st_size > 0
+    # The grid's minimum can only be at or above the continuous 2033 minima the
+    # windows search finds (Type I 8.40, Type II 7.71 km^2/s^2, README), and a
+    # 5-day grid lands within ~0.5 km^2/s^2 of them.
+    for row, floor in zip(rows, (8.39, 7.70)):
+        assert floor <= row["c3_km2s2"] < floor + 0.5
+
+
+def test_tables_fit_the_terminal_width(runner):
+    result = runner.invoke(app, ["transfer", "2033-04-28", "2034-01-27"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "not shown" in result.stdout and "dv_departure_kms" in result.stdout
+    header = next(line for line in lines if "launch" in line and "arrival" in line)
+    for key in ("launch", "arrival", "c3_km2s2", "dv_total_kms"):  # never dropped
+        assert key in header

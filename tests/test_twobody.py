@@ -109,3 +109,12 @@ def test_propagate_errors():
                              return_status=True)
     assert status.tolist()[0] == 0 and status.tolist()[1] != 0
     assert np.isnan(r[1]).all()
+
+
+def test_lambert_status_codes_are_the_kernels():
+    # twobody repeats the kernel's codes so that importing it loads no numba.
+    from marsplan.kernels import lambert as kernel
+    from marsplan.twobody import LambertStatus
+
+    assert {s.name: int(s) for s in LambertStatus} == {
+        name: getattr(kernel, name) for name in LambertStatus.__members__}

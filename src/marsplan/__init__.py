@@ -14,8 +14,7 @@ Heavy modules (numba, jplephem) load on first use, so ``import marsplan`` is fas
 
 from __future__ import annotations
 
-import importlib
-
+from marsplan._lazy import lazy_names
 from marsplan.errors import (
     EphemerisRangeError,
     InputError,
@@ -27,8 +26,7 @@ from marsplan.errors import (
 
 __version__ = "0.1.0"
 
-# Public name -> module that defines it, imported on first access (PEP 562).
-_LAZY = {
+__getattr__, __dir__, __all__ = lazy_names(__name__, {
     "lambert": "marsplan.twobody",
     "propagate": "marsplan.twobody",
     "LambertStatus": "marsplan.twobody",
@@ -36,33 +34,26 @@ _LAZY = {
     "SPKEphemeris": "marsplan.ephemeris.spk",
     "AnalyticEphemeris": "marsplan.ephemeris.analytic",
     "default_ephemeris": "marsplan.ephemeris.spk",
-    "transfer": "marsplan.transfer",
-    "porkchop": "marsplan.transfer",
-    "windows": "marsplan.transfer",
+    "transfer_leg": "marsplan.transfer.leg",
+    "porkchop": "marsplan.transfer.porkchop",
+    "windows": "marsplan.transfer.windows",
     "missions": "marsplan.transfer.missions",
     "mission_opportunities": "marsplan.transfer.missions",
     "assemble_mission": "marsplan.transfer.missions",
-    "Orbit": "marsplan.transfer",
-    "Transfer": "marsplan.transfer",
-    "Porkchop": "marsplan.transfer",
+    "Orbit": "marsplan.transfer.maneuvers",
+    "Orbits": "marsplan.transfer.maneuvers",
+    "Transfer": "marsplan.transfer.leg",
+    "Porkchop": "marsplan.transfer.porkchop",
+    "Window": "marsplan.transfer.windows",
+    "Windows": "marsplan.transfer.windows",
+    "Mission": "marsplan.transfer.mission",
+    "Missions": "marsplan.transfer.mission",
+    "plan": "marsplan.joint.plan",
+    "Plan": "marsplan.joint.plan",
+    "load_scenario": "marsplan.io.scenario",
+    "write_report": "marsplan.report.html",
     "to_jd_tdb": "marsplan.time",
     "jd_tdb_to_iso": "marsplan.time",
     "jd_tdb_to_datetime64": "marsplan.time",
-}
-
-__all__ = sorted(
-    ["MarsplanError", "InputError", "EphemerisRangeError", "NoSolutionError",
-     "ScenarioError", "UnknownBodyError", *_LAZY]
-)
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'marsplan' has no attribute {name!r}")
-
-
-def __dir__():
-    return __all__
+}, eager=["MarsplanError", "InputError", "EphemerisRangeError", "NoSolutionError",
+          "ScenarioError", "UnknownBodyError"])

@@ -16,18 +16,26 @@ Adding a command::
                 ephemeris: EphemerisOption = None):
         \"\"\"Every launch opportunity from FIRST_YEAR.\"\"\"
         from marsplan.io.emit import emit  # heavy imports go here
-        from marsplan.transfer.windows import windows, windows_rows
+        from marsplan.io.rows import windows_rows
+        from marsplan.transfer.windows import windows
         emit(windows_rows(windows("earth", "mars", first_year, first_year,
                                   ephemeris=open_ephemeris(ephemeris))), fmt.value)
 
 Raise :class:`~marsplan.errors.MarsplanError` subclasses (e.g. ``InputError``)
-for anything a user can fix; :class:`MarsplanGroup` turns them into exit 2.
+for anything a user can fix; :class:`MarsplanGroup` turns them into exit 2, and
+click's usage errors (unknown options or values, missing arguments) into the
+same one line. Numbers, years, body names and output paths are checked as they
+are parsed, before any computation (the ``_number``, ``_year``, ``_body``
+parsers and :func:`_output_file`). Output keys, frames and units:
+docs/outputs.md.
 """
 
 from __future__ import annotations
 
 import enum
+import math
 import os
+import stat
 import sys
 from typing import Annotated
 
@@ -37,12 +45,17 @@ from typer.core import TyperGroup
 from marsplan import __version__
 from marsplan.errors import InputError, MarsplanError
 
+try:  # typer >= 0.2x vendors click as typer._click; older typer depends on click
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - older typer
+    from click import exceptions as click_exceptions
+
 #: Exit status for a MarsplanError, as click uses for bad usage.
 EXIT_USER_ERROR = 2
 
 
 class Format(str, enum.Enum):
-    """``--format``: how results are printed (see DESIGN.md, "Machine-readable outputs")."""
+    """``--format``: how results are printed (keys, frames and units: docs/outputs.md)."""
 
     table = "table"
     json = "json"
@@ -56,16 +69,41 @@ class Frame(str, enum.Enum):
     equatorial = "equatorial"
 
 
-def error_line(error: BaseException) -> str:
-    """``marsplan: <message>`` on one line, whatever the message holds."""
-    message = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
-    return f"marsplan: {message or type(error).__name__}"
+def error_line(error: BaseException | str) -> str:
+    """``marsplan: <message>`` on one line, whatever the message holds.
+
+    Control characters (from a scenario name, a path, an argument) are escaped,
+    so an error line cannot move the cursor or recolour the terminal.
+    """
+    from marsplan.io.emit import escape_control  # numpy only; errors are rare
+
+    text = error if isinstance(error, str) else str(error)
+    message = " ".join(line.strip() for line in text.splitlines() if line.strip())
+    if not message and not isinstance(error, str):
+        message = type(error).__name__
+    return f"marsplan: {escape_control(message)}"
+
+
+def usage_line(error) -> str:
+    """A click usage error as one line: ``marsplan: COMMAND: what; see '... --help'``."""
+    ctx = getattr(error, "ctx", None)
+    path = ctx.command_path if ctx is not None else "marsplan"
+    command = path.split(" ", 1)[1] if " " in path else ""
+    message = " ".join(error.format_message().split()).rstrip(".")
+    # typer's enum check words a bad choice "Value error, 'x' is not one of ..."
+    message = message.replace("Value error, ", "")
+    message = message[:1].lower() + message[1:]
+    where = f"{command}: " if command else ""
+    return error_line(f"{where}{message}; see '{path} --help'")
 
 
 class MarsplanGroup(TyperGroup):
-    """The command group; turns a MarsplanError from any command into one line and exit 2.
+    """The command group; turns every user error into one line on stderr and exit 2.
 
-    Doing it here rather than only in :func:`main` gives the same behaviour under
+    A MarsplanError from any command, and click's usage errors (an unknown
+    option or value, a missing argument, a number out of range), print
+    ``marsplan: ...`` on one line, with no usage block and no traceback. Doing it
+    here rather than only in :func:`main` gives the same behaviour under
     ``typer.testing.CliRunner`` and any other caller of ``app``.
     """
 
@@ -75,6 +113,31 @@ class MarsplanGroup(TyperGroup):
         except MarsplanError as error:
             typer.echo(error_line(error), err=True)
             raise typer.Exit(EXIT_USER_ERROR) from None
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
+             **extra):
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_exceptions.NoArgsIsHelpError as error:  # plain `marsplan`: the help
+            if not standalone_mode:
+                raise
+            typer.echo(error.format_message())
+            sys.exit(0)
+        except click_exceptions.ClickException as error:
+            if not standalone_mode:
+                raise
+            is_usage = isinstance(error, click_exceptions.UsageError)
+            typer.echo(usage_line(error) if is_usage else error_line(error.format_message()),
+                       err=True)
+            sys.exit(EXIT_USER_ERROR if is_usage else error.exit_code)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            typer.echo("marsplan: aborted", err=True)
+            sys.exit(1)
+        if standalone_mode:
+            sys.exit(code if isinstance(code, int) else 0)
+        return code
 
 
 app = typer.Typer(
@@ -88,6 +151,87 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+# --- parsers: every option is checked as it is read, before any computation ---------
+
+#: Launch years an option may name: DE440's span (1550-2650); other kernels check theirs.
+YEAR_RANGE = (1550, 2650)
+
+
+def _number(unit: str, low: float, high: float, *, low_open: bool = False):
+    """A parser for a numeric option: a finite number in [low, high] (``(low, high]``).
+
+    NaN, infinities, 1e308 and words all fail with one message naming the allowed
+    interval; click prefixes the option's name.
+    """
+    interval = f"{'(' if low_open else '['}{low:g}, {high:g}]"
+
+    def parse(text) -> float:
+        try:
+            value = float(text.strip() if isinstance(text, str) else text)
+        except (TypeError, ValueError):
+            value = math.nan
+        if not (low < value <= high if low_open else low <= value <= high):
+            raise typer.BadParameter(f"{text!r} is not a number in {interval} {unit}")
+        return value
+
+    return parse
+
+
+def _year(text) -> int:
+    """A parser for a year: an integer within :data:`YEAR_RANGE`."""
+    low, high = YEAR_RANGE
+    try:
+        value = int(text.strip() if isinstance(text, str) else text)
+    except (TypeError, ValueError):
+        value = None
+    if value is None or not low <= value <= high:
+        raise typer.BadParameter(f"{text!r} is not a year in {low}-{high} (an integer)")
+    return value
+
+
+def _body(text) -> str:
+    """A parser for a body name: case and surrounding blanks do not matter."""
+    name = str(text).strip().lower()
+    if not name:
+        raise typer.BadParameter("a body name is required, e.g. earth or mars")
+    return name
+
+
+def _number_span(text: str, option: str, unit: str, low: float, high: float,
+                 ) -> tuple[float, float]:
+    """``MIN:MAX`` of a numeric option (``--tof 150:300``): finite, within [low, high]."""
+    parse = _number(unit, low, high)
+    try:
+        first, last = (parse(part) for part in _span(text, option, example="150:300"))
+    except typer.BadParameter as error:
+        raise InputError(f"{option}: {error.message}") from None
+    if first > last:
+        raise InputError(f"{option}: MIN {first:g} is above MAX {last:g} in {text!r}")
+    return first, last
+
+
+def _output_file(path: str | None, option: str, *, chart: bool = False) -> str | None:
+    """Check an output file before the computation: ``PATH: cannot write: REASON`` early.
+
+    A chart must end in .png, .svg or .pdf. The file itself is written later,
+    atomically (:func:`marsplan.io.atomic.write_atomic`).
+    """
+    if path is None:
+        return None
+    from marsplan.io.atomic import check_writable
+
+    path = check_writable(path)
+    if chart:
+        from marsplan.plots._common import FORMATS as CHART_FORMATS  # no matplotlib
+
+        ext = os.path.splitext(path)[1].lower()
+        if ext not in CHART_FORMATS:
+            found = f"extension {ext!r}" if ext else "no extension"
+            raise InputError(f"{option}: {path!r} has {found}; a chart is written as "
+                             f"{', '.join(CHART_FORMATS)}")
+    return check_writable(path)
+
+
 # Options shared by commands; reuse them so every command spells them alike.
 FormatOption = Annotated[
     Format,
@@ -95,7 +239,8 @@ FormatOption = Annotated[
         "--format",
         "-f",
         case_sensitive=False,
-        help="table (for people), json or csv (full precision; keys as in DESIGN.md).",
+        help="table (for people), json or csv (full precision; keys, frames and units "
+             "in docs/outputs.md).",
     ),
 ]
 EphemerisOption = Annotated[
@@ -117,6 +262,21 @@ FrameOption = Annotated[
     ),
 ]
 
+SectionOption = Annotated[
+    str | None,
+    typer.Option("--section", metavar="NAME",
+                 help="Print only this table (names in docs/outputs.md); a CSV stream holds "
+                      "one table, so csv needs it when there are several.",
+                 show_default=False),
+]
+OutDirOption = Annotated[
+    str | None,
+    typer.Option("--out", "-o", metavar="DIR",
+                 help="With --format csv or json: write one file per table, DIR/NAME.csv or "
+                      "DIR/NAME.json (DIR is replaced whole; it may hold only such files).",
+                 show_default=False),
+]
+
 #: ``--ephemeris`` shorthands, by the name of the factory that opens them.
 EPHEMERIS_SHORTHANDS = ("de440", "de421")
 
@@ -136,6 +296,9 @@ def open_ephemeris(spec: str | None):
     if spec is None:
         return default_ephemeris()
     if os.path.exists(spec):
+        # A folder, a device or a pipe would fail late, or never return (a FIFO).
+        if not stat.S_ISREG(os.stat(spec).st_mode):
+            raise InputError(f"--ephemeris: {spec} is not a regular file (an SPK kernel)")
         return SPKEphemeris(spec)
     key = spec.strip().lower().removesuffix(".bsp")
     if key == "de440":
@@ -169,8 +332,9 @@ def _root(
 def state(
     body: Annotated[
         str,
-        typer.Argument(metavar="BODY",
-                       help="sun, mercury ... neptune, moon, or emb (Earth-Moon barycentre)."),
+        typer.Argument(metavar="BODY", parser=_body,
+                       help="sun, mercury ... neptune, moon, or emb (Earth-Moon barycentre); "
+                            "any case."),
     ],
     epochs: Annotated[
         list[str],
@@ -194,20 +358,25 @@ def state(
     frame_text = {"ecliptic": "ecliptic J2000", "equatorial": "equatorial J2000 (ICRF)"}
     title = (f"{name}: heliocentric state, {frame_text[frame.value]}, "
              f"{eph.name}, epochs TDB")
+    # As JPL Horizons prints vectors: 1 m and 1 mm/s, below DE440's own uncertainty.
+    digits = {**dict.fromkeys(("x_km", "y_km", "z_km"), ".3f"),
+              **dict.fromkeys(("vx_kms", "vy_kms", "vz_kms"), ".6f")}
     emit(state_rows(name, frame.value, jd_tdb, r_km, v_kms), fmt.value, title=title,
-         hide=("body", "frame"))
+         hide=("body", "frame"), formats=digits, drop=("vz_kms", "vy_kms", "vx_kms"))
 
 
 class Angles(str, enum.Enum):
-    """``--angles``: frame of asymptote angles (DESIGN.md)."""
+    """``--angles``: frame of asymptote angles (docs/outputs.md, "Frames")."""
 
     eme2000 = "eme2000"
     mean_of_date = "mean-of-date"
 
 
 OriginOption = Annotated[
-    str, typer.Option("--origin", help="Departure body: earth (its centre), emb, mars, ...")]
-TargetOption = Annotated[str, typer.Option("--target", help="Arrival body.")]
+    str, typer.Option("--origin", parser=_body,
+                      help="Departure body: earth (its centre), emb, mars, ... (any case).")]
+TargetOption = Annotated[str, typer.Option("--target", parser=_body, help="Arrival body.")]
+C3_MAX_KM2S2 = 1000.0  # far beyond any launch vehicle (a C3 of 100 km^2/s^2 is extreme)
 AnglesOption = Annotated[
     Angles,
     typer.Option("--angles", case_sensitive=False,
@@ -217,28 +386,36 @@ AnglesOption = Annotated[
 
 
 class _Progress:
-    """A rich progress bar on a terminal (stderr); nothing when piped."""
+    """A rich progress bar on a terminal (stderr); nothing when piped.
 
-    def __init__(self, description: str):
+    The count shows ``done/total`` once the library has said the total, and
+    nothing before: never ``0/None``.
+    """
+
+    def __init__(self, description: str, console=None):
         self.description = description
+        self._console = console
         self._bar = None
 
     def __enter__(self):
-        if sys.stderr.isatty():
+        console = self._console
+        if console is None and sys.stderr.isatty():
             from rich.console import Console
+
+            console = Console(stderr=True)
+        if console is not None:
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
-                                 TextColumn("{task.completed}/{task.total}"),
-                                 TimeElapsedColumn(), console=Console(stderr=True),
+                                 _count_column(), TimeElapsedColumn(), console=console,
                                  transient=True)
             self._bar.__enter__()
             self._task = self._bar.add_task(self.description, total=None)
         return self
 
     def __call__(self, done: int, total: int) -> None:
-        if self._bar is not None:
-            self._bar.update(self._task, completed=done, total=total)
+        if self._bar is not None and total:
+            self._bar.update(self._task, completed=min(done, total), total=total)
 
     def __exit__(self, *exc):
         if self._bar is not None:
@@ -246,11 +423,25 @@ class _Progress:
         return False
 
 
-def _span(text: str, option: str) -> tuple[str, str]:
+def _count_column():
+    """A rich column: ``done/total`` with a known total, else nothing."""
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class CountColumn(ProgressColumn):
+        def render(self, task):
+            if task.total is None:
+                return Text("")
+            return Text(f"{int(task.completed)}/{int(task.total)}")
+
+    return CountColumn()
+
+
+def _span(text: str, option: str, example: str = "2033-01-01:2033-09-01") -> tuple[str, str]:
     """``START:END`` of an option, e.g. ``--launch 2033-01-01:2033-09-01``."""
     parts = text.split(":") if text.count(":") == 1 else text.split("..")
     if len(parts) != 2 or not all(p.strip() for p in parts):
-        raise InputError(f"{option}: expected START:END, e.g. 2033-01-01:2033-09-01, got {text!r}")
+        raise InputError(f"{option}: expected START:END, e.g. {example}, got {text!r}")
     return parts[0].strip(), parts[1].strip()
 
 
@@ -266,103 +457,189 @@ def transfer(
 ) -> None:
     """One ballistic leg: C3, DLA/RLA, arrival v-infinity and total delta-v."""
     from marsplan.io.emit import emit
-    from marsplan.transfer import transfer as solve
+    from marsplan.transfer.leg import transfer_leg as solve
 
     eph = open_ephemeris(ephemeris)
     leg = solve(launch, arrival, origin=origin, target=target, angles=angles.value,
                 ephemeris=eph)
     emit(leg.rows(), fmt.value, title=f"{leg.origin} to {leg.target}, ballistic, {eph.name}, "
-         f"angles {angles.value}, TDB", hide=("origin", "target"))
+         f"angles {angles.value}, TDB", hide=("origin", "target"),
+         drop=("dv_departure_kms", "dv_arrival_kms", "dec_arrival_deg", "rla_deg", "dla_deg",
+               "tof_days", "vinf_arrival_kms", "type"))
 
 
 @app.command()
 def porkchop(
     year: Annotated[int | None, typer.Argument(
-        metavar="[YEAR]", help="Pick the bounds of the opportunity launching in YEAR.")] = None,
+        metavar="[YEAR]", parser=_year,
+        help="Pick the bounds of the opportunity launching in YEAR.")] = None,
     launch: Annotated[str | None, typer.Option(
         "--launch", metavar="START:END", help="Launch dates, e.g. 2033-01-01:2033-09-01.")] = None,
     arrival: Annotated[str | None, typer.Option(
         "--arrival", metavar="START:END", help="Arrival dates.")] = None,
     tof: Annotated[str | None, typer.Option(
-        "--tof", metavar="MIN:MAX", help="Times of flight in days, instead of --arrival.")] = None,
-    step: Annotated[float, typer.Option("--step", help="Grid step, days.")] = 1.0,
+        "--tof", metavar="MIN:MAX",
+        help="Times of flight in days (1 to 3000), instead of --arrival.")] = None,
+    step: Annotated[float, typer.Option(
+        "--step", metavar="DAYS", parser=_number("days", 0.0, 366.0, low_open=True),
+        help="Grid step, days.")] = 1.0,
     origin: OriginOption = "earth",
     target: TargetOption = "mars",
     angles: AnglesOption = Angles.eme2000,
     c3_max: Annotated[float | None, typer.Option(
-        "--c3-max", help="Draw this C3 contour (km^2/s^2) bold: the launch period.")] = None,
+        "--c3-max", metavar="KM2S2", parser=_number("km^2/s^2", 0.0, C3_MAX_KM2S2, low_open=True),
+        help="Draw this C3 contour (km^2/s^2) bold: the launch period.")] = None,
     out: Annotated[str, typer.Option("--out", "-o", help="Chart file: .png, .svg or .pdf.")]
     = "porkchop.png",
+    fmt: Annotated[Format, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="table: one line; json or csv: the minimum-C3 transfer of each type (keys "
+             "in docs/outputs.md).")] = Format.table,
     ephemeris: EphemerisOption = None,
 ) -> None:
     """Porkchop chart of C3 and arrival v-infinity over launch x arrival dates."""
-    from marsplan.transfer import porkchop as solve
-
-    eph = open_ephemeris(ephemeris)
+    out = _output_file(out, "--out", chart=True)
     if year is not None:
         if launch or arrival or tof:
             raise InputError("YEAR: give either YEAR or --launch with --arrival/--tof, not both")
-        from marsplan.transfer.windows import opportunity_bounds
+    elif launch is None or (arrival is None) == (tof is None):
+        raise InputError("--launch with one of --arrival or --tof is required (or a YEAR)")
+    from marsplan.transfer.porkchop import porkchop as solve
+
+    eph = open_ephemeris(ephemeris)
+    if year is not None:
+        from marsplan.plots.porkchop import opportunity_bounds
 
         launch_span, arrival_span = opportunity_bounds(origin, target, year, ephemeris=eph)
         tof_span = None
     else:
-        if launch is None or (arrival is None) == (tof is None):
-            raise InputError("--launch with one of --arrival or --tof is required (or a YEAR)")
         launch_span = _span(launch, "--launch")
         arrival_span = _span(arrival, "--arrival") if arrival else None
-        tof_span = tuple(float(x) for x in _span(tof, "--tof")) if tof else None
+        tof_span = _number_span(tof, "--tof", "days", 1.0, 3000.0) if tof else None
     with _Progress("porkchop") as progress:
         pc = solve(origin, target, launch=launch_span, arrival=arrival_span, tof_days=tof_span,
                    step_days=step, angles=angles.value, ephemeris=eph, progress=progress)
         path = pc.plot(out, c3_max=c3_max)
-    best = [pc.optimum("min_c3", t).rows()[0] for t in ("I", "II") if (pc.type == (1 if t == "I" else 2)).any()]
-    typer.echo(f"wrote {path}: {pc.shape[0]} x {pc.shape[1]} transfers; " + "; ".join(
-        f"Type {r['type']} min C3 {r['c3_km2s2']:.3f} km^2/s^2 launch {r['launch'][:10]} "
+    best = [pc.optimum("min_c3", t).rows()[0] for t in ("I", "II")
+            if (pc.type == (1 if t == "I" else 2)).any()]
+    if fmt is not Format.table:
+        from marsplan.io.emit import emit
+
+        _wrote(path, err=True)
+        emit(best, fmt.value)
+        return
+    typer.echo(f"wrote {_safe(path)}: {pc.shape[0]} x {pc.shape[1]} transfers; " + "; ".join(
+        f"Type {r['type']} min C3 {r['c3_km2s2']:.2f} km^2/s^2 launch {r['launch'][:10]} "
         f"arrival {r['arrival'][:10]}" for r in best))
+
+
+#: Table columns dropped first on a narrow terminal (the rest always show).
+WINDOWS_DROP = ("period_days_any_type", "period_last_launch_any_type",
+                "period_first_launch_any_type", "c3_max_km2s2", "rla_deg", "dla_deg",
+                "tof_days", "arrival", "vinf_arrival_kms", "period_days")
+DAYS_DROP = ("rla_deg", "dla_deg", "tof_days", "vinf_arrival_kms", "arrival")
 
 
 @app.command()
 def windows(
-    first_year: Annotated[int, typer.Option("--from", help="First launch year.")],
-    last_year: Annotated[int, typer.Option("--to", help="Last launch year.")],
+    first_year: Annotated[int, typer.Option("--from", parser=_year, help="First launch year.")],
+    last_year: Annotated[int, typer.Option("--to", parser=_year, help="Last launch year.")],
     origin: OriginOption = "earth",
     target: TargetOption = "mars",
     angles: AnglesOption = Angles.eme2000,
     c3_max: Annotated[float | None, typer.Option(
-        "--c3-max", help="C3 limit, km^2/s^2: also give each opportunity's launch period.")]
+        "--c3-max", metavar="KM2S2", parser=_number("km^2/s^2", 0.0, C3_MAX_KM2S2, low_open=True),
+        help="C3 limit, km^2/s^2: also give each opportunity's launch period.")]
     = None,
     daily: Annotated[bool, typer.Option(
-        "--daily", help="With --c3-max: the best C3 of each launch day and type instead.")]
+        "--daily", help="With --c3-max: add the best C3 of each launch day and type "
+                        "(table 'days').")]
     = False,
     fmt: FormatOption = Format.table,
+    section: SectionOption = None,
+    out: OutDirOption = None,
     ephemeris: EphemerisOption = None,
 ) -> None:
     """Every launch opportunity: minimum C3, arrival v-infinity and total delta-v per type."""
-    from marsplan.io.emit import emit
-    from marsplan.transfer.windows import daily_rows, windows_rows
-    from marsplan.transfer.windows import windows as search
-
     if daily and c3_max is None:
         raise InputError("--daily: give --c3-max too (the table spans the launch period)")
+    if last_year < first_year:
+        raise InputError(f"--to: {last_year} is before --from {first_year}")
+    _check_tables(fmt, ["windows", "days"] if daily else ["windows"], section, out,
+                  known=("windows", "days"))
+    from marsplan.io.emit import Section
+    from marsplan.io.rows import daily_rows, windows_rows
+    from marsplan.transfer.windows import windows as search
+
     eph = open_ephemeris(ephemeris)
     with _Progress("windows") as progress:
         found = search(origin, target, first_year, last_year, angles=angles.value,
                        c3_max=c3_max, daily=daily, ephemeris=eph, progress=progress)
     title = (f"{origin} to {target} opportunities {first_year}-{last_year}, {eph.name}, "
              f"angles {angles.value}, TDB")
+    sections = [Section("windows", windows_rows(found), title=title, drop=WINDOWS_DROP)]
     if daily:
-        emit(daily_rows(found), fmt.value, title=f"Launch days, C3 <= {c3_max:g}: {title}")
-    else:
-        emit(windows_rows(found), fmt.value, title=title)
+        sections.append(Section("days", daily_rows(found), drop=DAYS_DROP,
+                                title=f"Launch days, C3 <= {c3_max:g}: {title}"))
+    _print_sections(sections, fmt, section, out, known=("windows", "days"))
+
+
+def _safe(text) -> str:
+    """``text`` with control characters escaped (a path may hold an ESC)."""
+    from marsplan.io.emit import escape_control
+
+    return escape_control(str(text))
+
+
+def _wrote(path, err: bool = False) -> None:
+    """``wrote PATH``: on stderr when stdout holds JSON or CSV."""
+    typer.echo(f"wrote {_safe(path)}", err=err)
+
+
+def _check_tables(fmt: Format, names: list[str], section: str | None, out: str | None,
+                  known: tuple[str, ...]) -> None:
+    """Refuse, before computing, what :func:`_print_sections` would refuse after."""
+    if section is not None and section not in names:
+        more = sorted(set(known) - set(names))
+        raise InputError(f"--section: {section!r} is not one of this output's tables: "
+                         f"{', '.join(names)}"
+                         + (f"; {', '.join(more)} only with the option that adds it "
+                            "(see --help)" if more else ""))
+    if out is not None:
+        if fmt is Format.table:
+            raise InputError("--out: a folder holds csv or json files; add --format csv "
+                             "or --format json")
+        from marsplan.io.emit import check_out_dir
+
+        check_out_dir(out, known)
+    elif fmt is Format.csv and section is None and len(names) > 1:
+        raise InputError(f"--format csv: this output has {len(names)} tables "
+                         f"({', '.join(names)}) and a CSV stream holds one: choose one with "
+                         f"--section NAME, or write one file each with --out DIR")
+
+
+def _print_sections(sections, fmt: Format, section: str | None, out: str | None,
+                    known: tuple[str, ...]) -> None:
+    """Print the sections as one document, or write one file each into ``out``."""
+    from marsplan.io.emit import emit_sections
+
+    for path in emit_sections(sections, fmt.value, section=section, out_dir=out, known=known):
+        _wrote(path)
 
 
 class MissionClass(str, enum.Enum):
-    """``--class``: the round-trip family (DESIGN.md)."""
+    """``--class``: the round-trip family (README, "Round trips")."""
 
     conjunction = "conjunction"
     opposition = "opposition"
     flyby = "flyby"
+
+
+class EarthReturn(str, enum.Enum):
+    """``--return``: how the crew ends the mission at Earth."""
+
+    entry = "entry"
+    capture = "capture"
 
 
 def _per_mission_path(path: str, label: int, several: bool) -> str:
@@ -373,83 +650,116 @@ def _per_mission_path(path: str, label: int, several: bool) -> str:
     return f"{root}_{label}{ext}"
 
 
+#: Table columns dropped first on a narrow terminal; the opportunity, Earth
+#: departure, duration and total delta-v always show.
+MISSIONS_DROP = ("dv_flyby_kms", "dv_earth_return_kms", "dv_mars_departure_kms",
+                 "dv_mars_arrival_kms", "dv_departure_kms", "vinf_earth_arrival_kms",
+                 "vinf_mars_departure_kms", "vinf_mars_arrival_kms", "venus_flyby",
+                 "mars_departure", "mars_arrival", "earth_entry_speed_kms", "earth_arrival",
+                 "flyby", "c3_km2s2", "stay_days")
+MISSIONS_SECTIONS = ("missions", "front", "timeline")
+
+
 @app.command()
 def missions(
-    first_year: Annotated[int, typer.Option("--from", help="First opportunity (year label).")],
-    last_year: Annotated[int, typer.Option("--to", help="Last opportunity (year label).")],
+    first_year: Annotated[int, typer.Option(
+        "--from", parser=_year, help="First opportunity (year label).")],
+    last_year: Annotated[int, typer.Option(
+        "--to", parser=_year, help="Last opportunity (year label).")],
     mission_class: Annotated[MissionClass, typer.Option(
         "--class", case_sensitive=False, help="conjunction, opposition or flyby.")]
     = MissionClass.conjunction,
     venus: Annotated[bool, typer.Option(
         "--venus", help="Allow a Venus swing-by on the outbound or inbound leg.")] = False,
     stay: Annotated[str | None, typer.Option(
-        "--stay", metavar="MIN:MAX", help="Stay at Mars, days (default by class).")] = None,
+        "--stay", metavar="MIN:MAX",
+        help="Stay at Mars, days, 0 to 3000 (default by class).")] = None,
     max_duration: Annotated[float | None, typer.Option(
-        "--max-duration", help="Longest mission, days.")] = None,
+        "--max-duration", metavar="DAYS", parser=_number("days", 0.0, 5000.0, low_open=True),
+        help="Longest mission, days.")] = None,
     max_c3: Annotated[float | None, typer.Option(
-        "--max-c3", help="Highest Earth departure C3, km^2/s^2.")] = None,
+        "--max-c3", metavar="KM2S2", parser=_number("km^2/s^2", 0.0, C3_MAX_KM2S2, low_open=True),
+        help="Highest Earth departure C3, km^2/s^2.")] = None,
     max_entry: Annotated[float | None, typer.Option(
-        "--max-entry-speed", help="Highest Earth entry speed at 125 km, km/s.")] = None,
+        "--max-entry-speed", metavar="KMS", parser=_number("km/s", 0.0, 100.0, low_open=True),
+        help="Highest Earth entry speed at 125 km, km/s.")] = None,
     aerocapture: Annotated[bool, typer.Option(
         "--aerocapture", help="Aerocapture at Mars (v-infinity up to 7 km/s) instead of a burn.")]
     = False,
-    earth_return: Annotated[str, typer.Option(
-        "--return", help="entry (direct entry, braking above 12.5 km/s) or capture.")] = "entry",
+    earth_return: Annotated[EarthReturn, typer.Option(
+        "--return", case_sensitive=False,
+        help="entry (direct entry, braking above 12.5 km/s) or capture.")] = EarthReturn.entry,
     front: Annotated[bool, typer.Option(
-        "--front", help="Print each opportunity's delta-v / duration Pareto front.")] = False,
+        "--front", help="Add each opportunity's delta-v / duration Pareto front "
+                        "(table 'front').")] = False,
     timeline: Annotated[bool, typer.Option(
-        "--timeline", help="Print each mission's events with dates.")] = False,
+        "--timeline", help="Add each mission's events with dates (table 'timeline').")] = False,
     plot: Annotated[str | None, typer.Option(
         "--plot", metavar="PATH", help="Draw each mission in the ecliptic (.png/.svg/.pdf).")]
     = None,
     oem: Annotated[str | None, typer.Option(
         "--oem", metavar="PATH", help="Export each trajectory as a CCSDS OEM file.")] = None,
     fmt: FormatOption = Format.table,
+    section: SectionOption = None,
+    out: OutDirOption = None,
     ephemeris: EphemerisOption = None,
 ) -> None:
     """Round-trip crewed missions: the cheapest of each opportunity in delta-v."""
-    from marsplan.io.emit import emit
+    if last_year < first_year:
+        raise InputError(f"--to: {last_year} is before --from {first_year}")
+    stay_days = _number_span(stay, "--stay", "days", 0.0, 3000.0) if stay is not None else None
+    plot = _output_file(plot, "--plot", chart=True)
+    oem = _output_file(oem, "--oem")
+    front = front or section == "front"
+    timeline = timeline or section == "timeline"
+    _check_tables(fmt, [n for n, wanted in zip(MISSIONS_SECTIONS, (True, front, timeline))
+                        if wanted], section, out, known=MISSIONS_SECTIONS)
+    from marsplan.io.emit import Section
     from marsplan.transfer.missions import mission_opportunities
 
     eph = open_ephemeris(ephemeris)
-    options = {"aerocapture": aerocapture, "earth_return": earth_return,
+    options = {"aerocapture": aerocapture, "earth_return": earth_return.value,
                "max_duration_days": max_duration, "max_c3_km2s2": max_c3,
                "max_entry_speed_kms": max_entry}
-    if stay is not None:
-        options["stay_days"] = tuple(float(x) for x in _span(stay, "--stay"))
+    if stay_days is not None:
+        options["stay_days"] = stay_days
     with _Progress("missions") as progress:
         found = mission_opportunities(first_year, last_year, mission_class.value,
                                       "venus" if venus else None, ephemeris=eph,
                                       progress=progress, **options)
     rows = [{"opportunity": o.year, **o.best.row()} for o in found]
-    emit(rows, fmt.value, title=f"{mission_class.value} missions {first_year}-{last_year}"
-         f"{' with a Venus swing-by allowed' if venus else ''}, {eph.name}, TDB",
-         hide=("class",))
+    sections = [Section("missions", rows, hide=("class",), drop=MISSIONS_DROP,
+                        title=f"{mission_class.value} missions {first_year}-{last_year}"
+                              f"{' with a Venus swing-by allowed' if venus else ''}, "
+                              f"{eph.name}, TDB")]
     if front:
         front_rows = [{"opportunity": o.year, "duration_days": m.duration_days,
                        "dv_total_kms": m.dv_total_kms, "stay_days": m.stay_days,
                        "earth_departure": m.row()["earth_departure"],
                        "flyby": m.flyby} for o in found for m in o.front
                       if m.dv_total_kms <= o.best.dv_total_kms + 5.0]
-        emit(front_rows, fmt.value, title="Pareto front: total delta-v against duration "
-             "(within 5 km/s of each opportunity's best)")
+        sections.append(Section("front", front_rows, title="Pareto front: total delta-v "
+                                "against duration (within 5 km/s of each opportunity's best)"))
     if timeline:
         from marsplan.io.oem import timeline_rows
 
-        emit([{"opportunity": o.year, **r} for o in found for r in timeline_rows(o.best)],
-             fmt.value, title="Timeline, TDB")
+        events = [{"opportunity": o.year, **r} for o in found for r in timeline_rows(o.best)]
+        sections.append(Section("timeline", events, title="Timeline, TDB"))
+    _print_sections(sections, fmt, section, out, known=MISSIONS_SECTIONS)
+    # "wrote" lines go to stderr when stdout holds JSON or CSV.
+    quiet = fmt is not Format.table and out is None
     several = len(found) > 1
     for o in found:
         if plot:
             from marsplan.plots.mission import plot_mission
 
             path = plot_mission(o.best, _per_mission_path(plot, o.year, several), ephemeris=eph)
-            typer.echo(f"wrote {path}", err=fmt.value != "table")
+            _wrote(path, err=quiet)
         if oem:
             from marsplan.io.oem import write_oem
 
             path = write_oem(o.best, _per_mission_path(oem, o.year, several), ephemeris=eph)
-            typer.echo(f"wrote {path}", err=fmt.value != "table")
+            _wrote(path, err=quiet)
 
 
 class CatalogListing(str, enum.Enum):

@@ -39,15 +39,18 @@ def example_path(name: str = EXAMPLE) -> str:
 
 def main(out_dir: str = "out") -> str:
     from marsplan.io.emit import emit
+    from marsplan.io.rows import windows_rows
     from marsplan.io.scenario import load_scenario
     from marsplan.report.html import write_report
-    from marsplan.transfer import windows
-    from marsplan.transfer.windows import windows_rows
+    from marsplan.transfer.maneuvers import DEFAULT_ORBITS
+    from marsplan.transfer.windows import windows
 
     found = windows("earth", "mars", FIRST_YEAR, LAST_YEAR)
+    leo, mars = DEFAULT_ORBITS.departure, DEFAULT_ORBITS.mars_capture
     emit(windows_rows(found), "table",
          title=f"Earth to Mars opportunities {FIRST_YEAR}-{LAST_YEAR} (DE440, TDB; "
-               "total dv: 400 km LEO departure + capture into 250 x 33,793 km Mars orbit)")
+               f"total dv: {leo.periapsis_alt_km:,.0f} km LEO departure + capture into "
+               f"{mars.periapsis_alt_km:,.0f} x {mars.apoapsis_alt_km:,.0f} km Mars orbit)")
     scenario_file = example_path()
     scenario, catalog = load_scenario(scenario_file)
     print(f"planning {scenario_file} and writing its report ...", flush=True)

@@ -44,3 +44,10 @@ class NoSolutionError(MarsplanError, ValueError):
 
 class ScenarioError(MarsplanError, ValueError):
     """A scenario file that cannot be read, parsed or validated; names file and field."""
+
+
+class OutputPathError(InputError, OSError):
+    """An output file or folder that cannot be written: ``PATH: cannot write: REASON``.
+
+    Also an ``OSError``, as the failed write itself would be, and an :class:`InputError`.
+    """

@@ -15,11 +15,19 @@ import numpy as np
 from marsplan.errors import InputError, NoSolutionError
 
 
-from marsplan.kernels import lambert as _kl
+class LambertStatus(enum.IntEnum):
+    """Per-problem status of :func:`lambert` (``return_status=True``).
 
-#: Per-problem status of :func:`lambert` (``return_status=True``): the kernel's codes.
-LambertStatus = enum.IntEnum("LambertStatus", {name: getattr(_kl, name) for name in (
-    "SOLVED", "BAD_TOF", "NO_SOLUTION", "DEGENERATE", "NOT_CONVERGED", "BAD_INPUT")})
+    The codes of :mod:`marsplan.kernels.lambert`, repeated here so that importing
+    this module loads no numba (tests/test_twobody.py checks they agree).
+    """
+
+    SOLVED = 0
+    BAD_TOF = 1
+    NO_SOLUTION = 2
+    DEGENERATE = 3
+    NOT_CONVERGED = 4
+    BAD_INPUT = 5
 
 
 _LAMBERT_MESSAGES = {

@@ -18,7 +18,7 @@ import marsplan
 from marsplan.errors import InputError
 from marsplan.plots.porkchop import _draw, plot_porkchop
 from marsplan.time import jd_tdb_to_iso
-from marsplan.transfer import transfer
+from marsplan.transfer.leg import transfer_leg
 
 MAGIC = {".png": b"\x89PNG\r\n\x1a\n", ".pdf": b"%PDF-"}
 
@@ -173,7 +173,7 @@ def test_c3_limit_is_bold_and_its_launch_periods_are_right(pc_2033, drawn_2033):
 
 
 def test_mark_is_drawn_at_the_transfers_dates(pc_2033):
-    chosen = transfer("2033-04-20", "2033-11-10")
+    chosen = transfer_leg("2033-04-20", "2033-11-10")
     _, artists = _draw(pc_2033, mark=chosen)
     star = artists["mark"]
     launch, arrival = _scalar(chosen.launch_jd_tdb), _scalar(chosen.arrival_jd_tdb)
@@ -183,7 +183,7 @@ def test_mark_is_drawn_at_the_transfers_dates(pc_2033):
 
 
 def test_mark_between_other_bodies_raises(pc_2033):
-    back = transfer("2035-05-01", "2035-12-01", origin="mars", target="earth")
+    back = transfer_leg("2035-05-01", "2035-12-01", origin="mars", target="earth")
     with pytest.raises(InputError, match="mark: a mars to earth transfer"):
         _draw(pc_2033, mark=back)
 

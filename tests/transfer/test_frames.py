@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose
 
 from marsplan import InputError
 from marsplan.time import to_jd_tdb
-from marsplan.transfer import porkchop
+from marsplan.transfer.porkchop import porkchop
 from marsplan.transfer.frames import (
     asymptote_angles,
     equator_matrix,

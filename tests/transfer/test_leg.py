@@ -21,7 +21,7 @@ from marsplan import InputError
 from marsplan.constants import GM_SUN_KM3S2
 from marsplan.ephemeris import default_ephemeris
 from marsplan.time import to_jd_tdb
-from marsplan.transfer import transfer
+from marsplan.transfer.leg import transfer_leg
 from tests.peers import run_pykep
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference"
@@ -69,13 +69,13 @@ def _transfer_angle_deg(r1, r2):
 @pytest.fixture(scope="module")
 def handbook():
     """All rows at once, with the handbook's conventions: EMB, angles of date."""
-    return transfer(LAUNCH, ARRIVAL, origin="emb", angles="mean-of-date")
+    return transfer_leg(LAUNCH, ARRIVAL, origin="emb", angles="mean-of-date")
 
 
 @pytest.fixture(scope="module")
 def default_leg():
     """All rows at once, with marsplan's defaults: Earth's centre, EME2000."""
-    return transfer(LAUNCH, ARRIVAL)
+    return transfer_leg(LAUNCH, ARRIVAL)
 
 
 def test_every_flag_is_understood():
@@ -121,7 +121,7 @@ def test_handbook_row_with_marsplan_defaults(default_leg, k):
 def test_emb_with_eme2000_angles_within_the_j2000_tolerances():
     # The README's J2000 tolerances (DLA 0.35, RLA 0.9 deg) are for the angle
     # frame alone: with the EMB departure they hold as printed, in RLA too.
-    leg = transfer(LAUNCH, ARRIVAL, origin="emb")
+    leg = transfer_leg(LAUNCH, ARRIVAL, origin="emb")
     for k, row in enumerate(ROWS):
         if (printed := _value(row, "dla_deg")) is not None:
             assert abs(leg.dla_deg[k] - printed) <= WIDE["dla_deg"], IDS[k]
@@ -141,7 +141,7 @@ def test_flagged_rows_are_what_the_readme_says(handbook):
             assert shift == days, f"{IDS[k]}: {name} shifted by {shift}, flag says {days}"
     # At the dates as printed the legs are far from the printed C3 (README: "at the
     # printed dates the C3 and v-inf are far off"), so the shift is not ours to undo.
-    printed = transfer(np.array([ROWS[k]["launch_date_as_printed"] for k in early]),
+    printed = transfer_leg(np.array([ROWS[k]["launch_date_as_printed"] for k in early]),
                        np.array([ROWS[k]["arrival_date_as_printed"] for k in early]),
                        origin="emb", angles="mean-of-date")
     c3_printed = np.array([float(ROWS[k]["c3_km2s2"]) for k in early])
@@ -200,7 +200,7 @@ def test_every_row_agrees_with_pykep_on_the_same_states(handbook):
 
 
 def test_scalar_dates_give_scalars_and_arrays_give_arrays(handbook):
-    one = transfer("2026-10-31", "2027-08-19", origin="emb", angles="mean-of-date")
+    one = transfer_leg("2026-10-31", "2027-08-19", origin="emb", angles="mean-of-date")
     assert np.ndim(one.c3_km2s2) == 0 and one.type == "II"
     assert one.tof_days == 292.0
     # Element by element the same as the batch (row 1 is this leg).
@@ -213,29 +213,32 @@ def test_scalar_dates_give_scalars_and_arrays_give_arrays(handbook):
 
 def test_arrival_not_after_launch_is_an_input_error():
     with pytest.raises(InputError, match="arrival: 2026-10-31T00:00:00 is not after launch"):
-        transfer("2026-10-31", "2026-10-31")
+        transfer_leg("2026-10-31", "2026-10-31")
     with pytest.raises(InputError, match="not after launch"):
-        transfer(["2026-10-31", "2027-01-01"], ["2027-08-19", "2026-12-01"])
+        transfer_leg(["2026-10-31", "2027-01-01"], ["2027-08-19", "2026-12-01"])
 
 
 def test_origin_equal_to_target_is_an_input_error():
     with pytest.raises(InputError, match="must differ from origin"):
-        transfer("2026-10-31", "2027-08-19", origin="mars", target="mars")
+        transfer_leg("2026-10-31", "2027-08-19", origin="mars", target="mars")
     with pytest.raises(InputError, match="must differ"):
-        transfer("2026-10-31", "2027-08-19", origin="earth", target="emb")
+        transfer_leg("2026-10-31", "2027-08-19", origin="earth", target="emb")
 
 
 def test_unknown_angles_is_an_input_error():
     with pytest.raises(InputError, match="angles: 'j2000' is not one of eme2000, mean-of-date"):
-        transfer("2026-10-31", "2027-08-19", angles="j2000")
+        transfer_leg("2026-10-31", "2027-08-19", angles="j2000")
 
 
-def test_marsplan_transfer_is_callable_whichever_binding_wins():
-    # Importing the subpackage rebinds marsplan.transfer to the module; the
-    # module forwards calls, so the issue's marsplan.transfer(...) always works.
+def test_top_level_transfer_leg_is_the_leg_function_and_transfer_the_package():
+    # marsplan.transfer is the subpackage whatever was imported first; the leg
+    # function has its own name (no public name equals a subpackage).
+    import types
+
     import marsplan
-    import marsplan.transfer.windows  # noqa: F401  (binds the subpackage)
+    import marsplan.transfer.windows  # noqa: F401
 
-    leg = marsplan.transfer("2033-04-28", "2034-01-27", origin="emb")
-    direct = marsplan.transfer.leg.transfer("2033-04-28", "2034-01-27", origin="emb")
+    assert isinstance(marsplan.transfer, types.ModuleType)
+    leg = marsplan.transfer_leg("2033-04-28", "2034-01-27", origin="emb")
+    direct = marsplan.transfer.leg.transfer_leg("2033-04-28", "2034-01-27", origin="emb")
     assert leg.c3_km2s2 == direct.c3_km2s2

@@ -17,10 +17,10 @@ import pytest
 from marsplan import InputError
 from marsplan.transfer import Orbit
 from marsplan.transfer.maneuvers import (
-    DEFAULT_DEPARTURE_ORBIT,
+    DEFAULT_ORBITS,
     MARS_ONE_SOL_ORBIT,
+    Orbits,
     capture_dv_kms,
-    default_capture_orbit,
     departure_dv_kms,
 )
 
@@ -41,7 +41,7 @@ def test_zero_vinf_from_400_km_is_escape_minus_circular_speed():
     assert departure_dv_kms(0.0, "earth") == pytest.approx(expected, rel=RTOL)
     # (sqrt(2) - 1) * 7.6686 km/s, by hand to five figures.
     assert departure_dv_kms(0.0, "earth") == pytest.approx(3.1764, abs=1e-4)
-    assert DEFAULT_DEPARTURE_ORBIT == Orbit.circular(400.0)
+    assert DEFAULT_ORBITS.departure == Orbit.circular(400.0)
 
 
 def test_c3_8_departure_is_about_3_5_kms():
@@ -68,8 +68,8 @@ def test_capture_into_the_one_sol_mars_orbit():
         assert capture_dv_kms(vinf, "mars", MARS_ONE_SOL_ORBIT) == pytest.approx(expected, rel=RTOL)
     # v-inf 2.5 km/s by hand: sqrt(6.25 + 23.493) - sqrt(11.747 * 1.82142) = 0.8282 km/s.
     assert capture_dv_kms(2.5, "mars", MARS_ONE_SOL_ORBIT) == pytest.approx(0.8282, abs=1e-4)
-    assert default_capture_orbit("mars") == Orbit(250.0, 33_793.0)
-    assert default_capture_orbit("venus") == Orbit.circular(400.0)
+    assert DEFAULT_ORBITS.entering("mars") == Orbit(250.0, 33_793.0)
+    assert DEFAULT_ORBITS.entering("venus") == Orbit.circular(400.0)
 
 
 def test_arrays_and_the_emb_leaves_from_an_earth_orbit():
@@ -89,3 +89,25 @@ def test_orbit_radii_and_validation():
         with pytest.raises(InputError,
                            match="orbit: need 0 <= periapsis_alt_km <= apoapsis_alt_km"):
             Orbit(*bad)
+
+
+def test_orbits_hold_the_defaults_and_say_which_orbit_each_body_uses():
+    # DRA 5.0 and the NASA handbook: 400 km circular at the Earth, the 1-sol
+    # 250 x 33,793 km orbit at Mars, captured into and departed from.
+    assert Orbits() == DEFAULT_ORBITS
+    assert DEFAULT_ORBITS.mars_capture == Orbit(250.0, 33_793.0)
+    assert DEFAULT_ORBITS.earth_capture == Orbit.circular(400.0)
+    mine = Orbits(departure=Orbit.circular(407.0), mars_capture=Orbit(300.0, 1000.0),
+                  earth_capture=Orbit(500.0, 600.0))
+    assert mine.leaving("earth") == mine.leaving("emb") == Orbit.circular(407.0)
+    assert mine.leaving("mars") == mine.entering("mars") == Orbit(300.0, 1000.0)
+    assert mine.entering("earth") == mine.entering("emb") == Orbit(500.0, 600.0)
+    assert mine.leaving("venus") == mine.entering("venus") == Orbit.circular(400.0)
+    # The defaults of the impulse functions are the same orbits.
+    assert capture_dv_kms(2.5, "mars") == capture_dv_kms(2.5, "mars", MARS_ONE_SOL_ORBIT)
+    assert departure_dv_kms(2.5, "mars") == capture_dv_kms(2.5, "mars")
+
+
+def test_orbits_reject_what_is_not_an_orbit():
+    with pytest.raises(InputError, match="orbits.mars_capture: expected an Orbit, got tuple"):
+        Orbits(mars_capture=(250.0, 33_793.0))

@@ -30,7 +30,7 @@ from scipy.optimize import minimize
 from marsplan import InputError, MarsplanError, NoSolutionError
 from marsplan.constants import EQUATORIAL_RADIUS_KM, GM_KM3S2
 from marsplan.time import jd_tdb_to_iso, to_jd_tdb
-from marsplan.transfer.maneuvers import Orbit
+from marsplan.transfer.maneuvers import Orbit, Orbits
 from marsplan.transfer.missions import (
     MissionOptions,
     assemble_mission,
@@ -332,8 +332,8 @@ BURN_SLACK_KMS = 0.15
 def dra_missions():
     # missions() with each opportunity's label (the year of its minimum-C3 launch).
     opportunities = mission_opportunities(2031, 2043, "conjunction",
-                                          departure_orbit=Orbit.circular(407.0),
-                                          mars_orbit=Orbit(250.0, 33_793.0))
+                                          orbits=Orbits(departure=Orbit.circular(407.0),
+                                                        mars_capture=Orbit(250.0, 33_793.0)))
     return {o.year: o.best for o in opportunities}
 
 

@@ -11,7 +11,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from marsplan import EphemerisRangeError, InputError, UnknownBodyError
 from marsplan.ephemeris import default_ephemeris
 from marsplan.time import jd_tdb_to_datetime64, to_jd_tdb
-from marsplan.transfer import porkchop, transfer
+from marsplan.transfer.leg import transfer_leg
+from marsplan.transfer.porkchop import porkchop
 
 SURFACES = ("tof_days", "c3_km2s2", "dla_deg", "rla_deg", "vinf_arrival_kms", "dec_arrival_deg",
             "dv_total_kms")
@@ -43,11 +44,11 @@ def test_shape_dates_and_cells_without_a_leg(grid):
 
 
 def test_every_cell_equals_transfer_of_its_dates(grid):
-    # transfer() and porkchop() solve the same problem through the same kernel;
+    # transfer_leg() and porkchop() solve the same problem through the same kernel;
     # 1e-12 allows for nothing but rounding.
     ok = grid.tof_days > 0
     i, j = np.nonzero(ok)
-    legs = transfer(jd_tdb_to_datetime64(grid.launch_jd_tdb[i]),
+    legs = transfer_leg(jd_tdb_to_datetime64(grid.launch_jd_tdb[i]),
                     jd_tdb_to_datetime64(grid.arrival_jd_tdb[i, j]))
     for name in SURFACES:
         assert_allclose(getattr(legs, name), getattr(grid, name)[ok], rtol=1e-12, err_msg=name)

@@ -32,19 +32,11 @@ from marsplan import (
 from marsplan.constants import GM_SUN_KM3S2
 from marsplan.ephemeris import default_ephemeris
 from marsplan.time import jd_tdb_to_iso, to_jd_tdb
-from marsplan.transfer import transfer
-from marsplan.transfer.windows import (
-    ANY_TYPE,
-    DAILY_KEYS,
-    OBJECTIVES,
-    PERIOD_KEYS,
-    ROW_KEYS,
-    TYPES,
-    daily_rows,
-    opportunity_bounds,
-    windows,
-    windows_rows,
-)
+from marsplan.transfer.leg import transfer_leg
+from marsplan.io.rows import DAILY_KEYS, PERIOD_KEYS, ROW_KEYS, daily_rows, windows_rows
+from marsplan.plots.porkchop import opportunity_bounds
+from marsplan.transfer.periods import ANY_TYPE
+from marsplan.transfer.windows import OBJECTIVES, TYPES, windows
 from tests.peers import run_pykep
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference"
@@ -151,7 +143,7 @@ def test_2026_type_I_optimum_stays_type_I_against_the_ridge(handbook_windows):
         assert np.cross(r1, r2)[2] > 0 and angle < 180.0
         # Reproducible from its printed (ISO, 1 s) dates despite the ridge: the
         # search keeps 0.01 deg from 180 deg, where a second moves C3 by ~1e-3.
-        again = transfer(jd_tdb_to_iso(leg.launch_jd_tdb), jd_tdb_to_iso(leg.arrival_jd_tdb),
+        again = transfer_leg(jd_tdb_to_iso(leg.launch_jd_tdb), jd_tdb_to_iso(leg.arrival_jd_tdb),
                          origin="emb", angles="mean-of-date")
         assert again.type == "I"
         assert float(again.c3_km2s2) == pytest.approx(float(leg.c3_km2s2), abs=3e-3)
@@ -190,7 +182,7 @@ out['v0'] = v0; out['v1'] = v1
 
 def test_optima_are_converged(handbook_windows):
     # scipy's Nelder-Mead, started at each 2033 optimum with its own simplex and
-    # one leg per call through transfer(), finds nothing 1e-4 better (C3 in
+    # one leg per call through transfer_leg(), finds nothing 1e-4 better (C3 in
     # km^2/s^2, v-infinity and delta-v in km/s) and stays within an hour.
     w = handbook_windows[2033]
     field = {"min_c3": "c3_km2s2", "min_vinf_arrival": "vinf_arrival_kms",
@@ -200,7 +192,7 @@ def test_optima_are_converged(handbook_windows):
             leg = w.optima[t][objective]
 
             def f(x):
-                one = transfer(jd_tdb_to_iso(x[0], "milliseconds"),
+                one = transfer_leg(jd_tdb_to_iso(x[0], "milliseconds"),
                                jd_tdb_to_iso(x[1], "milliseconds"), origin="emb",
                                angles="mean-of-date")
                 return float(getattr(one, field[objective])) if one.type == t else np.inf
@@ -287,12 +279,12 @@ def _independent_best_c3(launch_jd, t):
     a 1-day scan of 60-500 d flights, then scipy's bounded Brent around the best."""
     tof = np.arange(60.0, 500.0)
     launch_iso = jd_tdb_to_iso(launch_jd, "milliseconds")
-    scan = transfer(np.full(tof.size, launch_iso), jd_tdb_to_iso(launch_jd + tof, "milliseconds"))
+    scan = transfer_leg(np.full(tof.size, launch_iso), jd_tdb_to_iso(launch_jd + tof, "milliseconds"))
     c3 = np.where(scan.type == t, scan.c3_km2s2, np.inf)
     k = int(np.argmin(c3))
 
     def f(x):
-        one = transfer(launch_iso, jd_tdb_to_iso(launch_jd + x, "milliseconds"))
+        one = transfer_leg(launch_iso, jd_tdb_to_iso(launch_jd + x, "milliseconds"))
         return float(one.c3_km2s2) if one.type == t else np.inf
 
     best = minimize_scalar(f, bounds=(tof[k] - 1.0, tof[k] + 1.0), method="bounded",
@@ -350,7 +342,7 @@ def test_daily_table_covers_the_period_day_by_day():
         assert np.all(legs.c3_km2s2[~inside] > 12.0 - 1e-6)
         # Each day's arrival is the best: a day earlier or later costs more.
         for shift in (-1.0, 1.0):
-            other = transfer(jd_tdb_to_iso(legs.launch_jd_tdb), jd_tdb_to_iso(
+            other = transfer_leg(jd_tdb_to_iso(legs.launch_jd_tdb), jd_tdb_to_iso(
                 legs.arrival_jd_tdb + shift))
             assert np.all(np.where(other.type == t, other.c3_km2s2, np.inf)
                           >= legs.c3_km2s2 - 1e-9)

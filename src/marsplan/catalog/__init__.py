@@ -11,42 +11,12 @@ are marsplan's estimates, and ``source`` says what they rest on.
 'spacex'
 """
 
-from marsplan.catalog.load import (
-    KINDS,
-    LISTINGS,
-    Catalog,
-    CatalogError,
-    catalog_rows,
-    default_catalog,
-    load_catalog,
-)
-from marsplan.catalog.models import (
-    Adapter,
-    DockingStandard,
-    Element,
-    LaunchSite,
-    LaunchVehicle,
-    Partner,
-    PayloadPoint,
-    Propellant,
-    Record,
-)
+from marsplan._lazy import lazy_names
 
-__all__ = [
-    "KINDS",
-    "LISTINGS",
-    "Adapter",
-    "Catalog",
-    "CatalogError",
-    "DockingStandard",
-    "Element",
-    "LaunchSite",
-    "LaunchVehicle",
-    "Partner",
-    "PayloadPoint",
-    "Propellant",
-    "Record",
-    "catalog_rows",
-    "default_catalog",
-    "load_catalog",
-]
+__getattr__, __dir__, __all__ = lazy_names(__name__, {
+    **dict.fromkeys(["KINDS", "LISTINGS", "Catalog", "CatalogError", "catalog_rows",
+                     "default_catalog", "load_catalog"], "marsplan.catalog.load"),
+    **dict.fromkeys(["Adapter", "DockingStandard", "Element", "LaunchSite", "LaunchVehicle",
+                     "Partner", "PayloadPoint", "Propellant", "Record"],
+                    "marsplan.catalog.models"),
+})

@@ -1,7 +1,11 @@
 """Ephemerides: heliocentric ecliptic J2000 states of the Sun, planets, Moon and EMB."""
 
-from marsplan.ephemeris.analytic import AnalyticEphemeris
-from marsplan.ephemeris.base import BODIES, Ephemeris
-from marsplan.ephemeris.spk import SPKEphemeris, default_ephemeris
+from marsplan._lazy import lazy_names
 
-__all__ = ["BODIES", "AnalyticEphemeris", "Ephemeris", "SPKEphemeris", "default_ephemeris"]
+__getattr__, __dir__, __all__ = lazy_names(__name__, {
+    "AnalyticEphemeris": "marsplan.ephemeris.analytic",
+    "BODIES": "marsplan.ephemeris.base",
+    "Ephemeris": "marsplan.ephemeris.base",
+    "SPKEphemeris": "marsplan.ephemeris.spk",
+    "default_ephemeris": "marsplan.ephemeris.spk",
+})

@@ -147,12 +147,7 @@ def write_oem(mission, path, *, step_days=1.0, originator="marsplan",
     text = _kvn(mission, segments, frame, created, originator, object_name, object_id,
                 step_days)
 
-    directory = os.path.dirname(os.path.abspath(target))
-    try:
-        os.makedirs(directory, exist_ok=True)
-        write_atomic(target, text.encode("ascii"))
-    except OSError as error:
-        raise InputError(f"path: cannot write {target!r}: {error.strerror or error}") from None
+    write_atomic(target, text.encode("ascii"), make_parents=True)  # OutputPathError
     return path
 
 

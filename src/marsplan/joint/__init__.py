@@ -1,1 +1,13 @@
-"""Joint missions: scenarios, partner contributions, interfaces, launch sites, plans."""
+"""Joint missions: scenarios, partner contributions, interfaces, launch sites, plans.
+
+The planning function is :func:`marsplan.plan` (defined in
+:mod:`marsplan.joint.plan`, a module of the same name, so it is not repeated here).
+"""
+
+from marsplan._lazy import lazy_names
+
+__getattr__, __dir__, __all__ = lazy_names(__name__, {
+    "Scenario": "marsplan.joint.scenario",
+    **dict.fromkeys(["Plan", "WithdrawalPlan", "Operations", "plan_without", "operations"],
+                    "marsplan.joint.plan"),
+})

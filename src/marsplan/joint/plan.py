@@ -115,16 +115,14 @@ def trajectory(scenario: Scenario, ephemeris=None, *, max_dla_deg=None):
     ``max_dla_deg`` keeps the departure asymptote's declination within the
     assembly orbit's reach (the scenario's own ``max_dla_deg`` wins).
     """
-    from marsplan.transfer.maneuvers import Orbit
     from marsplan.transfer.missions import MissionOptions, assemble_mission, missions
 
-    spec, orbits = scenario.mission, scenario.orbits
+    spec = scenario.mission
     options = MissionOptions(
         max_dla_deg=spec.max_dla_deg if spec.max_dla_deg is not None else max_dla_deg,
         stay_days=spec.stay_days, max_duration_days=spec.max_duration_days,
         earth_return=spec.earth_return, aerocapture=spec.mars_capture == "aerocapture",
-        departure_orbit=Orbit.circular(orbits.leo_altitude_km),
-        mars_orbit=Orbit(orbits.mars_periapsis_alt_km, orbits.mars_apoapsis_alt_km))
+        orbits=scenario.orbits.value())
     if spec.dates is not None:
         d = spec.dates
         return assemble_mission(d.earth_departure, d.mars_arrival, d.mars_departure,

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbit, Orbits
+
 MANEUVERS = ("tmi", "moi", "tei", "eoi")
 ROLES = ("transit", "crew_access", "stage", "tanker", "lander", "cargo", "module")
 
@@ -53,12 +55,31 @@ class MissionSpec(_Strict):
         return self
 
 
-class Orbits(_Strict):
-    """Parking and assembly orbit at Earth, and the orbit at Mars (altitudes, km)."""
+class OrbitsSpec(_Strict):
+    """The ``[orbits]`` table: parking and assembly orbit at Earth, and the orbit at Mars.
 
-    leo_altitude_km: float = Field(default=400.0, gt=100, lt=2000)
-    mars_periapsis_alt_km: float = Field(default=250.0, gt=0)
-    mars_apoapsis_alt_km: float = Field(default=33_793.0, gt=0)
+    Altitudes, km; the defaults are those of
+    :class:`~marsplan.transfer.maneuvers.Orbits`, and :meth:`value` is that typed value.
+    """
+
+    leo_altitude_km: float = Field(default=DEFAULT_ORBITS.departure.periapsis_alt_km,
+                                   gt=100, lt=2000)
+    mars_periapsis_alt_km: float = Field(default=DEFAULT_ORBITS.mars_capture.periapsis_alt_km,
+                                         gt=0)
+    mars_apoapsis_alt_km: float = Field(default=DEFAULT_ORBITS.mars_capture.apoapsis_alt_km,
+                                        gt=0)
+
+    @model_validator(mode="after")
+    def _periapsis_below_apoapsis(self):
+        if self.mars_apoapsis_alt_km < self.mars_periapsis_alt_km:
+            raise ValueError(f"mars_apoapsis_alt_km {self.mars_apoapsis_alt_km:g} is below "
+                             f"mars_periapsis_alt_km {self.mars_periapsis_alt_km:g}")
+        return self
+
+    def value(self) -> Orbits:
+        """The orbits as the mission search takes them."""
+        return Orbits(departure=Orbit.circular(self.leo_altitude_km),
+                      mars_capture=Orbit(self.mars_periapsis_alt_km, self.mars_apoapsis_alt_km))
 
 
 class Margins(_Strict):
@@ -153,7 +174,7 @@ class Scenario(_Strict):
     elements: list[ElementUse] = Field(alias="element", min_length=1)
     refuelling: Refuelling | None = None
     isru: Isru = Isru()
-    orbits: Orbits = Orbits()
+    orbits: OrbitsSpec = OrbitsSpec()
     margins: Margins = Margins()
     life_support: LifeSupport = LifeSupport()
     crew_health: CrewHealth = CrewHealth()

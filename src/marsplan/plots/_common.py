@@ -45,6 +45,4 @@ def save_figure(fig, path, fmt: str, dpi) -> None:
     # No creation date in SVG/PDF metadata: the same data then give the same file.
     metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
     fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
-    directory = os.path.dirname(os.path.abspath(os.fspath(path)))
-    os.makedirs(directory, exist_ok=True)
-    write_atomic(path, buffer.getvalue())
+    write_atomic(path, buffer.getvalue(), make_parents=True)

@@ -20,7 +20,7 @@ import numbers
 
 import numpy as np
 
-from marsplan.errors import InputError
+from marsplan.errors import InputError, NoSolutionError
 from marsplan.plots._common import FORMATS, check_dpi, format_of, save_figure  # noqa: F401
 from marsplan.time import jd_tdb_to_datetime64, jd_tdb_to_iso
 
@@ -43,6 +43,61 @@ _REGION_NAMES = {1: "Type I region (transfer angle < 180\N{DEGREE SIGN})",
                  2: "Type II region (180\N{DEGREE SIGN} to 360\N{DEGREE SIGN})"}
 _OPTIMUM_MARKERS = {1: "o", 2: "s"}
 _BODY_NAMES = {"emb": "Earth-Moon barycentre"}
+
+
+# A porkchop chart of one opportunity frames the launch period at 1.25 x the
+# largest C3 of its six optima (so every optimum is on it, with the contours
+# around it), padded by 15 days of launch, and the optima's arrivals padded by
+# 60 days before and 120 after.
+_CHART_C3_FACTOR = 1.25
+_CHART_LAUNCH_PAD_DAYS = 15.0
+_CHART_ARRIVAL_PAD_DAYS = 60.0
+
+
+def opportunity_bounds(origin: str = "earth", target: str = "mars", year: int = 2033, *,
+                       angles: str = "eme2000", ephemeris=None):
+    """Launch and arrival date spans for a porkchop chart of the opportunity of ``year``.
+
+    The opportunity is the one labelled ``year`` by :func:`marsplan.windows` (its
+    minimum-C3 launch falls in that year). Returns ``((launch_start,
+    launch_end), (arrival_start, arrival_end))`` as ISO dates (TDB): the launch
+    period at 1.25 x the largest C3 of the opportunity's six optima, padded by 15
+    days, and the arrivals of its optima, padded by 60 days before and 120 after.
+
+    Raises
+    ------
+    NoSolutionError
+        No opportunity has its minimum-C3 launch in ``year`` (the message names
+        the nearest labels).
+    """
+    from marsplan.ephemeris import default_ephemeris
+    from marsplan.transfer.windows import windows
+
+    eph = ephemeris or default_ephemeris()
+    found = windows(origin, target, year, year, angles=angles, ephemeris=eph)
+    if not found:
+        near = [w.opportunity for w in windows(origin, target, year - 2, year + 2,
+                                               angles=angles, ephemeris=eph)]
+        raise NoSolutionError(
+            f"year: no {eph.check_body(origin)}-{eph.check_body(target)} opportunity has its "
+            f"minimum-C3 launch in {year}; nearby opportunities: "
+            f"{', '.join(map(str, near)) or 'none'}")
+    w = found[0]
+    optima = [leg for by_type in w.optima.values() for leg in by_type.values()]
+    c3_frame = _CHART_C3_FACTOR * max(float(leg.c3_km2s2) for leg in optima)
+    framed = windows(origin, target, year, year, angles=angles, c3_max=c3_frame,
+                     ephemeris=eph)[0]
+    period = framed.launch_period()
+    legs = [*optima, period.first, period.last]
+    launch = [min(float(leg.launch_jd_tdb) for leg in legs) - _CHART_LAUNCH_PAD_DAYS,
+              max(float(leg.launch_jd_tdb) for leg in legs) + _CHART_LAUNCH_PAD_DAYS]
+    # Arrivals frame the optima only: a period end's best arrival at the framing
+    # C3 can lie a year beyond them and would squash the interesting region.
+    arrival = [min(float(leg.arrival_jd_tdb) for leg in optima) - _CHART_ARRIVAL_PAD_DAYS,
+               max(float(leg.arrival_jd_tdb) for leg in optima) + 2 * _CHART_ARRIVAL_PAD_DAYS]
+    launch_iso = tuple(str(x) for x in jd_tdb_to_iso(np.array(launch), "days"))
+    arrival_iso = tuple(str(x) for x in jd_tdb_to_iso(np.array(arrival), "days"))
+    return launch_iso, arrival_iso
 
 
 def plot_porkchop(pc, path, *, c3_levels=None, vinf_levels=None, tof_step_days=None,

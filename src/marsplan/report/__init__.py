@@ -6,13 +6,8 @@ PNG into a folder; ``marsplan plan SCENARIO --out DIR`` and ``make demo`` call i
 This package words and lays out what the core computed; it holds no physics.
 """
 
-from __future__ import annotations
+from marsplan._lazy import lazy_names
 
-__all__ = ["write_report"]
-
-
-def write_report(scenario, catalog, out_dir, **options):
-    """See :func:`marsplan.report.html.write_report` (imported on first use)."""
-    from marsplan.report.html import write_report as write
-
-    return write(scenario, catalog, out_dir, **options)
+__getattr__, __dir__, __all__ = lazy_names(__name__, {
+    "write_report": "marsplan.report.html",
+})

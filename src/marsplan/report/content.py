@@ -157,19 +157,19 @@ def _withdrawal(scenario, catalog, baseline, without, eph, names):
 
 def _earth_mars_leg(mission, eph):
     """The mission's first Earth-to-Mars leg as a Transfer (None if it has none)."""
-    from marsplan.transfer import transfer
+    from marsplan.transfer.leg import transfer_leg
 
     leg = next((g for g in mission.legs if (g.origin, g.target) == ("earth", "mars")), None)
     if leg is None:
         return None
-    return transfer(jd_tdb_to_datetime64(leg.departure_jd_tdb),
-                    jd_tdb_to_datetime64(leg.arrival_jd_tdb), ephemeris=eph)
+    return transfer_leg(jd_tdb_to_datetime64(leg.departure_jd_tdb),
+                        jd_tdb_to_datetime64(leg.arrival_jd_tdb), ephemeris=eph)
 
 
 def _porkchop(scenario, mission, leg, eph):
     """The porkchop grid of the mission's opportunity, wide enough to show ``leg``."""
-    from marsplan.transfer import porkchop
-    from marsplan.transfer.windows import opportunity_bounds
+    from marsplan.transfer.porkchop import porkchop
+    from marsplan.plots.porkchop import opportunity_bounds
 
     launch_jd = mission.legs[0].departure_jd_tdb
     year = (scenario.mission.opportunity if scenario.mission.dates is None

@@ -1,16 +1,11 @@
 """Sizing: delta-v budget, propellant, IMLEO, launches, cost and feasibility of a mission."""
 
-from marsplan.sizing.budget import CONTRIBUTION_KINDS, MANEUVERS, Sizing, size_mission
-from marsplan.sizing.formulas import (
-                                      G0_MS2,
-                                      boiloff_factor,
-                                      boiloff_loaded_t,
-                                      consumables_t,
-                                      rocket_dv_kms,
-                                      rocket_propellant_t,
-)
-from marsplan.sizing.launch import launches_needed, payload_t
+from marsplan._lazy import lazy_names
 
-__all__ = ["CONTRIBUTION_KINDS", "G0_MS2", "MANEUVERS", "Sizing", "boiloff_factor",
-           "boiloff_loaded_t", "consumables_t", "launches_needed", "payload_t",
-           "rocket_dv_kms", "rocket_propellant_t", "size_mission"]
+__getattr__, __dir__, __all__ = lazy_names(__name__, {
+    **dict.fromkeys(["CONTRIBUTION_KINDS", "MANEUVERS", "Sizing", "size_mission"],
+                    "marsplan.sizing.budget"),
+    **dict.fromkeys(["G0_MS2", "boiloff_factor", "boiloff_loaded_t", "consumables_t",
+                     "rocket_dv_kms", "rocket_propellant_t"], "marsplan.sizing.formulas"),
+    **dict.fromkeys(["launches_needed", "payload_t"], "marsplan.sizing.launch"),
+})

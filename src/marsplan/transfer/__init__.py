@@ -1,26 +1,27 @@
-"""Transfers on kernels + ephemeris: single legs, porkchop grids, launch windows.
+"""Transfers on kernels + ephemeris: single legs, porkchop grids, launch windows, round trips.
 
-``marsplan.transfer`` is both this package and, when called, the function
-:func:`marsplan.transfer.leg.transfer`: importing a subpackage binds its name
-on the parent package, so the module itself is made callable to keep
-``marsplan.transfer(launch, arrival, ...)`` working whichever binding wins.
+Each job has its module: :mod:`~marsplan.transfer.leg` (one ballistic leg,
+:func:`~marsplan.transfer.leg.transfer_leg`), :mod:`~marsplan.transfer.porkchop`
+(grids), :mod:`~marsplan.transfer.windows` (opportunities and their optima),
+:mod:`~marsplan.transfer.periods` (launch periods under a C3 limit),
+:mod:`~marsplan.transfer.optimize` (the batched optimizers the searches share),
+:mod:`~marsplan.transfer.missions` (round trips). The functions ``porkchop``,
+``windows`` and ``missions`` share their module's name, so they are reached as
+``marsplan.porkchop`` (top level) or ``marsplan.transfer.porkchop.porkchop``,
+never as ``marsplan.transfer.porkchop``, which is the module.
 """
 
-import sys as _sys
-import types as _types
+from marsplan._lazy import lazy_names
 
-from marsplan.transfer.leg import Transfer, transfer
-from marsplan.transfer.maneuvers import Orbit
-from marsplan.transfer.porkchop import Porkchop, porkchop
-from marsplan.transfer.windows import LaunchPeriod, Window, windows
-
-__all__ = ["LaunchPeriod", "Orbit", "Porkchop", "Transfer", "Window", "porkchop", "transfer",
-           "windows"]
-
-
-class _CallableModule(_types.ModuleType):
-    def __call__(self, *args, **kwargs):
-        return transfer(*args, **kwargs)
-
-
-_sys.modules[__name__].__class__ = _CallableModule
+__getattr__, __dir__, __all__ = lazy_names(__name__, {
+    "Transfer": "marsplan.transfer.leg",
+    "transfer_leg": "marsplan.transfer.leg",
+    "Orbit": "marsplan.transfer.maneuvers",
+    "Orbits": "marsplan.transfer.maneuvers",
+    "Porkchop": "marsplan.transfer.porkchop",
+    "Window": "marsplan.transfer.windows",
+    "Windows": "marsplan.transfer.windows",
+    "LaunchPeriod": "marsplan.transfer.periods",
+    "Mission": "marsplan.transfer.mission",
+    "Missions": "marsplan.transfer.mission",
+})

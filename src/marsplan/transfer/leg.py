@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
 import numpy as np
 
+from marsplan._results import short_repr, to_frame
 from marsplan.constants import GM_SUN_KM3S2
 from marsplan.ephemeris import Ephemeris, default_ephemeris
 from marsplan.errors import InputError, NoSolutionError
 from marsplan.time import jd_tdb_to_iso, to_jd_tdb
 from marsplan.transfer.frames import check_angles, equator_matrix
-from marsplan.transfer.maneuvers import (
-    DEFAULT_DEPARTURE_ORBIT,
-    Orbit,
-    capture_dv_kms,
-    default_capture_orbit,
-    departure_dv_kms,
-)
+from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbits, capture_dv_kms, departure_dv_kms
 
 TYPE_NAMES = {1: "I", 2: "II"}
+# Columns of Transfer.to_pandas after origin and target.
+_FRAME_FIELDS = ("launch_jd_tdb", "arrival_jd_tdb", "tof_days", "type", "c3_km2s2", "dla_deg",
+                 "rla_deg", "vinf_arrival_kms", "dec_arrival_deg", "dv_departure_kms",
+                 "dv_arrival_kms", "dv_total_kms")
+#: Transfer types: "I" below a 180 deg transfer angle, "II" above (docs/design.md).
+TYPES = ("I", "II")
+#: Kernel code of each type (the porkchop kernel's ``type`` output).
+TYPE_CODE = {"I": 1, "II": 2}
+# Legs within 0.01 deg of a 180 deg transfer angle are left out of every
+# search. There the transfer plane is set by the target's tiny offset from the
+# origin's orbital plane, so C3 and v-infinity jump with a one-second change of
+# date: an "optimum" inside the band (2026 Type I) cannot be reproduced from its
+# printed dates. 0.01 deg is ~15 min of launch date; it costs the ridge-bound
+# 2026 Type I minimum C3 0.002 km^2/s^2 (10.4745 at 0.001 deg, 10.4764 at
+# 0.01 deg, EMB) and makes its legs reproducible from ISO dates to 2e-4.
+RIDGE_BAND_DEG = 0.01
+SIN_RIDGE_BAND = math.sin(math.radians(RIDGE_BAND_DEG))
 # Bytes per grid cell kept by a porkchop: seven float64 surfaces, two int8 ones.
 _BYTES_PER_CELL = 7 * 8 + 2
 
@@ -32,8 +45,8 @@ class Transfer:
     Dates are TDB Julian dates. ``type`` is ``"I"`` (transfer angle below 180
     deg) or ``"II"``. Asymptote angles are in the origin's and the target's
     equator frames (``angles``: EME2000 or mean of date; docs/design.md). Delta-v:
-    departure from ``departure_orbit`` about the origin, capture into
-    ``capture_orbit`` about the target.
+    departure from ``orbits.leaving(origin)``, capture into
+    ``orbits.entering(target)``.
     """
 
     origin: str
@@ -51,8 +64,27 @@ class Transfer:
     dv_departure_kms: np.ndarray
     dv_arrival_kms: np.ndarray
     dv_total_kms: np.ndarray
-    departure_orbit: Orbit
-    capture_orbit: Orbit
+    orbits: Orbits = DEFAULT_ORBITS
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("origin", "target", "launch_jd_tdb", "arrival_jd_tdb",
+                                 "tof_days", "type", "c3_km2s2", "dla_deg", "rla_deg",
+                                 "vinf_arrival_kms", "dv_total_kms"),
+                          shape=np.shape(self.launch_jd_tdb))
+
+    def to_pandas(self):
+        """The leg(s) as a :class:`pandas.DataFrame`, one row per leg.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``origin``, ``target``, ``launch``, ``arrival`` (datetime64,
+            TDB), then the fields in their units (``tof_days``, ``c3_km2s2``, ...).
+        """
+        n = np.size(self.launch_jd_tdb)
+        columns = {"origin": [self.origin] * n, "target": [self.target] * n}
+        columns.update({k: np.atleast_1d(getattr(self, k)).ravel() for k in _FRAME_FIELDS})
+        return to_frame(columns)
 
     def rows(self) -> list[dict]:
         """One flat dict per leg, with the keys of docs/design.md (``marsplan transfer``)."""
@@ -126,9 +158,9 @@ def solve_grid(origin, target, jd_launch, jd_arrival, *, shift=0, n_cols=None, e
     return out
 
 
-def transfer(launch, arrival, *, origin="earth", target="mars", angles="eme2000",
-             departure_orbit: Orbit = DEFAULT_DEPARTURE_ORBIT, capture_orbit: Orbit | None = None,
-             revs=0, low_path=True, ephemeris: Ephemeris | None = None) -> Transfer:
+def transfer_leg(launch, arrival, *, origin="earth", target="mars", angles="eme2000",
+             orbits: Orbits = DEFAULT_ORBITS, revs=0, low_path=True,
+             ephemeris: Ephemeris | None = None) -> Transfer:
     """Ballistic (Lambert) leg from ``origin`` at ``launch`` to ``target`` at ``arrival``.
 
     Parameters
@@ -140,9 +172,9 @@ def transfer(launch, arrival, *, origin="earth", target="mars", angles="eme2000"
         ``"emb"`` (the Earth-Moon barycentre, as the NASA handbook computes).
     angles : {"eme2000", "mean-of-date"}
         Frame of the asymptote angles (docs/design.md).
-    departure_orbit, capture_orbit : Orbit
-        Orbits left and entered for ``dv_total_kms``: 400 km circular, and at
-        Mars 250 x 33,793 km (1 sol); elsewhere 400 km circular.
+    orbits : Orbits
+        Orbits left and entered for ``dv_total_kms`` (:class:`Orbits`: at the
+        Earth 400 km circular, at Mars 250 x 33,793 km).
     revs, low_path : int, bool
         Complete heliocentric revolutions and, for revs >= 1, the branch.
     ephemeris : Ephemeris, optional
@@ -179,20 +211,17 @@ def transfer(launch, arrival, *, origin="earth", target="mars", angles="eme2000"
                               f"{jd_tdb_to_iso(float(jd_a))} (Lambert status "
                               f"{int(grid['status'][0, 0])}: r1 and r2 parallel, or too "
                               f"short for {revs} revolutions)")
-    capture_orbit = capture_orbit or default_capture_orbit(target)
-    return make_transfer(origin, target, angles, jd_l, jd_a, grid, departure_orbit,
-                         capture_orbit, shape)
+    return make_transfer(origin, target, angles, jd_l, jd_a, grid, orbits, shape)
 
 
-def make_transfer(origin, target, angles, jd_l, jd_a, grid, departure_orbit, capture_orbit,
-                  shape) -> Transfer:
+def make_transfer(origin, target, angles, jd_l, jd_a, grid, orbits: Orbits, shape) -> Transfer:
     """Build a :class:`Transfer` from :func:`solve_grid` surfaces, reshaped to ``shape``."""
     def shaped(a):
         a = np.asarray(a).reshape(shape)
         return a[()] if shape == () else a
 
-    dv_dep = departure_dv_kms(np.sqrt(grid["c3_km2s2"]), origin, departure_orbit)
-    dv_arr = capture_dv_kms(grid["vinf_arrival_kms"], target, capture_orbit)
+    dv_dep = departure_dv_kms(np.sqrt(grid["c3_km2s2"]), origin, orbits.leaving(origin))
+    dv_arr = capture_dv_kms(grid["vinf_arrival_kms"], target, orbits.entering(target))
     types = np.where(grid["type"] == 1, "I", np.where(grid["type"] == 2, "II", ""))
     return Transfer(
         origin=origin, target=target, angles=angles,
@@ -202,4 +231,75 @@ def make_transfer(origin, target, angles, jd_l, jd_a, grid, departure_orbit, cap
         rla_deg=shaped(grid["rla_deg"]), vinf_arrival_kms=shaped(grid["vinf_arrival_kms"]),
         dec_arrival_deg=shaped(grid["dec_arrival_deg"]), dv_departure_kms=shaped(dv_dep),
         dv_arrival_kms=shaped(dv_arr), dv_total_kms=shaped(dv_dep + dv_arr),
-        departure_orbit=departure_orbit, capture_orbit=capture_orbit)
+        orbits=orbits)
+
+
+class LegBatch:
+    """Batched evaluation of ballistic legs between two bodies (one kernel call per batch).
+
+    The searches (:mod:`~marsplan.transfer.windows`, :mod:`~marsplan.transfer.periods`)
+    score legs through it; legs within ``RIDGE_BAND_DEG`` of a 180 deg transfer angle
+    score +inf.
+    """
+
+    def __init__(self, origin, target, angles, orbits: Orbits, eph):
+        self.origin, self.target, self.angles = origin, target, angles
+        self.orbits, self.eph = orbits, eph
+
+    def grid(self, jd_launch, jd_arrival):
+        """Raw surfaces of the legs jd_launch[k] -> jd_arrival[k], shape (K, 1)."""
+        return solve_grid(self.origin, self.target, jd_launch, jd_arrival, shift=1, n_cols=1,
+                          ephemeris=self.eph, angles=self.angles)
+
+    def dv_total_kms(self, c3_km2s2, vinf_arrival_kms):
+        return (departure_dv_kms(np.sqrt(c3_km2s2), self.origin, self.orbits.leaving(self.origin))
+                + capture_dv_kms(vinf_arrival_kms, self.target,
+                                 self.orbits.entering(self.target)))
+
+    def values(self, jd_launch, jd_arrival, objective, type_code, ok):
+        """Objective per leg; +inf where ``ok`` is False, the leg failed or its type differs.
+
+        objective: (K,) indices into OBJECTIVES; type_code: (K,) 1 or 2.
+        """
+        out = np.full(jd_launch.shape, np.inf)
+        ok = ok & np.isfinite(jd_launch) & np.isfinite(jd_arrival)
+        if not ok.any():
+            return out
+        if RIDGE_BAND_DEG > 0.0:
+            ok[ok] = ~self.near_ridge(jd_launch[ok], jd_arrival[ok])
+            if not ok.any():
+                return out
+        g = self.grid(jd_launch[ok], jd_arrival[ok])
+        c3, vinf = g["c3_km2s2"][:, 0], g["vinf_arrival_kms"][:, 0]
+        obj = objective[ok]
+        value = np.where(obj == 0, c3, np.where(obj == 1, vinf, np.nan))
+        if (obj == 2).any():
+            value = np.where(obj == 2, self.dv_total_kms(c3, vinf), value)
+        good = (g["type"][:, 0] == type_code[ok]) & np.isfinite(value)
+        out[ok] = np.where(good, value, np.inf)
+        return out
+
+    def near_ridge(self, jd_launch, jd_arrival):
+        """True where the heliocentric transfer angle is within RIDGE_BAND_DEG of 180 deg."""
+        r1, _ = self.eph.state_jd(self.origin, jd_launch)
+        r2, _ = self.eph.state_jd(self.target, jd_arrival)
+        sin_gap = (np.linalg.norm(np.cross(r1, r2), axis=-1)
+                   / (np.linalg.norm(r1, axis=-1) * np.linalg.norm(r2, axis=-1)))
+        return (np.sum(r1 * r2, axis=-1) < 0.0) & (sin_gap < SIN_RIDGE_BAND)
+
+    def transfer_list(self, jd_launch, jd_arrival, sizes=None):
+        """Legs jd_launch[k] -> jd_arrival[k] from one kernel call: a scalar
+        :class:`Transfer` each, or (``sizes``) one array Transfer per consecutive group."""
+        jd_launch = np.asarray(jd_launch, dtype=np.float64).ravel()
+        jd_arrival = np.asarray(jd_arrival, dtype=np.float64).ravel()
+        if jd_launch.size == 0:
+            return []
+        g = self.grid(jd_launch, jd_arrival)
+        bounds = np.cumsum([0, *(sizes or [1] * jd_launch.size)])
+        out = []
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            shape = () if sizes is None else (b - a,)
+            part = {k: v[a:b] for k, v in g.items()}
+            out.append(make_transfer(self.origin, self.target, self.angles, jd_launch[a:b],
+                                     jd_arrival[a:b], part, self.orbits, shape))
+        return out

@@ -35,14 +35,53 @@ class Orbit:
         return radius + self.periapsis_alt_km, radius + self.apoapsis_alt_km
 
 
-#: Departure from a 400 km circular orbit, the handbook's and DRA 5.0's habit.
-DEFAULT_DEPARTURE_ORBIT = Orbit.circular(400.0)
-#: Capture at Mars into a 1-sol orbit, 250 km x 33,793 km (DRA 5.0); elsewhere 400 km circular.
+#: A 400 km circular orbit: the Earth parking orbit of the NASA handbook and DRA 5.0,
+#: and marsplan's orbit about any body other than Mars.
+CIRCULAR_400_KM = Orbit.circular(400.0)
+#: DRA 5.0's 1-sol Mars orbit, 250 km x 33,793 km, captured into and departed from.
 MARS_ONE_SOL_ORBIT = Orbit(250.0, 33_793.0)
 
 
-def default_capture_orbit(body: str) -> Orbit:
-    return MARS_ONE_SOL_ORBIT if body == "mars" else Orbit.circular(400.0)
+@dataclass(frozen=True, slots=True)
+class Orbits:
+    """The orbits a crewed mission's delta-v budget depends on; the defaults live here.
+
+    ``departure``: the Earth parking orbit left for Mars (400 km circular).
+    ``mars_capture``: the Mars orbit captured into and later departed from
+    (250 x 33,793 km, 1 sol; DRA 5.0). ``earth_capture``: the Earth orbit
+    captured into on return when the crew does not enter directly (400 km
+    circular). About any other body (a Venus target, say) a leg starts or ends
+    in a 400 km circular orbit.
+
+    A scenario file gives them as ``[orbits] leo_altitude_km``,
+    ``mars_periapsis_alt_km`` and ``mars_apoapsis_alt_km``
+    (:meth:`marsplan.joint.scenario.OrbitsSpec.value`).
+    """
+
+    departure: Orbit = CIRCULAR_400_KM
+    mars_capture: Orbit = MARS_ONE_SOL_ORBIT
+    earth_capture: Orbit = CIRCULAR_400_KM
+
+    def __post_init__(self):
+        for name in ("departure", "mars_capture", "earth_capture"):
+            if not isinstance(getattr(self, name), Orbit):
+                raise InputError(f"orbits.{name}: expected an Orbit, got "
+                                 f"{type(getattr(self, name)).__name__}")
+
+    def leaving(self, body: str) -> Orbit:
+        """The orbit a leg leaving ``body`` starts from."""
+        body = _CENTRAL.get(body, body)
+        return {"earth": self.departure, "mars": self.mars_capture}.get(body, CIRCULAR_400_KM)
+
+    def entering(self, body: str) -> Orbit:
+        """The orbit a leg reaching ``body`` is captured into."""
+        body = _CENTRAL.get(body, body)
+        return {"earth": self.earth_capture, "mars": self.mars_capture}.get(body,
+                                                                            CIRCULAR_400_KM)
+
+
+#: The default orbits (:class:`Orbits` with no arguments).
+DEFAULT_ORBITS = Orbits()
 
 
 def gm_of(body: str) -> float:
@@ -50,21 +89,25 @@ def gm_of(body: str) -> float:
     return GM_KM3S2[_CENTRAL.get(body, body)]
 
 
-def departure_dv_kms(vinf_kms, body: str, orbit: Orbit = DEFAULT_DEPARTURE_ORBIT):
+def departure_dv_kms(vinf_kms, body: str, orbit: Orbit | None = None):
     """Impulse at periapsis from ``orbit`` onto a hyperbola with ``vinf_kms``.
 
     sqrt(vinf^2 + 2 mu / r_p) - v_p, with v_p the orbit's periapsis speed
-    (sqrt(mu / r_p) for a circular orbit; docs/design.md).
+    (sqrt(mu / r_p) for a circular orbit; docs/design.md). ``orbit`` defaults
+    to ``DEFAULT_ORBITS.leaving(body)``.
     """
+    orbit = DEFAULT_ORBITS.leaving(body) if orbit is None else orbit
     mu = gm_of(body)
     rp, ra = orbit.radii_km(body)
     v_peri = np.sqrt(mu * 2.0 * ra / (rp * (rp + ra)))
     return np.sqrt(np.square(vinf_kms) + 2.0 * mu / rp) - v_peri
 
 
-def capture_dv_kms(vinf_kms, body: str, orbit: Orbit):
+def capture_dv_kms(vinf_kms, body: str, orbit: Orbit | None = None):
     """Impulse at periapsis from a hyperbola with ``vinf_kms`` into ``orbit``.
 
     sqrt(vinf^2 + 2 mu / r_p) - sqrt(mu (1 + e) / r_p) (docs/design.md).
+    ``orbit`` defaults to ``DEFAULT_ORBITS.entering(body)``.
     """
-    return departure_dv_kms(vinf_kms, body, orbit)
+    return departure_dv_kms(vinf_kms, body,
+                            DEFAULT_ORBITS.entering(body) if orbit is None else orbit)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from marsplan._results import records_frame, short_repr, to_frame
 from marsplan.time import jd_tdb_to_iso
 
 MISSION_CLASSES = ("conjunction", "opposition", "flyby")
@@ -43,6 +44,10 @@ class Leg:
     def tof_days(self) -> float:
         return self.arrival_jd_tdb - self.departure_jd_tdb
 
+    def __repr__(self) -> str:
+        return short_repr(self, ("origin", "target", "departure_jd_tdb", "arrival_jd_tdb",
+                                 "tof_days"))
+
 
 @dataclass(frozen=True)
 class Flyby:
@@ -57,6 +62,10 @@ class Flyby:
     turn_deg: float
     dv_kms: float
 
+    def __repr__(self) -> str:
+        return short_repr(self, ("body", "jd_tdb", "periapsis_alt_km", "turn_deg", "dv_kms"),
+                          title="Flyby")
+
 
 @dataclass(frozen=True)
 class Event:
@@ -70,6 +79,14 @@ class Event:
     def row(self) -> dict:
         return {"date": jd_tdb_to_iso(self.jd_tdb), "event": self.name, "body": self.body,
                 "detail": self.detail}
+
+
+# Fields of Mission.record after the class, flyby and departure dates.
+_RECORD_FIELDS = ("mars_arrival_jd_tdb", "mars_departure_jd_tdb", "earth_arrival_jd_tdb",
+                  "stay_days", "duration_days", "c3_km2s2", "vinf_mars_arrival_kms",
+                  "vinf_mars_departure_kms", "vinf_earth_arrival_kms", "earth_entry_speed_kms",
+                  "dv_departure_kms", "dv_mars_arrival_kms", "dv_mars_departure_kms",
+                  "dv_earth_return_kms", "dv_flyby_kms", "dv_total_kms")
 
 
 @dataclass(frozen=True)
@@ -117,6 +134,35 @@ class Mission:
     @property
     def venus_flyby_jd_tdb(self) -> float | None:
         return next((f.jd_tdb for f in self.flybys if f.body == "venus"), None)
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("mission_class", "flyby", "earth_departure_jd_tdb",
+                                 "mars_arrival_jd_tdb", "mars_departure_jd_tdb",
+                                 "earth_arrival_jd_tdb", "stay_days", "duration_days",
+                                 "c3_km2s2", "dv_total_kms"))
+
+    def to_pandas(self):
+        """The timeline (:meth:`events`) as a :class:`pandas.DataFrame`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``date`` (datetime64, TDB), ``event``, ``body``, ``detail``.
+        """
+        events = self.events()
+        return to_frame({"date_jd_tdb": [e.jd_tdb for e in events],
+                         "event": [e.name for e in events], "body": [e.body for e in events],
+                         "detail": [e.detail for e in events]})
+
+    def record(self) -> dict:
+        """The fields of ``marsplan missions`` (docs/design.md), dates as TDB JD (``*_jd_tdb``)."""
+        venus = self.venus_flyby_jd_tdb
+        return {
+            "class": self.mission_class, "flyby": self.flyby,
+            "earth_departure_jd_tdb": self.earth_departure_jd_tdb,
+            "venus_flyby_jd_tdb": float("nan") if venus is None else venus,
+            **{k: getattr(self, k) for k in _RECORD_FIELDS},
+        }
 
     def row(self) -> dict:
         """The flat dict of docs/design.md (``marsplan missions``), plus the budget's parts."""
@@ -169,3 +215,50 @@ class Mission:
                          f"entry {self.earth_entry_speed_kms:.2f} km/s, dv "
                          f"{self.dv_earth_return_kms:.3f} km/s"))
         return sorted(out, key=lambda e: e.jd_tdb)
+
+
+class Missions(list):
+    """The :class:`Mission` list that :func:`marsplan.missions` returns, by Earth departure.
+
+    A plain list, plus ``years`` (each mission's opportunity label, the year of
+    the Earth-Mars minimum-C3 launch it belongs to), ``by_year(2033)`` and
+    ``to_pandas()``.
+    """
+
+    def __init__(self, missions=(), years=()):
+        super().__init__(missions)
+        self.years = list(years)
+
+    def by_year(self, year: int) -> Mission:
+        """The mission of the opportunity labelled ``year``.
+
+        Raises
+        ------
+        NoSolutionError
+            No mission found carries that label; the message lists those that do.
+        """
+        from marsplan.errors import NoSolutionError
+
+        for label, mission in zip(self.years, self):
+            if label == year:
+                return mission
+        raise NoSolutionError(f"year: no mission in the opportunity labelled {year!r} among "
+                              f"those found ({', '.join(map(str, self.years)) or 'none'})")
+
+    def to_pandas(self):
+        """One row per mission: the columns of ``marsplan missions`` (docs/design.md).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``opportunity``, ``class``, ``flyby``, the dates (datetime64, TDB;
+            ``venus_flyby`` NaT without one), ``stay_days``, ``duration_days``,
+            speeds and the delta-v budget in the units their names carry.
+        """
+        records = [{"opportunity": y, **m.record()} for y, m in zip(self.years, self)]
+        names = ["opportunity", "class", "flyby", "earth_departure_jd_tdb",
+                 "venus_flyby_jd_tdb", *_RECORD_FIELDS]
+        return records_frame(records, names)
+
+    def __repr__(self) -> str:
+        return f"Missions({list.__repr__(self)})"

@@ -19,16 +19,10 @@ import numpy as np
 
 from marsplan.constants import EQUATORIAL_RADIUS_KM, GM_KM3S2, GM_SUN_KM3S2
 from marsplan.ephemeris import Ephemeris, default_ephemeris
-from marsplan.errors import InputError, NoSolutionError
+from marsplan.errors import EphemerisRangeError, InputError, NoSolutionError
 from marsplan.time import jd_tdb_to_iso
-from marsplan.transfer.maneuvers import (
-    DEFAULT_DEPARTURE_ORBIT,
-    MARS_ONE_SOL_ORBIT,
-    Orbit,
-    capture_dv_kms,
-    departure_dv_kms,
-)
-from marsplan.transfer.mission import MISSION_CLASSES, Flyby, Leg, Mission
+from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbits, capture_dv_kms, departure_dv_kms
+from marsplan.transfer.mission import MISSION_CLASSES, Flyby, Leg, Mission, Missions
 
 #: Default stay ranges at Mars, days (docs/design.md: conjunction 300-600 typical).
 DEFAULT_STAY_DAYS = {"conjunction": (300.0, 650.0), "opposition": (30.0, 90.0),
@@ -44,7 +38,12 @@ ENTRY_ALTITUDE_KM = 125.0
 
 @dataclass(frozen=True)
 class MissionOptions:
-    """Orbits, limits and constraints of a round-trip search (km, km/s, days)."""
+    """Orbits, limits and constraints of a round-trip search (km, km/s, days).
+
+    ``orbits``: the Earth departure orbit, the Mars orbit captured into and
+    departed from, and the Earth orbit captured into with
+    ``earth_return="capture"`` (:class:`~marsplan.transfer.maneuvers.Orbits`).
+    """
 
     stay_days: tuple[float, float] | None = None
     max_duration_days: float | None = None
@@ -52,9 +51,7 @@ class MissionOptions:
     max_entry_speed_kms: float | None = None
     entry_speed_limit_kms: float = 12.5
     earth_return: str = "entry"
-    departure_orbit: Orbit = DEFAULT_DEPARTURE_ORBIT
-    mars_orbit: Orbit = MARS_ONE_SOL_ORBIT
-    earth_capture_orbit: Orbit = DEFAULT_DEPARTURE_ORBIT
+    orbits: Orbits = DEFAULT_ORBITS
     aerocapture: bool = False
     max_aerocapture_vinf_kms: float = 7.0
     min_flyby_alt_km: float = 300.0
@@ -64,6 +61,8 @@ class MissionOptions:
     def checked(self, mission_class: str) -> "MissionOptions":
         if self.earth_return not in ("entry", "capture"):
             raise InputError(f"earth_return: {self.earth_return!r} is not one of entry, capture")
+        if not isinstance(self.orbits, Orbits):
+            raise InputError(f"orbits: expected an Orbits, got {type(self.orbits).__name__}")
         stay = self.stay_days if self.stay_days is not None else DEFAULT_STAY_DAYS[mission_class]
         lo, hi = (float(x) for x in stay)
         if mission_class == "flyby" and (lo, hi) != (0.0, 0.0):
@@ -88,14 +87,14 @@ def entry_speed_kms(vinf_kms):
 def _return_dv(vinf, opts: MissionOptions):
     """Earth return: direct entry (braking above the limit) or capture into orbit."""
     if opts.earth_return == "capture":
-        return capture_dv_kms(vinf, "earth", opts.earth_capture_orbit)
+        return capture_dv_kms(vinf, "earth", opts.orbits.earth_capture)
     return np.maximum(0.0, entry_speed_kms(vinf) - opts.entry_speed_limit_kms)
 
 
 def _mars_arrival_dv(vinf, opts: MissionOptions):
     if opts.aerocapture:
         return np.where(vinf <= opts.max_aerocapture_vinf_kms, 0.0, np.inf)
-    return capture_dv_kms(vinf, "mars", opts.mars_orbit)
+    return capture_dv_kms(vinf, "mars", opts.orbits.mars_capture)
 
 
 # --------------------------------------------------------------------------- grid search
@@ -152,7 +151,7 @@ def _route_costs(grid: _Grid, route, opts: MissionOptions, *, leaves_earth=True,
         cost = np.zeros(vdep.shape[:2])
         if i == 0 and leaves_earth:
             c3 = np.einsum("...i,...i->...", vdep, vdep)
-            cost += departure_dv_kms(np.sqrt(c3), "earth", opts.departure_orbit)
+            cost += departure_dv_kms(np.sqrt(c3), "earth", opts.orbits.departure)
             if opts.max_c3_km2s2 is not None:
                 cost[c3 > opts.max_c3_km2s2] = np.inf
             if opts.max_dla_deg is not None:
@@ -188,7 +187,7 @@ def _search_stay(grid, opts, venus_side, n_dur):
         else:
             m0, vdep, _ = grid.leg(*route[0])
             costs[0] = costs[0] + np.where(np.isnan(vdep[..., 0]), np.inf,
-                                           departure_dv_kms(_norm(vdep), "mars", opts.mars_orbit))
+                                           departure_dv_kms(_norm(vdep), "mars", opts.orbits.mars_capture))
         if len(route) == 1:
             sides[side] = (grid.leg(*route[0])[0], np.where(np.isnan(costs[0]), np.inf,
                                                             costs[0]), None)
@@ -278,10 +277,35 @@ def _search_flyby(grid, opts, venus_side, n_dur):
 def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arrival, *,
                      mission_class="conjunction", venus_flyby=None, options=None,
                      ephemeris=None) -> Mission:
-    """The mission flying these dates (TDB JD floats or epochs), with its budget.
+    """The mission flying these dates, with its delta-v budget.
 
-    ``venus_flyby`` (a date, or None) puts a Venus swing-by on whichever leg its
-    date falls in. For the flyby class, ``mars_arrival == mars_departure``.
+    Parameters
+    ----------
+    earth_departure, mars_arrival, mars_departure, earth_arrival : float or epoch
+        TDB Julian dates (floats) or epochs (ISO strings, datetime,
+        numpy.datetime64; read as TDB). For the flyby class
+        ``mars_arrival == mars_departure``.
+    mission_class : {"conjunction", "opposition", "flyby"}
+    venus_flyby : float or epoch, optional
+        A Venus swing-by on whichever leg its date falls in.
+    options : MissionOptions, optional
+        Orbits and limits (the budget depends on the orbits and ``earth_return``).
+    ephemeris : Ephemeris, optional
+        Defaults to DE440.
+
+    Returns
+    -------
+    Mission
+        Legs, flybys, v-infinities and the delta-v budget (km/s).
+
+    Raises
+    ------
+    InputError
+        The events do not follow one another in time; bad ``options``.
+    NoSolutionError
+        A leg has no Lambert solution (its transfer angle is 0 or 180 deg).
+    EphemerisRangeError
+        A date lies outside the ephemeris.
     """
     from marsplan.kernels.flyby import flyby as flyby_kernel
     from marsplan.time import to_jd_tdb
@@ -332,9 +356,9 @@ def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arriva
     v_in, v_out = float(_norm(to_mars.vinf_arrival_kms)), float(_norm(from_mars.vinf_departure_kms))
     v_earth = float(_norm(last.vinf_arrival_kms))
     is_flyby = mission_class == "flyby"
-    dv_dep = float(departure_dv_kms(np.sqrt(c3), "earth", opts.departure_orbit))
+    dv_dep = float(departure_dv_kms(np.sqrt(c3), "earth", opts.orbits.departure))
     dv_cap = 0.0 if is_flyby else float(_mars_arrival_dv(v_in, opts))
-    dv_mdep = 0.0 if is_flyby else float(departure_dv_kms(v_out, "mars", opts.mars_orbit))
+    dv_mdep = 0.0 if is_flyby else float(departure_dv_kms(v_out, "mars", opts.orbits.mars_capture))
     dv_ret = float(_return_dv(v_earth, opts))
     return Mission(
         mission_class=mission_class, flyby="venus" if tv is not None else None,
@@ -364,9 +388,17 @@ def _violations(m: Mission, opts: MissionOptions) -> float:
     return bad
 
 
+# Refinement: Nelder-Mead on the continuous dates from a simplex of 2-day steps,
+# stopping at 0.01 day and 1e-6 km/s, at most 3000 evaluations (~3 s).
+_REFINE_STEP_DAYS = 2.0
+_REFINE_XATOL_DAYS = 0.01
+_REFINE_FATOL_KMS = 1e-6
+_REFINE_MAX_EVALS = 3000
+
+
 def _refine(m: Mission, opts: MissionOptions, eph) -> Mission:
     """Nelder-Mead on the continuous dates, constraints as penalties."""
-    from scipy.optimize import minimize
+    from marsplan.transfer.optimize import nelder_mead
 
     venus = m.venus_flyby_jd_tdb
     flyby_class = m.mission_class == "flyby"
@@ -379,26 +411,33 @@ def _refine(m: Mission, opts: MissionOptions, eph) -> Mission:
     x0 = np.array(x0)
 
     def build(x):
-        d = list(x)
+        d = [float(v) for v in x]
         v = d.pop() if venus is not None else None
         if flyby_class:
             d.insert(2, d[1])
         return assemble_mission(*d, mission_class=m.mission_class, venus_flyby=v,
                                 options=opts, ephemeris=eph)
 
-    def cost(x):
+    def cost(x) -> float:
+        """Delta-v plus penalties; +inf where the dates fly no mission."""
         try:
             cand = build(x)
-        except Exception:
-            return 1e6
+        except (InputError, NoSolutionError, EphemerisRangeError):
+            # Events out of order, a leg without a Lambert solution (transfer
+            # angle of 0 or 180 deg), or a date the ephemeris does not cover.
+            return np.inf
         value = cand.dv_total_kms + 100.0 * _violations(cand, opts)
-        return value if np.isfinite(value) else 1e6
+        # NaN (a flyby the kernel could not solve) never wins.
+        return value if np.isfinite(value) else np.inf
 
-    res = minimize(cost, x0, method="Nelder-Mead",
-                   options={"xatol": 0.01, "fatol": 1e-6, "maxfev": 3000,
-                            "initial_simplex": x0 + np.vstack([np.zeros(x0.size),
-                                                               2.0 * np.eye(x0.size)])})
-    best = build(res.x) if res.fun < cost(x0) else m
+    def batch(points, _problem):
+        return np.array([cost(x) for x in points])
+
+    x, f = nelder_mead(batch, x0[None, :], np.full((1, x0.size), _REFINE_STEP_DAYS),
+                       xatol=_REFINE_XATOL_DAYS, fatol=_REFINE_FATOL_KMS,
+                       max_iter=_REFINE_MAX_EVALS, max_evals=_REFINE_MAX_EVALS,
+                       speculative=False)
+    best = build(x[0]) if f[0] < cost(x0) else m
     return best if _violations(best, opts) <= _violations(m, opts) else m
 
 
@@ -413,6 +452,10 @@ class Opportunity:
     best: Mission | None
     front: tuple[Mission, ...]
     reasons: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return (f"Opportunity(year={self.year}, best={self.best!r}, "
+                f"front=<{len(self.front)} missions>, reasons={self.reasons!r})")
 
 
 def _anchors(first_year, last_year, eph):
@@ -511,8 +554,10 @@ def missions(first_year: int, last_year: int, mission_class: str = "conjunction"
 
     Returns
     -------
-    list of Mission, by Earth departure date. ``mission_fronts`` gives the
-    delta-v / duration Pareto fronts.
+    Missions
+        A list of :class:`Mission` by Earth departure date, with ``years``
+        (opportunity labels), ``by_year(2033)`` and ``to_pandas()``.
+        :func:`mission_opportunities` gives the delta-v / duration Pareto fronts.
 
     Raises
     ------
@@ -520,15 +565,35 @@ def missions(first_year: int, last_year: int, mission_class: str = "conjunction"
         No mission meets the constraints; the message names the binding one and
         the best value reachable.
     """
-    return [o.best for o in mission_opportunities(
-        first_year, last_year, mission_class, flyby, options=options, ephemeris=ephemeris,
-        progress=progress, **option_values)]
+    found = mission_opportunities(first_year, last_year, mission_class, flyby, options=options,
+                                  ephemeris=ephemeris, progress=progress, **option_values)
+    return Missions([o.best for o in found], years=[o.year for o in found])
 
 
 def mission_opportunities(first_year, last_year, mission_class="conjunction", flyby=None, *,
                           options=None, ephemeris=None, progress=None, refine=True,
                           **option_values) -> list[Opportunity]:
-    """Like :func:`missions`, with each opportunity's Pareto front (dv vs duration)."""
+    """Like :func:`missions`, with each opportunity's Pareto front (dv vs duration).
+
+    Parameters are those of :func:`missions`; ``refine=False`` keeps the grid's
+    best mission without the Nelder-Mead refinement on continuous dates.
+
+    Returns
+    -------
+    list of Opportunity
+        One per opportunity with a mission meeting the constraints: its label
+        (``year``), ``best`` mission and the ``front`` of missions each the
+        cheapest of its duration.
+
+    Raises
+    ------
+    InputError
+        Unknown ``mission_class`` or ``flyby``, ``last_year`` before
+        ``first_year``, an unknown or invalid option.
+    NoSolutionError
+        No opportunity has a mission meeting the constraints; the message
+        names the binding one and the best value reachable.
+    """
     if mission_class not in MISSION_CLASSES:
         raise InputError(f"mission_class: {mission_class!r} is not one of "
                          f"{', '.join(MISSION_CLASSES)}")

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
+from marsplan._results import short_repr, to_frame
 from marsplan.ephemeris import Ephemeris, default_ephemeris
 from marsplan.errors import InputError
 from marsplan.time import jd_tdb_to_iso, to_jd_tdb
 from marsplan.transfer.leg import Transfer, make_transfer, solve_grid
-from marsplan.transfer.maneuvers import (
-    DEFAULT_DEPARTURE_ORBIT,
-    Orbit,
-    capture_dv_kms,
-    default_capture_orbit,
-    departure_dv_kms,
-)
+from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbits, capture_dv_kms, departure_dv_kms
 
 OBJECTIVES = ("min_c3", "min_vinf_arrival", "min_total_dv")
 _OBJECTIVE_FIELD = {"min_c3": "c3_km2s2", "min_vinf_arrival": "vinf_arrival_kms",
@@ -52,8 +47,7 @@ class Porkchop:
     dv_total_kms: np.ndarray
     type: np.ndarray
     revs: int = 0
-    departure_orbit: Orbit = DEFAULT_DEPARTURE_ORBIT
-    capture_orbit: Orbit = field(default_factory=lambda: default_capture_orbit("mars"))
+    orbits: Orbits = DEFAULT_ORBITS
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -61,7 +55,18 @@ class Porkchop:
 
     def optimum(self, objective: str = "min_c3", type: str | None = None) -> Transfer:
         """The best grid cell for ``objective`` ("min_c3", "min_vinf_arrival",
-        "min_total_dv"), within one transfer ``type`` ("I" or "II") or over both."""
+        "min_total_dv"), within one transfer ``type`` ("I" or "II") or over both.
+
+        Returns
+        -------
+        Transfer
+            The leg of that cell (scalars).
+
+        Raises
+        ------
+        InputError
+            Unknown ``objective`` or ``type``, or no leg of ``type`` on the grid.
+        """
         if objective not in OBJECTIVES:
             raise InputError(f"objective: {objective!r} is not one of {', '.join(OBJECTIVES)}")
         if type is not None and type not in _TYPE_CODE:
@@ -80,8 +85,35 @@ class Porkchop:
             "tof_days", "c3_km2s2", "dla_deg", "rla_deg", "vinf_arrival_kms",
             "dec_arrival_deg", "type")}
         return make_transfer(self.origin, self.target, self.angles, self.launch_jd_tdb[i],
-                             self.arrival_jd_tdb[i, j], grid, self.departure_orbit,
-                             self.capture_orbit, ())
+                             self.arrival_jd_tdb[i, j], grid, self.orbits, ())
+
+    def __repr__(self) -> str:
+        return short_repr(self, ("origin", "target", "launch_jd_tdb", "arrival_jd_tdb",
+                                 "tof_days", "c3_km2s2", "vinf_arrival_kms", "revs"),
+                          shape=self.shape)
+
+    def to_pandas(self):
+        """The grid as a long :class:`pandas.DataFrame`, one row per cell (row-major).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``launch``, ``arrival`` (datetime64, TDB), ``tof_days``,
+            ``type`` ("I", "II", or "" where no leg exists), ``c3_km2s2``,
+            ``dla_deg``, ``rla_deg``, ``vinf_arrival_kms``, ``dec_arrival_deg``,
+            ``dv_total_kms``; a cell without a leg has NaN values.
+        """
+        n_launch, n_arrival = self.shape
+        arrival = np.broadcast_to(self.arrival_jd_tdb, self.shape)
+        columns = {"launch_jd_tdb": np.repeat(self.launch_jd_tdb, n_arrival),
+                   "arrival_jd_tdb": arrival.ravel(),
+                   "tof_days": np.broadcast_to(self.tof_days, self.shape).ravel(),
+                   "type": np.where(self.type == 1, "I",
+                                    np.where(self.type == 2, "II", "")).ravel()}
+        columns.update({k: getattr(self, k).ravel() for k in (
+            "c3_km2s2", "dla_deg", "rla_deg", "vinf_arrival_kms", "dec_arrival_deg",
+            "dv_total_kms")})
+        return to_frame(columns)
 
     def title(self) -> str:
         first, last = jd_tdb_to_iso(self.launch_jd_tdb[[0, -1]], "days")
@@ -111,8 +143,8 @@ def _date_range(span, field_name):
 
 def porkchop(origin: str = "earth", target: str = "mars", *, launch, arrival=None,
              tof_days=None, step_days: float = 1.0, arrival_step_days: float | None = None,
-             angles: str = "eme2000", departure_orbit: Orbit = DEFAULT_DEPARTURE_ORBIT,
-             capture_orbit: Orbit | None = None, revs: int = 0, low_path: bool = True,
+             angles: str = "eme2000", orbits: Orbits = DEFAULT_ORBITS, revs: int = 0,
+             low_path: bool = True,
              ephemeris: Ephemeris | None = None, progress=None) -> Porkchop:
     """Solve a porkchop grid: every launch date against every arrival date.
 
@@ -129,8 +161,8 @@ def porkchop(origin: str = "earth", target: str = "mars", *, launch, arrival=Non
         so every arrival date falls on the launch grid.
     step_days, arrival_step_days : float
         Grid steps (the arrival step defaults to the launch step).
-    angles, departure_orbit, capture_orbit, revs, low_path
-        As for :func:`marsplan.transfer.transfer`.
+    angles, orbits, revs, low_path
+        As for :func:`marsplan.transfer.leg.transfer_leg`.
     progress : callable(done_rows, total_rows), optional
         Called as slices of a large grid complete.
 
@@ -193,9 +225,8 @@ def porkchop(origin: str = "earth", target: str = "mars", *, launch, arrival=Non
             progress(hi, jd_launch.size)
     grid = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     origin, target = eph.check_body(origin), eph.check_body(target)
-    capture_orbit = capture_orbit or default_capture_orbit(target)
-    dv = (departure_dv_kms(np.sqrt(grid["c3_km2s2"]), origin, departure_orbit)
-          + capture_dv_kms(grid["vinf_arrival_kms"], target, capture_orbit))
+    dv = (departure_dv_kms(np.sqrt(grid["c3_km2s2"]), origin, orbits.leaving(origin))
+          + capture_dv_kms(grid["vinf_arrival_kms"], target, orbits.entering(target)))
     if shift:
         arrival_jd = jd_launch[:, None] + grid["tof_days"]
     else:
@@ -206,5 +237,4 @@ def porkchop(origin: str = "earth", target: str = "mars", *, launch, arrival=Non
                     dla_deg=grid["dla_deg"], rla_deg=grid["rla_deg"],
                     vinf_arrival_kms=grid["vinf_arrival_kms"],
                     dec_arrival_deg=grid["dec_arrival_deg"], dv_total_kms=dv,
-                    type=grid["type"], revs=int(revs), departure_orbit=departure_orbit,
-                    capture_orbit=capture_orbit)
+                    type=grid["type"], revs=int(revs), orbits=orbits)
