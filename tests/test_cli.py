@@ -307,11 +307,13 @@ def test_plan_prints_every_section_and_json_rows(runner):
     result = runner.invoke(app, ["plan", example])
     assert result.exit_code == 0, result.output
     for title in ("Summary", "Delta-v budget", "Launches", "Partner contributions",
-                  "Interfaces", "Assembly orbit"):
+                  "Interfaces", "Assembly orbit", "Crew dose", "Timeline"):
         assert title in result.output
-    result = runner.invoke(app, ["plan", example, "-f", "json"])
-    rows = json.loads(result.stdout)
-    assert {"Summary", "Launches"} <= {r["section"] for r in rows}
+    assert "CAN FLY only with a radiation waiver" in result.output
+    result = runner.invoke(app, ["plan", example, "--without", "roscosmos", "-f", "json"])
+    body = json.loads(result.stdout)
+    assert body["baseline"]["schema_version"] and len(body["withdrawals"]) == 1
+    assert body["withdrawals"][0]["partners"] == ["roscosmos"]
 
 
 def test_plan_without_several_partners_side_by_side_and_json(runner):
@@ -323,7 +325,8 @@ def test_plan_without_several_partners_side_by_side_and_json(runner):
     assert "Without nasa and roscosmos: side by side" in result.output
     header = next(line for line in result.output.splitlines() if "with_all" in line)
     assert header.split() == ["figure", "with_all", "without_nasa_roscosmos"]
-    assert "Without nasa and roscosmos: CAN FLY in the 2033 opportunity" in result.output
+    assert "Without nasa and roscosmos: CAN FLY" in result.output
+    assert "in the 2033 opportunity, slip +0.0 days" in result.output
     # JSON: the baseline and one withdrawal of both partners.
     result = runner.invoke(app, ["plan", example, "--without", "nasa", "--without",
                                  "roscosmos", "-f", "json"])
@@ -333,6 +336,8 @@ def test_plan_without_several_partners_side_by_side_and_json(runner):
     [w] = doc["withdrawals"]
     assert w["partners"] == ["nasa", "roscosmos"]
     assert {"verdict", "plan", "replacements", "unreplaced", "slip_days"} <= set(w)
+    # The baseline and the re-plan are plan documents, with their schema version.
+    assert doc["baseline"]["schema_version"] == w["plan"]["schema_version"]
     assert w["verdict"]["status"] in ("flies", "flies_with_waiver")
     assert w["slip_days"] == 0.0 and w["plan"] is not None
     assert [r["old"] for r in w["replacements"]] == ["soyuz_ms"] and w["unreplaced"] == []
@@ -341,8 +346,11 @@ def test_plan_without_several_partners_side_by_side_and_json(runner):
     [w] = json.loads(result.stdout)["withdrawals"]
     assert w["verdict"]["status"] == "cannot_fly" and w["plan"] is None
     assert w["slip_days"] is None
-    assert "nothing in the catalog replaces the transit vehicle Starship" in \
-        w["verdict"]["limits"][0]
+    [limit] = w["verdict"]["limits"]
+    assert limit["kind"] == "hardware_shortfall" and limit["subject"] == "starship_crew"
+    assert limit["message"].startswith(
+        "nothing in the catalog replaces the transit vehicle Starship")
+    assert w["verdict"]["binding_limit"] == limit["message"]
     assert [u["old"] for u in w["unreplaced"]] == ["starship_crew", "starship_tanker"]
 
 
@@ -502,3 +510,35 @@ def test_tables_fit_the_terminal_width(runner):
     header = next(line for line in lines if "launch" in line and "arrival" in line)
     for key in ("launch", "arrival", "c3_km2s2", "dv_total_kms"):  # never dropped
         assert key in header
+
+
+def test_tables_fit_a_real_terminal():
+    # The CLI in a pseudo-terminal 80 columns wide, COLUMNS unset: the width comes
+    # from the terminal itself (the isatty path), as for a user at a shell.
+    import fcntl
+    import pty
+    import re
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", *_QUIET_ENV)}
+    proc = subprocess.Popen([sys.executable, "-m", "marsplan.cli", "transfer", "2033-04-28",
+                             "2034-01-27"], stdout=slave, stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    text = re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode())  # rich's bold and italic
+    lines = text.replace("\r\n", "\n").splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "not shown at 80 characters" in text and "dv_total_kms" in text

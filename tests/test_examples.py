@@ -40,5 +40,6 @@ def test_the_tour_notebook_runs_and_shows_its_charts(monkeypatch):
                    for cell in nb.cells for out in cell.get("outputs", []))
     assert "[2026, 2028, 2031, 2033, 2035, 2037, 2039, 2041, 2043]" in text
     assert "Window(opportunity=2033" in text and "Mission(mission_class='conjunction'" in text
-    assert "'feasible': True" in text
+    # The plan's verdict: the hardware closes, the crew dose needs a waiver.
+    assert "'status': 'flies_with_waiver'" in text
     assert elapsed < 240  # ~40 s on one core; the limit only catches a runaway

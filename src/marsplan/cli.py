@@ -75,7 +75,7 @@ def error_line(error: BaseException | str) -> str:
     Control characters (from a scenario name, a path, an argument) are escaped,
     so an error line cannot move the cursor or recolour the terminal.
     """
-    from marsplan.io.emit import escape_control  # numpy only; errors are rare
+    from marsplan.io.terminal import escape_control
 
     text = error if isinstance(error, str) else str(error)
     message = " ".join(line.strip() for line in text.splitlines() if line.strip())
@@ -586,7 +586,7 @@ def windows(
 
 def _safe(text) -> str:
     """``text`` with control characters escaped (a path may hold an ESC)."""
-    from marsplan.io.emit import escape_control
+    from marsplan.io.terminal import escape_control
 
     return escape_control(str(text))
 
@@ -654,9 +654,9 @@ def _per_mission_path(path: str, label: int, several: bool) -> str:
 #: departure, duration and total delta-v always show.
 MISSIONS_DROP = ("dv_flyby_kms", "dv_earth_return_kms", "dv_mars_departure_kms",
                  "dv_mars_arrival_kms", "dv_departure_kms", "vinf_earth_arrival_kms",
-                 "vinf_mars_departure_kms", "vinf_mars_arrival_kms", "venus_flyby",
-                 "mars_departure", "mars_arrival", "earth_entry_speed_kms", "earth_arrival",
-                 "flyby", "c3_km2s2", "stay_days")
+                 "vinf_mars_departure_kms", "vinf_mars_arrival_kms", "earth_entry_speed_kms",
+                 "c3_km2s2", "earth_arrival", "venus_flyby", "mars_departure", "mars_arrival",
+                 "flyby", "stay_days")
 MISSIONS_SECTIONS = ("missions", "front", "timeline")
 
 
@@ -807,24 +807,50 @@ def _uniform(rows: list[dict]) -> list[dict]:
     return [{k: r.get(k) for k in keys} for r in rows]
 
 
-def _plan_sections(p) -> dict[str, list[dict]]:
-    """The plan's tables, by section title."""
-    summary = p.summary()
-    sections = {
-        "Summary": [{"figure": k, "value": v} for k, v in summary.items()],
-        "Delta-v budget": [{k: v for k, v in r.items() if k != "kind"}
-                           for r in p.sizing.rows_of("maneuver")],
-        "Burns and propellant": [{k: v for k, v in r.items() if k != "kind"}
-                                 for r in p.sizing.rows_of("burn")],
-        "Launches": [{k: v for k, v in r.items() if k != "kind"}
-                     for r in p.sizing.rows if r["kind"] in ("launch", "tanker")],
-        "Partner contributions": [{**r, "elements": ", ".join(r["elements"])}
-                                  for r in p.contributions],
-        "Interfaces": p.interfaces.rows(),
-        "Assembly orbit": p.sites.rows() or [{"inclination_deg": p.sites.inclination_deg,
-                                             "feasible": p.sites.feasible}],
-    }
-    return {title: _uniform(rows) for title, rows in sections.items()}
+#: Tables of the plan document shown by ``plan --format table``, with their titles.
+_PLAN_TABLES = (
+    ("summary", "Summary"), ("maneuvers", "Delta-v budget"),
+    ("burns", "Burns and propellant"), ("launches", "Launches (mass_t: what they lift)"),
+    ("partners", "Partner contributions (cost_musd: what each provides, at catalog price)"),
+    ("interfaces_checks", "Interfaces"), ("assembly_orbit_launches", "Assembly orbit"),
+    ("dose_members", "Crew dose against each agency's career limit"),
+    ("timeline", "Timeline, TDB"),
+)
+_VERDICT_WORDS = {"flies": "CAN FLY", "flies_with_waiver": "CAN FLY only with a radiation waiver",
+                  "cannot_fly": "CANNOT FLY as planned"}
+
+
+def _plan_sections(doc: dict) -> dict[str, list[dict]]:
+    """The plan document's tables for the terminal, by title."""
+    from marsplan.io.document import document_tables
+
+    tables = document_tables(doc)
+    out = {}
+    for key, title in _PLAN_TABLES:
+        rows = tables.get(key) or []
+        if key == "summary":
+            rows = [{"figure": k, "value": v} for k, v in rows[0].items()] if rows else []
+        if key == "dose_members":
+            rows = [{k: v for k, v in r.items() if k != "limit_source"} for r in rows]
+        out[title] = _uniform(rows)
+    return out
+
+
+def _verdict_lines(doc: dict) -> list[str]:
+    """The banner: the verdict, every binding limit, the dose against each agency's limit."""
+    v, dose = doc["verdict"], doc["dose"]
+    lines = [f"{doc['summary']['name']}: {_VERDICT_WORDS[v['status']]}"]
+    lines += [f"  binding limit: {x['message']}" for x in v["limits"]]
+    limits = {}
+    for m in dose["members"]:
+        limits.setdefault(m["partner"], m)
+    where = "on the surface and in orbit" if dose["lands"] else "staying in the Mars orbit"
+    lines.append(f"  crew dose: {dose['total_msv']:,.0f} mSv per crew member on this mission "
+                 f"({where})")
+    for partner, m in limits.items():
+        lines.append(f"    {partner}: career {m['dose_msv']:,.0f} of {m['limit_msv']:,.0f} mSv "
+                     f"({100 * m['fraction_of_limit']:.0f}%)")
+    return lines
 
 
 def _withdrawal_sections(result) -> dict[str, list[dict]]:
@@ -880,16 +906,35 @@ def plan(
     out: Annotated[str | None, typer.Option(
         "--out", metavar="DIR",
         help="Write the mission report into DIR: report.html (one self-contained file), "
-             "plan.json and the figures as PNG; print the report's path last.")] = None,
+             "plan.json, the figures as PNG and, with --format csv, one CSV per section of "
+             "the plan; DIR is replaced whole. Print the report's path last.")] = None,
     fmt: FormatOption = Format.table,
     ephemeris: EphemerisOption = None,
 ) -> None:
-    """Plan a joint mission: trajectory, sizing, launches, contributions, interfaces."""
+    """Plan a joint mission: trajectory, sizing, launches, contributions, crew dose, verdict.
+
+    --format json prints one document (docs/plan.schema.json); with --without,
+    {"baseline": PLAN, "withdrawals": [...]}. --format csv needs --out DIR.
+    """
+    import json
+
+    from marsplan.io.document import document_tables, plan_document, withdrawal_document
     from marsplan.io.emit import emit
+    from marsplan.io.terminal import escape_control
     from marsplan.io.scenario import load_scenario
     from marsplan.joint.plan import plan as make_plan
     from marsplan.joint.withdraw import DEFAULT_HORIZON_YEARS, plan_without
 
+    if fmt.value == "csv" and out is None:
+        raise InputError("--format csv: the plan has several tables; give --out DIR to write "
+                         "one CSV per section")
+    if horizon_years is not None and not without:
+        raise InputError("--horizon-years: only with --without")
+    chart = _output_file(chart, "--chart", chart=True)
+    if out is not None:
+        from marsplan.report.html import check_report_folder
+
+        check_report_folder(out)  # before the search: a bad --out costs a second
     scen, catalog = load_scenario(scenario)
     eph = open_ephemeris(ephemeris)
     without = list(dict.fromkeys(without or ()))
@@ -897,58 +942,44 @@ def plan(
         if partner not in scen.partners():
             raise InputError(f"--without: {partner!r} is not a partner of this scenario; "
                              f"partners: {', '.join(scen.partners())}")
-    if horizon_years is not None and not without:
-        raise InputError("--horizon-years: only with --without")
     with _Progress("plan"):
         main_plan = make_plan(scen, catalog, ephemeris=eph)
         result = (plan_without(scen, catalog, without, baseline=main_plan, ephemeris=eph,
                                horizon_years=DEFAULT_HORIZON_YEARS if horizon_years is None
                                else horizon_years) if without else None)
-    sections = _plan_sections(main_plan)
+    eph_name = getattr(eph, "name", type(eph).__name__)
+    doc = plan_document(main_plan, ephemeris_name=eph_name)
     if chart:
         from marsplan.plots.contributions import plot_contributions
 
         path = plot_contributions(main_plan.contributions, chart,
                                   title=f"{scen.mission.name}: partner contributions")
         typer.echo(f"wrote {path}", err=fmt.value != "table")
-    if result is not None:
-        sections.update(_withdrawal_sections(result))
     if fmt.value == "table":
-        from marsplan.crew.radiation import mission_dose
-
-        health = scen.crew_health
-        dose = mission_dose(main_plan.mission, shielding_factor=health.shielding_factor,
-                            surface_days=None if health.surface else 0.0)
-        over = dose.fraction_of_limit > 1.0
-        verdict = ("CANNOT FLY as planned" if not main_plan.feasible else
-                   "CAN FLY only with a radiation waiver" if over else "CAN FLY")
-        typer.echo(f"{scen.mission.name}: {verdict}")
-        for limit in main_plan.limits:
-            typer.echo(f"  binding limit: {limit}")
-        typer.echo(f"  crew dose: {dose.total_msv:,.0f} mSv per crew member, "
-                   f"{100 * dose.fraction_of_limit:.0f}% of NASA's "
-                   f"{dose.career_limit_msv:.0f} mSv career limit")
+        for line in _verdict_lines(doc):
+            typer.echo(escape_control(line))
+        sections = _plan_sections(doc)
+        if result is not None:
+            sections.update(_withdrawal_sections(result))
         for title, rows in sections.items():
             if rows:
                 emit(rows, "table", title=title)
         if result is not None:
-            typer.echo(_withdrawal_line(result))
-    elif result is not None and fmt.value == "json":
-        import json
+            typer.echo(escape_control(_withdrawal_line(result)))
+    elif fmt.value == "json":
+        body = doc if result is None else withdrawal_document(result, ephemeris_name=eph_name)
+        typer.echo(json.dumps(body, indent=2, allow_nan=False))
+    extra = None
+    if fmt.value == "csv":
+        from marsplan.io.document import csv_text
 
-        from marsplan.io.withdrawal_doc import withdrawal_document
-
-        typer.echo(json.dumps(withdrawal_document(result), indent=2, allow_nan=False))
-    else:
-        # One flat list; each row names its section, keys a section lacks are null.
-        emit(_uniform([{"section": title, **row} for title, rows in sections.items()
-                       for row in rows]), fmt.value)
+        extra = {f"{name}.csv": csv_text(rows) for name, rows in document_tables(doc).items()}
     if out is not None:
         from marsplan.report.html import write_report
 
         with _Progress("report"):
             path = write_report(scen, catalog, out, without=without or None, ephemeris=eph,
-                                plan=main_plan, withdrawal=result)
+                                plan=main_plan, withdrawal=result, extra_files=extra)
         # The path alone on the last line, for scripts; on stderr when stdout is JSON/CSV.
         typer.echo(path, err=fmt.value != "table")
 

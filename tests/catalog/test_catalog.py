@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import textwrap
 from pathlib import Path
 
@@ -470,3 +471,41 @@ def test_cli_bad_user_file_is_one_stderr_line(runner, tmp_path):
 def test_models_are_exported_with_the_records():
     # Other modules type-check against the models re-exported by marsplan.catalog.
     assert all(isinstance(e, Element) for e in default_catalog().elements.values())
+
+
+def test_career_dose_limits_per_agency_with_sources(catalog):
+    # The published career limits (effective dose): NASA-STD-3001 Vol. 1 Rev. B 600 mSv
+    # for everyone; ESA, Roscosmos and CSA 1 Sv; JAXA 500 to 1,000 mSv by age at first
+    # flight and sex, the lowest being the stated default.
+    limits = {p.id: (p.career_dose_limit_msv, p.career_dose_limit_max_msv)
+              for p in catalog.partners.values()}
+    assert limits["nasa"] == (600.0, None)
+    assert limits["esa"] == limits["roscosmos"] == limits["csa"] == (1000.0, None)
+    assert limits["jaxa"] == (500.0, 1000.0)
+    assert "NASA-STD-3001" in catalog.partners["nasa"].dose_limit_source
+    for p in catalog.partners.values():
+        if p.career_dose_limit_msv is not None:
+            assert len(p.dose_limit_source) > 20, p.id
+    # A company publishes none: its crew flies under the planner's stated default.
+    assert limits["spacex"] == (None, None)
+
+
+def test_starship_can_land_with_sourced_delta_v(catalog):
+    ship = catalog.elements["starship_crew"]
+    assert ship.can_land and ship.descent_dv_kms == 0.7 and ship.ascent_dv_kms == 4.75
+    assert "Jaron, Mars Ascent Delta-V Trade Study" in ship.source
+    # Ascent: 3.545 km/s to a 350 km orbit (Jaron 2005) plus the periapsis burn from
+    # a 350 km circular orbit onto a 250 x 33,793 km ellipse by vis-viva; the catalog
+    # rounds the sum to 4.75. mu and radius: IAU / marsplan's constants.
+    from marsplan.constants import GM_MARS_KM3S2, MEAN_RADIUS_KM
+
+    mu, r = GM_MARS_KM3S2, MEAN_RADIUS_KM["mars"]
+    r350, rp, ra = r + 350.0, r + 250.0, r + 33_793.0
+    # Hohmann-like: raise apoapsis at 350 km, then lower periapsis to 250 km at apoapsis.
+    a1 = (r350 + ra) / 2
+    burn1 = math.sqrt(mu * (2 / r350 - 1 / a1)) - math.sqrt(mu / r350)
+    a2 = (rp + ra) / 2
+    burn2 = math.sqrt(mu * (2 / ra - 1 / a1)) - math.sqrt(mu * (2 / ra - 1 / a2))
+    assert 3.545 + burn1 + burn2 == pytest.approx(ship.ascent_dv_kms, abs=0.1)
+    with pytest.raises(ValueError, match="descent_dv_kms and ascent_dv_kms go together"):
+        ship.model_validate({**ship.model_dump(), "ascent_dv_kms": None})

@@ -135,6 +135,17 @@ def test_table_fits_the_width_dropping_the_least_important_columns(width):
     assert "braking" in text and "125" in text
 
 
+def test_an_empty_column_is_dropped_before_the_others():
+    rows = [dict(row, flyby=None) for row in WIDE]
+    drop = ("rla_deg", "dla_deg", "flyby")
+    text = _emit(rows, "table", drop=drop, width=112)
+    header = next(line for line in text.splitlines() if "opportunity" in line).split()
+    assert "flyby" not in header and "rla_deg" in header and "dla_deg" in header
+    assert "not shown at 112 characters: flyby;" in " ".join(text.split())
+    # Given room, the empty column stays: its name says the value is absent.
+    assert "flyby" in _emit(rows, "table", drop=drop, width=150)
+
+
 def test_table_width_comes_from_columns(monkeypatch):
     monkeypatch.setenv("COLUMNS", "70")
     lines = _emit(WIDE, "table").splitlines()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,8 @@ EXAMPLES = Path(__file__).parents[2] / "examples"
 US_RUSSIA = (EXAMPLES / "us_russia_2033.toml").read_text()
 
 
-@pytest.mark.parametrize("name", ["us_russia_2033.toml", "dra5_chemical_2037.toml",
-                                  "esa_jaxa_2035.toml"])
+@pytest.mark.parametrize("name", ["us_russia_2033.toml", "us_russia_2033_landing.toml",
+                                  "dra5_chemical_2037.toml", "esa_jaxa_2035.toml"])
 def test_examples_load(name):
     scenario, catalog = load_scenario(EXAMPLES / name)
     assert scenario.transit.id in catalog.elements
@@ -78,3 +79,29 @@ def test_every_kind_of_mistake_is_one_line_naming_the_field(tmp_path, change, ne
 def test_missing_file(tmp_path):
     with pytest.raises(ScenarioError, match="no such scenario file"):
         load_scenario(tmp_path / "nope.toml")
+
+
+def test_the_crew_stays_in_orbit_unless_the_scenario_lands_it(tmp_path):
+    scenario, _ = load_scenario(EXAMPLES / "us_russia_2033.toml")
+    assert scenario.crew_health.surface is False  # the default: no lander, no landing
+    landing, _ = load_scenario(EXAMPLES / "us_russia_2033_landing.toml")
+    assert landing.crew_health.surface is True
+    # Starship lands, so landing it loads; with a transit vehicle that cannot land
+    # (and no lander) it is one line naming the field.
+    load_scenario(_write(tmp_path, US_RUSSIA + "\n[crew_health]\nsurface = true\n"))
+    orion = US_RUSSIA.replace('id = "starship_crew"', 'id = "orion"', 1)
+    bad = _write(tmp_path, orion + "\n[crew_health]\nsurface = true\n")
+    with pytest.raises(ScenarioError, match=r"bad.toml: crew_health.surface: the crew lands for "
+                                            r"the stay, but no element of the scenario can land"):
+        load_scenario(bad)
+
+
+@pytest.mark.parametrize(("health", "needle"), [
+    ("prior_dose_msv = { esa = 10.0 }", "crew_health.prior_dose_msv.esa: not a partner with crew"),
+    ("dose_limit_msv = { nasa = -1.0 }", "crew_health: dose_limit_msv.nasa: must be a dose"),
+    ("shielding_factor = 1e308", "crew_health.shielding_factor"),
+])
+def test_bad_crew_health(tmp_path, health, needle):
+    bad = _write(tmp_path, US_RUSSIA + f"\n[crew_health]\n{health}\n")
+    with pytest.raises(ScenarioError, match=re.escape(needle)):
+        load_scenario(bad)

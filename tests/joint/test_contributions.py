@@ -30,7 +30,9 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def table():
-    return {row["partner"]: row for row in contributions(us_russia(), joint_catalog(), ROWS)}
+    from dataclasses import asdict
+
+    return {row.partner: asdict(row) for row in contributions(us_russia(), joint_catalog(), ROWS)}
 
 
 def test_sums_per_partner(table):
@@ -54,9 +56,9 @@ def test_shares(table):
 
 
 def test_elements_and_seats(table):
-    assert table["spacex"]["elements"] == ["starship_crew", "crew_dragon", "starship_tanker"]
-    assert table["roscosmos"]["elements"] == ["soyuz_ms"]
-    assert table["nasa"]["elements"] == []
+    assert table["spacex"]["elements"] == ("starship_crew", "crew_dragon", "starship_tanker")
+    assert table["roscosmos"]["elements"] == ("soyuz_ms",)
+    assert table["nasa"]["elements"] == ()
     assert [table[p]["crew_seats"] for p in ("nasa", "roscosmos", "spacex")] == [2, 2, 0]
     # Seats on the crew-access vehicles each provides: Dragon 4, Soyuz 3.
     assert [table[p]["seats_provided"] for p in ("nasa", "roscosmos", "spacex")] == [0, 3, 4]
@@ -65,24 +67,26 @@ def test_elements_and_seats(table):
 def test_keys_and_an_extra_provider():
     rows = ROWS + [{"provider": "esa", "kind": "adapter", "item": "docking_adapter",
                     "mass_t": 0.5, "cost_musd": 10.0}]
-    out = contributions(us_russia(), joint_catalog(), rows)
+    from dataclasses import asdict
+
+    out = [asdict(r) for r in contributions(us_russia(), joint_catalog(), rows)]
     assert [r["partner"] for r in out] == ["nasa", "roscosmos", "spacex", "esa"]
     assert list(out[0]) == ["partner", "mass_to_leo_t", "mass_share_pct", "launches",
                             "launch_share_pct", "elements", "crew_seats", "seats_provided",
                             "cost_musd", "cost_share_pct"]
-    assert out[-1]["elements"] == [] and out[-1]["cost_musd"] == 10.0
+    assert out[-1]["elements"] == () and out[-1]["cost_musd"] == 10.0
 
 
 def test_no_rows_gives_zero_shares():
     out = contributions(us_russia(), joint_catalog(), [])
-    assert all(r["mass_share_pct"] == 0.0 and r["cost_share_pct"] == 0.0 for r in out)
+    assert all(r.mass_share_pct == 0.0 and r.cost_share_pct == 0.0 for r in out)
 
 
 @pytest.mark.parametrize("row, message", [
     ({"kind": "launch"}, r"sizing_rows\[0\].provider: must be a partner id"),
     ({"provider": "nasa", "kind": "rocket"},
-     (r"sizing_rows\[0\].kind: 'rocket' is not one of element, launch, tanker, propellant, "
-      r"adapter")),
+     (r"sizing_rows\[0\].kind: 'rocket' is not one of element, crew, launch, tanker, "
+      r"propellant, adapter")),
     ({"provider": "nasa", "kind": "launch", "launches": -1},
      r"sizing_rows\[0\].launches: must be a finite number >= 0, got -1"),
     ({"provider": "nasa", "kind": "element", "mass_t": float("inf")},

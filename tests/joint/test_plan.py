@@ -34,10 +34,10 @@ def test_us_russia_plan_is_complete_and_consistent(us_russia):
     # Contributions add up to the plan: mass to LEO (adapters included, as in
     # IMLEO) and cost, and the shares to 100 %.
     rows = p.contributions
-    assert sum(r["mass_to_leo_t"] for r in rows) == pytest.approx(s["imleo_t"], rel=1e-9)
-    assert sum(r["cost_musd"] for r in rows) == pytest.approx(s["cost_musd"], rel=1e-9)
-    assert sum(r["cost_share_pct"] for r in rows) == pytest.approx(100.0)
-    assert {r["partner"]: r["crew_seats"] for r in rows}["roscosmos"] == 2
+    assert sum(r.mass_to_leo_t for r in rows) == pytest.approx(s["imleo_t"], rel=1e-9)
+    assert sum(r.cost_musd for r in rows) == pytest.approx(s["cost_musd"], rel=1e-9)
+    assert sum(r.cost_share_pct for r in rows) == pytest.approx(100.0)
+    assert {r.partner: r.crew_seats for r in rows}["roscosmos"] == 2
     # Soyuz docks to Starship through the (notional) adapters, which ride along.
     assert s["adapter_mass_t"] > 0 and not p.interfaces.unresolved
 
@@ -58,9 +58,9 @@ def test_operations_timeline_dose_and_blackouts(us_russia):
 
     _, _, p = us_russia
     ops = operations(p)
-    dates = [r["date"] for r in ops.timeline]
+    dates = [r.jd_tdb for r in ops.timeline]
     assert dates == sorted(dates)
-    names = [r["event"] for r in ops.timeline]
+    names = [r.event for r in ops.timeline]
     # The campaign comes before departure: every tanker flight, both crew launches.
     tankers = [n for n in names if n.startswith("Tanker flight")]
     assert len(tankers) == p.sizing.tanker_flights
@@ -69,5 +69,19 @@ def test_operations_timeline_dose_and_blackouts(us_russia):
     # Blackouts are those of the stay; the dose is the crew's, per member.
     assert len(ops.blackouts) == len(blackouts_during_stay(p.mission))
     assert len(ops.dose.member_rows()) == p.scenario.crew_size
-    # Light time stays within the Earth-Mars distance bounds (0.37-2.68 AU / c).
-    assert 3.0 < ops.light_time_min.min() and ops.light_time_min.max() < 22.4
+    # Light time to the crew: 0 in low Earth orbit (from the crew launch to TMI),
+    # then never above the Earth-Mars maximum (2.68 AU / c = 22.3 min); at Mars it is
+    # the Earth-Mars light time, within its bounds (0.37-2.68 AU / c: 3.1-22.3 min).
+    light = p.light_time
+    crew_launch = min(r.jd_tdb for r in ops.timeline if r.event.startswith("Crew launch"))
+    in_leo = light.jd_tdb < p.mission.earth_departure_jd_tdb
+    assert light.jd_tdb[0] == pytest.approx(crew_launch) and in_leo.sum() >= 4
+    assert np.all(light.crew_min[in_leo] == 0.0) and light.crew_min.max() < 22.4
+    # One day after TMI the crew is ~0.01 AU out (v-inf ~3 km/s): seconds, not minutes.
+    after = light.jd_tdb > p.mission.earth_departure_jd_tdb
+    assert light.crew_min[after][0] < 0.1
+    at_mars = np.isfinite(light.earth_mars_min)
+    assert np.allclose(light.earth_mars_min[at_mars], light.crew_min[at_mars], rtol=1e-9)
+    lo, hi = light.at_mars_range_min()
+    assert 3.0 < lo < hi < 22.4
+    assert not at_mars[light.jd_tdb < p.mission.mars_arrival_jd_tdb].any()

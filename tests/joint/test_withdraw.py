@@ -196,8 +196,7 @@ def mission_2033():
 
 def _crew_flights(sizing) -> dict[str, int]:
     """Crew-access launches by element."""
-    return {r["element"]: r["launches"] for r in sizing.rows_of("launch")
-            if r.get("purpose") == "crew_access"}
+    return {r.element: r.launches for r in sizing.launch_rows if r.purpose == "crew_access"}
 
 
 def _assert_fewest_crew_flights(sc, sizing, catalog):
@@ -213,8 +212,8 @@ def _assert_fewest_crew_flights(sc, sizing, catalog):
     assert added == -(-shortfall // max(seats.values()))
     assert sum(seats[e] * n for e, n in flights.items()) >= sc.crew_size
     # Everyone is aboard exactly once.
-    assert sum(r["crew"] for r in sizing.rows_of("launch")
-               if r.get("purpose") == "crew_access") == sc.crew_size
+    assert sum(r.crew for r in sizing.launch_rows if r.purpose == "crew_access") == \
+        sc.crew_size
 
 
 @pytest.mark.parametrize("crew", [(n, r) for n in range(5) for r in range(5) if n + r])
@@ -252,8 +251,8 @@ def test_without_nasa_no_second_soyuz(catalog, mission_2033):
     w = withdraw(us_russia(), catalog, "nasa")
     assert w.replacements == () and w.scenario.crew == {"roscosmos": 4}
     sizing = size_mission(w.scenario, catalog, mission_2033)
-    rows = {r["element"]: (r["launches"], r["crew"]) for r in sizing.rows_of("launch")
-            if r.get("purpose") == "crew_access"}
+    rows = {r.element: (r.launches, r.crew) for r in sizing.launch_rows
+            if r.purpose == "crew_access"}
     assert rows == {"crew_dragon": (1, 1), "soyuz_ms": (1, 3)}
 
 
@@ -283,13 +282,15 @@ def test_without_spacex_cannot_fly_nothing_replaces_starship(us_russia_example):
     assert w.plan is None and w.withdrawal.scenario is None
     assert w.verdict.status == "cannot_fly" and w.slip_days is None
     [limit] = w.verdict.limits
-    assert limit.startswith("nothing in the catalog replaces the transit vehicle Starship")
-    assert "(starship_crew)" in limit
+    assert limit.kind == "hardware_shortfall" and limit.subject == "starship_crew"
+    assert limit.message.startswith("nothing in the catalog replaces the transit vehicle "
+                                    "Starship")
+    assert w.verdict.dose is None
     # No later opportunity is searched: no slip brings a transit vehicle back.
     assert w.searched == ()
     row = {r["figure"]: r for r in w.comparison()}
     assert row["verdict"]["without_spacex"] == "cannot_fly"
-    assert row["binding_limit"]["without_spacex"] == limit
+    assert row["binding_limit"]["without_spacex"] == limit.message
     assert row["imleo_t"]["without_spacex"] is None
 
 
@@ -379,8 +380,8 @@ def _nasa_transit_catalog(capacity_t):
 
 
 def _loaded_t(p) -> float:
-    return sum(r["mass_t"] for r in p.sizing.rows
-               if r["kind"] == "propellant" and r["element"] == "deep_space_transport")
+    return sum(r.mass_t for r in p.sizing.items
+               if r.kind == "propellant" and r.element == "deep_space_transport")
 
 
 def test_slip_to_the_next_opportunity_that_flies():
@@ -425,7 +426,22 @@ def test_slip_to_the_next_opportunity_that_flies():
     w = plan_without(sc, tight, "spacex", baseline=baseline, horizon_years=0)
     assert w.verdict.status == "cannot_fly" and w.slip_days is None
     assert w.plan is not None and w.plan.scenario.mission.opportunity == 2037
-    assert any(x.startswith("deep_space_transport cannot") for x in w.verdict.limits)
+    assert w.verdict.binding.kind == "hardware_shortfall"
+    assert w.verdict.binding.message.startswith("deep_space_transport cannot")
     assert w.search_note == "later opportunities not searched (horizon_years = 0)"
     with pytest.raises(InputError, match="horizon_years"):
         plan_without(sc, tight, "spacex", baseline=baseline, horizon_years=-1)
+
+
+def test_an_unbridged_interface_is_not_searched_for_later():
+    # NASA-ESA-JAXA: HTV-X berths and no adapter joins it to Starship, with or
+    # without NASA. No later date changes that, so no later opportunity is planned.
+    from marsplan.io.scenario import load_scenario
+
+    sc, cat = load_scenario(EXAMPLES / "esa_jaxa_2035.toml")
+    w = plan_without(sc, cat, "nasa")
+    assert w.baseline.verdict.status == w.verdict.status == "cannot_fly"
+    assert w.verdict.binding.kind == "unbridged_interface"
+    assert [t.opportunity for t in w.searched] == [2035] and w.slip_days is None
+    assert w.search_note == ("later opportunities not searched: an interface no adapter "
+                             "bridges binds, which no later date changes")

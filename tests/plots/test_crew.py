@@ -110,7 +110,8 @@ def test_light_time_chart_shades_the_blackouts(comms):
     xs = _span_x(span)
     assert min(xs) == pytest.approx(_num(blackouts[0].start_jd_tdb), abs=1e-6)
     assert max(xs) == pytest.approx(_num(blackouts[0].end_jd_tdb), abs=1e-6)
-    assert "2034-08-14 to 2034-08-24" in art["labels"][0].get_text()
+    # The dates with their times, the day as the CLI prints it (never rounded).
+    assert "2034-08-14 04:37 to 2034-08-24 06:33" in art["labels"][0].get_text()
     assert any("2\N{DEGREE SIGN}" in t.get_text() for t in art["legend"].get_texts())
 
 

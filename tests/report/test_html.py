@@ -69,6 +69,7 @@ def us_russia(tmp_path_factory):
 
 
 def test_writes_report_plan_and_figures(us_russia):
+    # (The folder is swapped in whole: nothing is left beside it.)
     from marsplan.report.figures import FIGURE_FILES
 
     out = us_russia["out"]
@@ -123,31 +124,17 @@ def test_nothing_external_no_script(us_russia):
 # --------------------------------------------------------------------------- plan.json
 
 
-def test_plan_json_figures_equal_the_plans(us_russia):
-    from marsplan.joint.plan import operations
-    from marsplan.report.content import jsonable
-    from marsplan.report.figures import FIGURE_FILES
+def test_plan_json_is_the_plan_document(us_russia):
+    # plan.json is exactly the one plan document (what plan --format json prints).
+    from marsplan.io.document import plan_document
 
     doc, content = us_russia["plan"], us_russia["content"]
     p = content.plan
-    assert doc["summary"] == jsonable(p.summary())
+    assert doc == json.loads(json.dumps(plan_document(p, ephemeris_name=content.ephemeris_name)))
     assert doc["summary"]["launches"] == 12 and doc["summary"]["tanker_flights"] == 9
-    assert doc["contributions"] == jsonable(p.contributions)
-    assert doc["interfaces"] == jsonable(p.interfaces.rows())
-    assert doc["maneuvers"] == jsonable(p.sizing.rows_of("maneuver"))
-    assert doc["burns"] == jsonable(p.sizing.rows_of("burn"))
-    assert doc["sizing"]["imleo_t"] == p.sizing.imleo_t
-    assert doc["assembly_orbit"]["inclination_deg"] == p.sites.inclination_deg
-    ops = operations(p)
-    assert doc["timeline"] == ops.timeline
-    assert doc["dose"]["summary"]["total_msv"] == ops.dose.total_msv
-    assert doc["dose"]["members"] == jsonable(ops.dose.member_rows())
-    assert doc["blackouts"] == jsonable([b.row() for b in ops.blackouts])
-    assert len(doc["light_time"]["minutes"]) == len(ops.light_time_min)
-    assert doc["withdrawal"]["partner"] == "roscosmos"
-    assert doc["withdrawal"]["comparison"] == jsonable(content.withdrawal.comparison())
-    assert doc["figures"] == FIGURE_FILES
-    assert doc["verdict"]["status"] == "waiver"
+    assert doc["verdict"]["status"] == "flies_with_waiver" == p.verdict.status
+    assert sum(r["launches"] for r in doc["launches"]) == 12
+    assert all(r["mass_t"] > 0 for r in doc["launches"])
 
 
 def test_plan_json_is_strict_json(us_russia):
@@ -161,30 +148,35 @@ def test_plan_json_is_strict_json(us_russia):
 def test_summary_answers_a_policy_reader(us_russia):
     summary = us_russia["page"].section("summary")
     # Verdict and the binding limit: the hardware closes, the dose does not
-    # (1,049 mSv against NASA's 600 mSv, 175%).
+    # (1,621 mSv in the capture orbit: 270 % of NASA's 600 mSv, 162 % of Roscosmos's 1 Sv).
     assert "Can this mission fly? Only with a radiation waiver" in summary
-    assert ("Binding limit: Crew radiation dose: 1,049 mSv per crew member, 175% of "
-            "NASA's 600 mSv career limit") in summary
-    # When the crew leaves and comes back, launches, mass, cost (rounded, with units).
-    for text in ("Crew leaves Earth 21 Apr 2033", "Crew returns 22 Nov 2035",
+    assert ("Binding limit: Crew radiation dose: NASA crew at 1,621 mSv, 270% of the 600 mSv "
+            "career limit NASA applies") in summary
+    assert "Roscosmos crew at 1,621 mSv, 162% of the 1,000 mSv career limit" in summary
+    # When the crew leaves and comes back (the CLI's instants), launches, mass, price.
+    for text in ("Crew leaves Earth 21 Apr 2033 01:54", "Crew returns 22 Nov 2035 04:16",
                  "after 945 days (2.6 years)", "Launches 12",
                  ("10 × Starship / Super Heavy (9 tanker flights), 1 × Falcon 9 Block 5, "
-                  "1 × Soyuz-2.1a"), "1,034 t", "US$1.62 billion", "4 crew: 2 NASA, 2 Roscosmos"):
+                  "1 × Soyuz-2.1a"), "1,034 t", "US$1.62 billion", "4 crew: 2 NASA, 2 Roscosmos",
+                 "in the Mars capture orbit (no landing)"):
         assert text in summary, text
-    # What each partner delivers and pays.
+    assert "landing" not in summary.replace("(no landing)", "")
+    # What each partner provides, at catalog price: no payments claimed.
+    assert "What each partner provides" in summary and "Pays" not in summary
     for text in ("Roscosmos State Space Corporation Roscosmos Soyuz MS 2 1 0.20 200 12.3",
                  ("SpaceX Space Exploration Technologies Corp. (SpaceX) Starship, crew "
                   "configuration, Crew Dragon, Starship tanker flights 0 11 1,033 1,420 87.7"),
                  "All partners 4 12 1,034 1,620 100.0"):
         assert text in summary, text
-    assert "If Roscosmos withdrew, the mission could still fly" in summary
+    assert "If Roscosmos withdrew, the mission could still fly, with a radiation waiver" \
+        in summary
 
 
 def test_withdrawal_side_by_side(us_russia):
     section = us_russia["page"].section("withdrawal")
     assert "With every partner Without Roscosmos" in section
     assert "Launches 12 11" in section
-    assert "Cost US$1.62 billion US$1.42 billion" in section
+    assert "Catalog price US$1.62 billion US$1.42 billion" in section
     assert "fewest elements (1)" in section
 
 
@@ -206,14 +198,20 @@ def test_timeline_and_dose_tables(us_russia):
     page = us_russia["page"]
     timeline = page.section("timeline")
     ops = operations(us_russia["content"].plan)
-    assert len(re.findall(r"\d{1,2} [A-Z][a-z]{2} 20\d\d", timeline)) == len(ops.timeline)
-    assert "−30 22 Mar 2033 Launch of Starship, crew configuration on Starship / Super Heavy" \
-        in timeline
-    assert "0 21 Apr 2033 Earth departure: trans-Mars injection burn Earth" in timeline
-    assert "+945 22 Nov 2035 Earth arrival: the crew is home Earth" in timeline
-    assert "NASA 1 NASA 1,049 0 1,049 600 175 no" in page.section("radiation")
+    assert len(re.findall(r"\d{1,2} [A-Z][a-z]{2} 20\d\d \d\d:\d\d", timeline)) == len(
+        ops.timeline)
+    assert ("−30 22 Mar 2033 01:54 Launch of Starship, crew configuration on Starship / Super "
+            "Heavy") in timeline
+    assert "0 21 Apr 2033 01:54 Earth departure: trans-Mars injection burn Earth" in timeline
+    assert "+945 22 Nov 2035 04:16 Earth arrival: the crew is home Earth" in timeline
+    # Mars arrival at 18:17 TDB: the CLI's 3 Nov, not the rounded 4 Nov.
+    assert "+197 3 Nov 2033 18:17 Mars arrival" in timeline and "Landing" not in timeline
+    radiation = page.section("radiation")
+    assert "NASA 1 NASA 1,621 0 1,621 600 270 no" in radiation
+    assert "Roscosmos 1 Roscosmos 1,621 0 1,621 1,000 162 no" in radiation
     # The blackout, 14-24 Aug 2034, Mars 1.1 deg from the Sun at its closest.
-    assert "14 Aug 2034 24 Aug 2034 10 19 Aug 2034 1.1 2.0" in page.section("communications")
+    assert ("14 Aug 2034 04:37 24 Aug 2034 06:33 10 19 Aug 2034 05:55 1.1 2.0"
+            in page.section("communications"))
 
 
 def test_text_from_files_is_escaped(us_russia):
@@ -233,15 +231,16 @@ def test_text_from_files_is_escaped(us_russia):
 # --------------------------------------------------------------------------- verdicts
 
 
-def test_verdict_no_go_names_the_first_limit(us_russia):
-    from marsplan.report.content import verdict
+def test_verdict_cannot_fly_names_the_first_limit(us_russia):
+    from marsplan.joint.verdict import verdict
+    from marsplan.report.content import verdict_words
 
     content = us_russia["content"]
-    plan = dataclasses.replace(content.plan, limits=[
-        ("htv_x and starship_crew: docking incompatible and no adapter in the catalog "
-         "bridges it"), "second limit"])
-    v = verdict(dataclasses.replace(content, plan=plan))
-    assert v.status == "no-go"
+    judged = verdict(["htv_x and starship_crew: docking incompatible and no adapter in the "
+                      "catalog bridges it", "second limit"], (), (), content.plan.dose)
+    assert judged.status == "cannot_fly"
+    plan = dataclasses.replace(content.plan, verdict=judged)
+    v = verdict_words(dataclasses.replace(content, plan=plan))
     assert v.answer == "No: this mission cannot fly as planned."
     assert v.binding_limit == ("HTV-X cargo ship and Starship, crew configuration: docking "
                                "incompatible and no adapter in the catalog bridges it")
@@ -249,19 +248,40 @@ def test_verdict_no_go_names_the_first_limit(us_russia):
     assert "radiation dose" in v.other_limits[1]
 
 
-def test_verdict_go_when_the_dose_is_within_the_limit(us_russia):
-    from marsplan.report.content import verdict
+def test_verdict_flies_when_the_dose_is_within_every_limit(us_russia):
+    from marsplan.joint.verdict import verdict
+    from marsplan.report.content import verdict_words
 
     content = us_russia["content"]
-    dose = content.operations.dose
-    members = tuple(dataclasses.replace(m, career_dose_msv=300.0, fraction_of_limit=0.5)
+    dose = content.plan.dose
+    members = tuple(dataclasses.replace(m, career_dose_msv=300.0,
+                                        fraction_of_limit=300.0 / m.career_limit_msv)
                     for m in dose.members)
-    ops = dataclasses.replace(content.operations,
-                              dose=dataclasses.replace(dose, members=members))
-    v = verdict(dataclasses.replace(content, operations=ops))
-    assert v.status == "go"
+    judged = verdict((), (), (), dataclasses.replace(dose, members=members))
+    assert judged.status == "flies" and judged.limits == ()
+    v = verdict_words(dataclasses.replace(
+        content, plan=dataclasses.replace(content.plan, verdict=judged)))
     assert v.answer == "Yes: this mission can fly as planned."
     assert v.binding_limit.startswith("Crew radiation dose at 50% of NASA's career limit")
+
+
+def test_a_dose_over_one_members_limit_never_flies(us_russia):
+    # One Roscosmos member with a prior dose over 1 Sv, everyone else well within:
+    # the hardware closes, so the verdict is a waiver, never "flies".
+    from marsplan.joint.verdict import verdict
+
+    dose = us_russia["content"].plan.dose
+    members = tuple(dataclasses.replace(m, career_dose_msv=300.0,
+                                        fraction_of_limit=300.0 / m.career_limit_msv)
+                    for m in dose.members[:-1])
+    last = dose.members[-1]
+    members += (dataclasses.replace(last, career_dose_msv=1001.0,
+                                    fraction_of_limit=1001.0 / last.career_limit_msv),)
+    judged = verdict((), (), (), dataclasses.replace(dose, members=members))
+    assert judged.status == "flies_with_waiver"
+    (limit,) = judged.limits
+    assert (limit.kind, limit.subject, limit.value, limit.allowed) == (
+        "crew_dose", "roscosmos", 1001.0, 1000.0)
 
 
 # --------------------------------------------------------------------------- choices
@@ -311,9 +331,10 @@ def test_rounding_and_units():
     assert money_musd(1619.75) == "US$1.62 billion" and money_musd(200.0) == "US$200 million"
     assert figure("fraction_of_limit", 1.748) == "175"
     assert figure("dose_msv", float("nan")) == "—" and figure("x", None) == "—"
-    # Dates round to the nearest day, as the charts label them.
-    assert date("2033-11-03T18:17:13") == "4 Nov 2033"
-    assert date("2033-04-21T01:54:51") == "21 Apr 2033" and date("2035-11-22") == "22 Nov 2035"
+    # Dates keep the CLI's day (never rounded to the next) and show the time.
+    assert date("2033-11-03T18:17:13") == "3 Nov 2033 18:17"
+    assert date("2033-04-21T01:54:51") == "21 Apr 2033 01:54"
+    assert date("2033-12-31T23:59:59") == "31 Dec 2033 23:59" and date("2035-11-22") == "22 Nov 2035"
 
 
 def test_names_from_the_catalog():
@@ -330,3 +351,43 @@ def test_names_from_the_catalog():
     assert names.prose("Launch of starship_crew on super_heavy") == (
         "Launch of Starship, crew configuration on Starship / Super Heavy")
     assert names.prose("unknown_id stays") == "unknown_id stays"
+
+
+# --------------------------------------------------------------------------- the folder
+
+
+def test_a_failed_run_leaves_the_previous_report_whole(us_russia, tmp_path, monkeypatch):
+    import marsplan.report.html as html
+
+    content = us_russia["content"]
+    out = tmp_path / "report"
+    html.write_report(content.scenario, content.catalog, out, plan=content.plan,
+                      withdrawal=content.withdrawal)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("interrupted while rendering")
+
+    monkeypatch.setattr(html, "render", broken)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        html.write_report(content.scenario, content.catalog, out, plan=content.plan,
+                          withdrawal=content.withdrawal)
+    # The previous report, byte for byte, and no staging folder left beside it.
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+def test_a_folder_of_other_files_is_refused(us_russia, tmp_path):
+    from marsplan.errors import OutputPathError
+    from marsplan.report.html import write_report
+
+    content = us_russia["content"]
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(OutputPathError, match="cannot write: the folder holds other files "
+                                              "\\(notes.txt\\)"):
+        write_report(content.scenario, content.catalog, tmp_path, plan=content.plan,
+                     withdrawal=content.withdrawal)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    with pytest.raises(OutputPathError, match="cannot write: it exists and is not a folder"):
+        write_report(content.scenario, content.catalog, tmp_path / "notes.txt",
+                     plan=content.plan, withdrawal=content.withdrawal)

@@ -108,8 +108,23 @@ def _ship(burns, **fields):
     return {"id": "ship", "provider": "spacex", "role": "transit", "burns": burns, **fields}
 
 
+def _rows(rows) -> list[dict]:
+    """Typed rows as dicts (a maneuver's elements also "+"-joined as ``element``)."""
+    from dataclasses import fields
+
+    out = []
+    for r in rows:
+        d = {f.name: getattr(r, f.name) for f in fields(r)}
+        if "elements" in d:
+            d["element"] = "+".join(d["elements"]) or None
+        if hasattr(r, "mass_per_launch_t"):
+            d["mass_per_launch_t"] = r.mass_per_launch_t
+        out.append(d)
+    return out
+
+
 def _burns(sizing, maneuver):
-    return [r for r in sizing.rows_of("burn") if r["maneuver"] == maneuver]
+    return [r for r in _rows(sizing.burns) if r["maneuver"] == maneuver]
 
 
 # --- the rocket equation, backward ----------------------------------------------------------
@@ -120,7 +135,7 @@ def test_one_burn_with_margin():
     # propellant = 104.304 x 1.424299 = 148.5602 t; IMLEO = 104.304 + 148.5602.
     sizing = size_mission(_scenario([_ship(["tmi"])], dv_pct=10.0), _catalog(),
                           _mission(tmi=3.0))
-    (tmi,) = sizing.rows_of("maneuver")[:1]
+    (tmi,) = _rows(sizing.maneuvers)[:1]
     assert tmi["maneuver"] == "tmi" and tmi["element"] == "ship"
     assert_allclose([tmi["dv_kms"], tmi["dv_with_margin_kms"]], [3.0, 3.3], rtol=1e-12)
     (burn,) = _burns(sizing, "tmi")
@@ -150,7 +165,7 @@ def test_two_burns_computed_backward_and_a_stage_dropped():
     assert_allclose(tmi["mass_after_t"], 174.413912, rtol=RTOL)
     assert_allclose(tmi["propellant_t"], 169.792698, rtol=RTOL)
     assert_allclose(sizing.imleo_t, 344.206609, rtol=RTOL)
-    moi = next(r for r in sizing.rows_of("maneuver") if r["maneuver"] == "moi")
+    moi = next(r for r in _rows(sizing.maneuvers) if r["maneuver"] == "moi")
     assert moi["dv_kms"] == 0.0 and moi["element"] is None and moi["propellant_t"] == 0.0
 
 
@@ -187,7 +202,7 @@ def test_capacity_shortfall_names_the_element_the_burns_and_the_amount():
     # so what is missing is the way home.
     sizing = size_mission(_scenario([_ship(["tmi", "moi", "tei"])]), _catalog(),
                           _mission(tmi=3.6, moi=1.0, tei=2.0))
-    assert_allclose([r["propellant_t"] for r in sizing.rows_of("burn")],
+    assert_allclose([r["propellant_t"] for r in _rows(sizing.burns)],
                     [374.430347, 53.931492, 71.823995], rtol=RTOL)
     assert not sizing.feasible
     assert sizing.limits == [
@@ -201,7 +216,7 @@ def test_isru_covers_tei():
     # 100.2 + 4.104 + 31.82406 = 136.12806 t -> 221.55347 t. Tanks hold 253.38 t < 450 t.
     sizing = size_mission(_scenario([_ship(["tmi", "moi", "tei"])], isru_t=100.0), _catalog(),
                           _mission(tmi=3.6, moi=1.0, tei=2.0))
-    tmi, moi, tei = sizing.rows_of("burn")
+    tmi, moi, tei = _rows(sizing.burns)
     assert_allclose([tei["propellant_t"], tei["isru_propellant_t"], tei["loaded_leo_t"]],
                     [71.823995, 71.823995, 0.0], rtol=RTOL, atol=1e-12)
     assert_allclose(moi["propellant_t"], 31.824062, rtol=RTOL)
@@ -216,7 +231,7 @@ def test_isru_shortfall_comes_from_earth():
     # TMI burnout 104.304 + 41.82400 + 44.69749 = 190.82549 t -> 310.57555 t.
     sizing = size_mission(_scenario([_ship(["tmi", "moi", "tei"])], isru_t=30.0), _catalog(),
                           _mission(tmi=3.6, moi=1.0, tei=2.0))
-    tmi, moi, tei = sizing.rows_of("burn")
+    tmi, moi, tei = _rows(sizing.burns)
     assert_allclose([tei["isru_propellant_t"], tei["loaded_leo_t"]], [30.0, 41.823995],
                     rtol=RTOL)
     assert_allclose([moi["propellant_t"], tmi["propellant_t"]], [44.697490, 310.575555],
@@ -248,7 +263,7 @@ def test_landers_are_left_at_mars_and_flyby_mission_has_no_moi():
     lander = {"id": "lander", "provider": "nasa", "role": "lander"}
     sizing = size_mission(_scenario([_ship(["tmi", "moi", "tei"]), lander]), _catalog(),
                           _mission(tmi=3.6, moi=1.0, tei=2.0))
-    _tmi, moi, tei = sizing.rows_of("burn")
+    _tmi, moi, tei = _rows(sizing.burns)
     assert_allclose(tei["mass_after_t"], 101.112, rtol=RTOL)  # no lander
     assert_allclose(moi["mass_after_t"] - 30.0, 100.2 + 3.192 + tei["propellant_t"], rtol=RTOL)
     assert any("left at Mars" in n for n in sizing.notes)
@@ -256,7 +271,7 @@ def test_landers_are_left_at_mars_and_flyby_mission_has_no_moi():
     flyby = size_mission(_scenario([_ship(["tmi", "moi", "tei"])]), _catalog(),
                          _mission(tmi=3.6, moi=1.0, days=(200.0, 200.0, 500.0),
                                   mission_class="flyby"))
-    assert [r["maneuver"] for r in flyby.rows_of("burn")] == ["tmi"]
+    assert [r["maneuver"] for r in _rows(flyby.burns)] == ["tmi"]
 
 
 def test_powered_swingby_is_flown_by_the_next_maneuvers_elements():
@@ -264,7 +279,7 @@ def test_powered_swingby_is_flown_by_the_next_maneuvers_elements():
     venus = Flyby("venus", J0 + 100.0, None, None, 300.0, 20.0, 0.2)
     sizing = size_mission(_scenario([_ship(["tmi", "moi"])]), _catalog(),
                           _mission(tmi=3.6, moi=1.0, flybys=[venus]))
-    assert [r["maneuver"] for r in sizing.rows_of("maneuver")] == ["tmi", "flyby", "moi",
+    assert [r["maneuver"] for r in _rows(sizing.maneuvers)] == ["tmi", "flyby", "moi",
                                                                    "tei", "eoi"]
     (swing,) = _burns(sizing, "flyby")
     assert swing["element"] == "ship" and swing["dv_kms"] == pytest.approx(0.2)
@@ -302,7 +317,7 @@ def test_tanker_flights_and_crew_access_by_partner():
     assert_allclose(sizing.imleo_t, burnout + loaded, rtol=RTOL)
     assert sizing.tanker_flights == math.ceil(loaded / 110.0) == 2
     assert sizing.launches == {"heavy": 3, "medium": 1, "r7": 1}
-    crew_rows = {r["element"]: r["crew"] for r in sizing.rows_of("launch")
+    crew_rows = {r["element"]: r["crew"] for r in _rows(sizing.launch_rows)
                  if r["purpose"] == "crew_access"}
     assert crew_rows == {"capsule": 3, "soyuz": 2}
     # Cost: heavy 3 x 100 + medium 70 + r7 50 + ship 200 + capsule 100 (reusable, one)
@@ -311,7 +326,7 @@ def test_tanker_flights_and_crew_access_by_partner():
     assert sizing.feasible, sizing.limits
 
 
-def test_contribution_rows_add_up_to_imleo_and_cost():
+def test_items_and_launches_add_up_to_imleo_and_cost():
     from marsplan.joint.contributions import contributions  # a peer layer, used as a reader
 
     crew = {"nasa": 2, "roscosmos": 2}
@@ -321,16 +336,22 @@ def test_contribution_rows_add_up_to_imleo_and_cost():
     sizing = size_mission(_scenario(elements, crew=crew, refuelling="tanker"),
                           _catalog(methalox_pct=0.1), _mission(tmi=3.6, moi=1.0),
                           extra_payload_t=1.5)
-    rows = sizing.contribution_rows()
-    assert_allclose(math.fsum(r["mass_t"] for r in rows), sizing.imleo_t - 1.5, rtol=1e-12)
-    assert_allclose(math.fsum(r["cost_musd"] for r in rows), sizing.cost_musd, rtol=1e-12)
-    assert sum(r["launches"] for r in rows) == sum(sizing.launches.values())
-    shares = {p["partner"]: p for p in contributions(
+    assert_allclose(math.fsum(r.mass_t for r in sizing.items), sizing.imleo_t - 1.5,
+                    rtol=1e-12)
+    assert_allclose(math.fsum(r.cost_musd for r in (*sizing.items, *sizing.launch_rows)),
+                    sizing.cost_musd, rtol=1e-12)
+    assert sum(r.launches for r in sizing.launch_rows) == sum(sizing.launches.values())
+    # Every launch lifts something: the mass it puts in the assembly orbit.
+    assert all(r.mass_t > 0 for r in sizing.launch_rows)
+    tanker = next(r for r in sizing.launch_rows if r.purpose == "tanker")
+    assert_allclose(tanker.mass_t, math.fsum(r.mass_t for r in sizing.items
+                                             if r.kind == "propellant"), rtol=1e-12)
+    shares = {p.partner: p for p in contributions(
         SimpleNamespace(partners=lambda: ["nasa", "roscosmos", "spacex"], elements=[
             ElementUse.model_validate(e) for e in elements], refuelling=None,
-            crew=crew), None, rows)}
-    assert shares["spacex"]["launches"] == 1 + sizing.tanker_flights
-    assert_allclose(sum(p["mass_to_leo_t"] for p in shares.values()), sizing.imleo_t - 1.5,
+            crew=crew), None, [*sizing.items, *sizing.launch_rows])}
+    assert shares["spacex"].launches == 1 + sizing.tanker_flights
+    assert_allclose(sum(p.mass_to_leo_t for p in shares.values()), sizing.imleo_t - 1.5,
                     rtol=1e-12)
 
 
@@ -359,7 +380,7 @@ def test_heavy_element_needs_several_launches_and_crew_seats_are_checked():
                           _catalog(), _mission(tmi=3.5), inclination_deg=51.6)
     (tmi,) = _burns(sizing, "tmi")
     assert_allclose(tmi["propellant_t"], 187.668598, rtol=RTOL)
-    launch = next(r for r in sizing.rows_of("launch") if r["element"] == "kick")
+    launch = next(r for r in _rows(sizing.launch_rows) if r["element"] == "kick")
     assert launch["launches"] == 4
     assert_allclose(launch["mass_per_launch_t"], 113.834299 / 2, rtol=RTOL)
     assert "ship seats 6 but the crew is 7: 1 seats short" in sizing.limits
@@ -524,3 +545,76 @@ def test_dra5_chemical_imleo():
     # Figures for the record (the docstring's).
     assert_allclose([crew.imleo_t, cargo.imleo_t, total_t], [479.67, 288.93, 1057.52],
                     atol=0.01)
+
+
+def _landing_catalog():
+    catalog = _catalog()
+    catalog.elements["mav"] = _element(
+        "mav", "lander", dry_mass_t=20.0, propellant_capacity_t=100.0, propellant="methalox",
+        isp_s=380.0, crew_capacity=4, launched_on="heavy", descent_dv_kms=0.5,
+        ascent_dv_kms=4.0)
+    return catalog
+
+
+def test_a_crew_lander_flies_descent_and_ascent_alone_and_the_ship_carries_it():
+    # Rocket equation by hand, v_e = 3.726527 km/s. The lander flies alone: ascent
+    # burnout = lander 20 + crew 0.2 = 20.2 t; descent burnout = 20.2 t + the ascent
+    # propellant. TEI is the ship without the lander (101.112 t at burnout, as
+    # above); MOI carries everything: ship, lander, crew, 3.192 t of consumables
+    # and the propellant of every later burn.
+    ve = 3.726527
+    scenario = _scenario([_ship(["tmi", "moi", "tei"]),
+                          {"id": "mav", "provider": "nasa", "role": "lander"}],
+                         crew_health={"surface": True})
+    sizing = size_mission(scenario, _landing_catalog(), _mission(tmi=3.6, moi=1.0, tei=2.0))
+    assert sizing.lands
+    rows = {r["maneuver"]: r for r in _rows(sizing.burns)}
+    assert [r.maneuver for r in sizing.maneuvers] == ["tmi", "moi", "descent", "ascent", "tei",
+                                                      "eoi"]
+    ascent_t = 20.2 * math.expm1(4.0 / ve)
+    descent_t = (20.2 + ascent_t) * math.expm1(0.5 / ve)
+    tei_t = 101.112 * math.expm1(2.0 / ve)
+    assert rows["ascent"]["element"] == rows["descent"]["element"] == "mav"
+    assert_allclose(rows["ascent"]["mass_after_t"], 20.2, rtol=RTOL)
+    assert_allclose(rows["ascent"]["propellant_t"], ascent_t, rtol=RTOL)
+    assert_allclose(rows["descent"]["propellant_t"], descent_t, rtol=RTOL)
+    assert_allclose(rows["tei"]["propellant_t"], tei_t, rtol=RTOL)
+    assert_allclose(rows["moi"]["mass_after_t"],
+                    100.0 + 20.0 + 0.2 + 3.192 + ascent_t + descent_t + tei_t, rtol=RTOL)
+
+
+def test_the_transit_vehicle_lands_when_it_can_and_isru_serves_the_ascent():
+    # The ship itself lands (descent 0.5, ascent 4.0 km/s): the whole stack goes down.
+    catalog = _catalog()
+    ship = catalog.elements["ship"]
+    catalog.elements["ship"] = ship.model_copy(update={"descent_dv_kms": 0.5,
+                                                       "ascent_dv_kms": 4.0})
+    scenario = _scenario([_ship(["tmi", "moi", "tei"])], crew_health={"surface": True},
+                         isru_t=1000.0)
+    sizing = size_mission(scenario, catalog, _mission(tmi=3.6, moi=1.0, tei=2.0))
+    rows = {r["maneuver"]: r for r in _rows(sizing.burns)}
+    ve = 3.726527
+    # ISRU covers the ascent and TEI (the burns from the surface on), not the descent.
+    assert rows["ascent"]["isru_propellant_t"] == pytest.approx(rows["ascent"]["propellant_t"])
+    assert rows["tei"]["isru_propellant_t"] == pytest.approx(rows["tei"]["propellant_t"])
+    assert rows["descent"]["isru_propellant_t"] == 0.0
+    # At the ascent the ship carries its TEI propellant (made on Mars) and 0.912 t of
+    # consumables: burnout 100 + 0.2 + 0.912 + TEI propellant.
+    tei_t = 101.112 * math.expm1(2.0 / ve)
+    assert_allclose(rows["ascent"]["mass_after_t"], 101.112 + tei_t, rtol=RTOL)
+
+
+def test_a_surface_stay_needs_an_element_that_lands():
+    from marsplan.errors import ScenarioError
+
+    scenario = _scenario([_ship(["tmi", "moi", "tei"]),
+                          {"id": "lander", "provider": "nasa", "role": "lander"}],
+                         crew_health={"surface": True})
+    with pytest.raises(ScenarioError, match="crew_health.surface: .*no element of the scenario "
+                                            "can land .*landers in the scenario: lander"):
+        size_mission(scenario, _catalog(), _mission(tmi=3.6, moi=1.0, tei=2.0))
+    flyby = _scenario([_ship(["tmi"])], crew_health={"surface": True})
+    with pytest.raises(ScenarioError, match="crew_health.surface: the crew cannot land on a "
+                                            "flyby"):
+        size_mission(flyby, _landing_catalog(), _mission(tmi=3.6, days=(200.0, 200.0, 500.0),
+                                                          mission_class="flyby"))

@@ -25,10 +25,32 @@ class Record(BaseModel):
 
 
 class Partner(Record):
-    """A space agency or company that contributes to a joint mission."""
+    """A space agency or company that contributes to a joint mission.
+
+    ``career_dose_limit_msv``: the career radiation limit its astronauts fly
+    under (effective dose, mSv), with ``dose_limit_source``. Where the
+    agency's limit depends on age at first flight and sex,
+    ``career_dose_limit_msv`` is the lowest of its table (the stated default
+    when the scenario gives no crew data) and ``career_dose_limit_max_msv``
+    the highest. None for a partner with no published limit of its own (a
+    company): its crew flies under the default limit of the planner.
+    """
 
     kind: Literal["agency", "company"]
     country: str
+    career_dose_limit_msv: float | None = Field(default=None, gt=0, le=10_000)
+    career_dose_limit_max_msv: float | None = Field(default=None, gt=0, le=10_000)
+    dose_limit_source: str | None = None
+
+    @model_validator(mode="after")
+    def _dose_limit(self):
+        if self.career_dose_limit_msv is not None and not self.dose_limit_source:
+            raise ValueError("career_dose_limit_msv needs dose_limit_source")
+        if (self.career_dose_limit_max_msv is not None
+                and (self.career_dose_limit_msv is None
+                     or self.career_dose_limit_max_msv < self.career_dose_limit_msv)):
+            raise ValueError("career_dose_limit_max_msv needs career_dose_limit_msv below it")
+        return self
 
 
 class LaunchSite(Record):
@@ -70,6 +92,10 @@ class LaunchVehicle(Record):
 class Element(Record):
     """A spacecraft, stage, module, tanker or lander.
 
+    ``descent_dv_kms``/``ascent_dv_kms``: for an element that can land on Mars,
+    the propulsive delta-v from the Mars orbit to the surface (after entry)
+    and back, from the sources in ``source``.
+
     Masses in tonnes; ``isp_s`` of its main engines; ``launched_on`` the launch
     vehicle that puts it in orbit (``None`` when it is itself a launch system's
     upper stage reaching orbit, as Starship on Super Heavy: then
@@ -93,6 +119,20 @@ class Element(Record):
     integrated_launch: str | None = None
     unit_cost_musd: float = Field(ge=0, default=0.0)
     reusable: bool = False
+    descent_dv_kms: float | None = Field(default=None, gt=0, le=20)
+    ascent_dv_kms: float | None = Field(default=None, gt=0, le=20)
+
+    @model_validator(mode="after")
+    def _landing(self):
+        if (self.descent_dv_kms is None) != (self.ascent_dv_kms is None):
+            raise ValueError("descent_dv_kms and ascent_dv_kms go together: an element that "
+                             "lands gives both")
+        return self
+
+    @property
+    def can_land(self) -> bool:
+        """It lands from the Mars orbit and returns to it (descent and ascent delta-v)."""
+        return self.descent_dv_kms is not None
 
 
 class Propellant(Record):

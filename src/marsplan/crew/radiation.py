@@ -249,6 +249,16 @@ class MemberDose:
     career_dose_msv: float
     career_limit_msv: float
     fraction_of_limit: float
+    limit_source: str = ""
+
+    @property
+    def dose_msv(self) -> float:
+        """The dose compared with the limit: the career dose, prior flights included."""
+        return self.career_dose_msv
+
+    @property
+    def limit_msv(self) -> float:
+        return self.career_limit_msv
 
     @property
     def within_limit(self) -> bool:
@@ -264,7 +274,7 @@ class MemberDose:
                 "career_dose_msv": self.career_dose_msv,
                 "career_limit_msv": self.career_limit_msv,
                 "fraction_of_limit": self.fraction_of_limit, "remaining_msv": self.remaining_msv,
-                "within_limit": self.within_limit}
+                "within_limit": self.within_limit, "limit_source": self.limit_source}
 
 
 @dataclass(frozen=True)
@@ -377,6 +387,27 @@ def _crew(crew, prior_dose_msv) -> list[tuple[str, str | None, float]]:
             for partner, count in crew.items() for n in range(count)]
 
 
+def _limits(career_limit_msv, limit_source, members) -> dict:
+    """Partner (or None) -> (career limit, its source) for every member."""
+    partners = list(dict.fromkeys(partner for _, partner, _ in members))
+    default_source = ("NASA-STD-3001 Vol. 1 Rev. B (2022)"
+                      if isinstance(career_limit_msv, numbers.Real)
+                      and career_limit_msv == CAREER_LIMIT_MSV else "")
+    out = {}
+    for partner in partners:
+        if isinstance(career_limit_msv, Mapping):
+            if partner not in career_limit_msv:
+                raise InputError(f"career_limit_msv: no limit for partner {partner!r}; give one "
+                                 "per partner of crew")
+            value = _positive(f"career_limit_msv[{partner!r}]", career_limit_msv[partner])
+        else:
+            value = _positive("career_limit_msv", career_limit_msv)
+        source = (limit_source.get(partner, "") if isinstance(limit_source, Mapping)
+                  else (limit_source or default_source))
+        out[partner] = (value, str(source))
+    return out
+
+
 def _epoch(value, field: str) -> float:
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return float(value)
@@ -385,7 +416,7 @@ def _epoch(value, field: str) -> float:
 
 def mission_dose(mission, *, crew=None, shielding_factor=1.0, surface_days=None,
                  career_limit_msv=CAREER_LIMIT_MSV, prior_dose_msv=None,
-                 orbit_altitude_km=None) -> DoseReport:
+                 orbit_altitude_km=None, limit_source=None) -> DoseReport:
     """GCR dose equivalent of a round trip to Mars, per stretch and per crew member.
 
     Parameters
@@ -405,8 +436,11 @@ def mission_dose(mission, *, crew=None, shielding_factor=1.0, surface_days=None,
         Days on the surface, 0 to the stay; the rest of the stay is in orbit,
         half before landing and half after ascent. Defaults to the whole stay
         (a crew that lands); 0 for an orbit-only mission.
-    career_limit_msv : float
-        600 mSv, NASA-STD-3001 Vol. 1 Rev. B (2022).
+    career_limit_msv : float or mapping of str to float
+        600 mSv, NASA-STD-3001 Vol. 1 Rev. B (2022); or one limit per partner
+        of ``crew`` (each crew member is held to its partner's).
+    limit_source : str or mapping of str to str, optional
+        Where each limit comes from, kept on the member rows.
     prior_dose_msv : float or mapping of str to float, optional
         Dose each member carries from earlier flights, mSv: one value for all,
         or per partner (a missing partner gets 0).
@@ -449,9 +483,10 @@ def mission_dose(mission, *, crew=None, shielding_factor=1.0, surface_days=None,
         raise InputError(f"surface_days: {surface_days:g} is longer than the stay at Mars, "
                          f"{stay_days:g} days")
     surface_days = min(surface_days, stay_days)
-    limit = _positive("career_limit_msv", career_limit_msv)
     shielding = _shielding(shielding_factor)
     members = _crew(crew, prior_dose_msv)
+    limits = _limits(career_limit_msv, limit_source, members)
+    limit = min(lim for lim, _ in limits.values())
     orbit_rate = RAD_CRUISE_MSV_PER_DAY
     if orbit_altitude_km is not None:
         altitude = _positive("orbit_altitude_km", orbit_altitude_km)
@@ -491,8 +526,9 @@ def mission_dose(mission, *, crew=None, shielding_factor=1.0, surface_days=None,
     series = np.interp(series_jd, np.concatenate(grids), np.concatenate(cums))
     member_doses = tuple(
         MemberDose(member=name, partner=partner, mission_dose_msv=total, prior_dose_msv=prior,
-                   career_dose_msv=prior + total, career_limit_msv=limit,
-                   fraction_of_limit=(prior + total) / limit)
+                   career_dose_msv=prior + total, career_limit_msv=limits[partner][0],
+                   fraction_of_limit=(prior + total) / limits[partner][0],
+                   limit_source=limits[partner][1])
         for name, partner, prior in members)
     return DoseReport(
         mission_class=getattr(mission, "mission_class", "conjunction"),

@@ -41,7 +41,6 @@ import json
 import io
 import math
 import os
-import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from marsplan.errors import InputError
+from marsplan.io.terminal import escape_control
 # write_atomic lives in io/atomic.py; it is re-exported here for older imports.
 from marsplan.io.atomic import OutputPathError, atomic_folder, write_atomic  # noqa: F401
 from marsplan.time import jd_tdb_to_iso
@@ -82,22 +82,6 @@ TABLE_FLOAT_FORMATS: tuple[tuple[str, str], ...] = (
 _DEFAULT_FLOAT_FORMAT = ".4g"
 # Beyond this magnitude a fixed-point cell would run to hundreds of digits (1e308).
 _FIXED_POINT_LIMIT = 1e15
-
-# C0 and C1 control characters, DEL, and the bidi overrides and isolates that can
-# reorder a terminal line ("Trojan Source", CVE-2021-42574).
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def escape_control(text: str) -> str:
-    r"""``text`` with every control character shown as an escape: ESC -> ``\x1b``, CR -> ``\r``.
-
-    Printable text, including non-ASCII letters, is unchanged.
-    """
-    return _CONTROL.sub(lambda m: _NAMED_ESCAPES.get(m.group()) or (
-        f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"),
-        text)
-
 
 @dataclass(frozen=True)
 class Section:
@@ -150,8 +134,8 @@ def emit(
         overriding :data:`TABLE_FLOAT_FORMATS`.
     drop : sequence of str, optional
         Table columns that may be dropped to fit the width, least important
-        first; the others are always shown. By default every column but the
-        first, from the right.
+        first (those empty in every row before the others); the others are
+        always shown. By default every column but the first, from the right.
     width : int, optional
         Table width in characters; by default the terminal's (``COLUMNS`` or
         the size of ``file`` if it is a terminal), and no limit when writing to
@@ -473,6 +457,9 @@ def _print_table(rows, keys, title, file, formats, drop, width) -> None:
 
     shown = list(keys)
     droppable = [k for k in (drop if drop is not None else keys[:0:-1]) if k in shown]
+    # A column with no value in any row goes first: it shows nothing but its name.
+    empty = [k for k in droppable if not any(cells[k])]
+    droppable = empty + [k for k in droppable if k not in empty]
     dropped = []
     table = build(shown, fold=False)
     if width is not None:

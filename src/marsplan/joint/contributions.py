@@ -6,8 +6,12 @@ scenario itself says (elements provided, crew seats).
 
 Input: sizing rows
 ------------------
-A list of dicts (or objects with the same attributes), one per item of the
-plan, each attributed to the partner that provides it:
+The sizing's typed rows (:class:`~marsplan.sizing.rows.ItemRow`, whose
+``kind`` is element, crew, propellant or adapter, and
+:class:`~marsplan.sizing.rows.LaunchRow`, counted as ``launch`` or ``tanker``
+with its mass already on the items it carries), or dicts with the same
+attributes, one per item of the plan, each attributed to the partner that
+provides it:
 
 ``provider`` : str, required
     Partner id (``"nasa"``, ``"spacex"``).
@@ -37,14 +41,38 @@ from __future__ import annotations
 
 import math
 import numbers
+from dataclasses import dataclass
 
 from marsplan.errors import InputError
 
-KINDS = ("element", "launch", "tanker", "propellant", "adapter")
+KINDS = ("element", "crew", "launch", "tanker", "propellant", "adapter")
 _NUMBERS = ("mass_t", "launches", "cost_musd")
 
 
-def contributions(scenario, catalog, sizing_rows) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class PartnerRow:
+    """One partner's contribution and its shares (per cent of the plan's totals).
+
+    ``mass_to_leo_t``: its part of IMLEO; ``launches``: flights it provides;
+    ``elements``: ids it provides; ``crew_seats``: its crew members;
+    ``seats_provided``: seats on its crew-access vehicles; ``cost_musd``: the
+    catalog price of what it provides (not what it pays: who pays whom is not
+    modelled).
+    """
+
+    partner: str
+    mass_to_leo_t: float
+    mass_share_pct: float
+    launches: int | float
+    launch_share_pct: float
+    elements: tuple[str, ...]
+    crew_seats: int
+    seats_provided: int
+    cost_musd: float
+    cost_share_pct: float
+
+
+def contributions(scenario, catalog, sizing_rows) -> tuple[PartnerRow, ...]:
     """Each partner's mass to LEO, launches, elements, crew seats and cost, with shares.
 
     Parameters
@@ -59,9 +87,9 @@ def contributions(scenario, catalog, sizing_rows) -> list[dict]:
 
     Returns
     -------
-    list of dict
+    tuple of PartnerRow
         One per partner: the scenario's partners first, then any other
-        provider of a sizing row. Keys: ``partner``; ``mass_to_leo_t`` and
+        provider of a sizing row. Fields: ``partner``; ``mass_to_leo_t`` and
         ``mass_share_pct``; ``launches`` and ``launch_share_pct``;
         ``elements`` (ids: those it provides in the scenario, its refuelling
         tanker, and the ``item`` of its element rows); ``crew_seats`` (its
@@ -101,15 +129,24 @@ def contributions(scenario, catalog, sizing_rows) -> list[dict]:
         total = math.fsum(p[key] for p in out)
         for p in out:
             p[share] = 100.0 * p[key] / total if total > 0 else 0.0
-    order = ("partner", "mass_to_leo_t", "mass_share_pct", "launches", "launch_share_pct",
-             "elements", "crew_seats", "seats_provided", "cost_musd", "cost_share_pct")
-    return [{key: p[key] for key in order} for p in out]
+    return tuple(PartnerRow(
+        partner=p["partner"], mass_to_leo_t=p["mass_to_leo_t"],
+        mass_share_pct=p["mass_share_pct"], launches=p["launches"],
+        launch_share_pct=p["launch_share_pct"], elements=tuple(p["elements"]),
+        crew_seats=p["crew_seats"], seats_provided=p["seats_provided"],
+        cost_musd=p["cost_musd"], cost_share_pct=p["cost_share_pct"]) for p in out)
 
 
 def _row(n: int, row) -> dict:
     """One sizing row checked and normalised to a dict."""
     get = row.get if isinstance(row, dict) else (lambda key, default=None:
                                                   getattr(row, key, default))
+    if not isinstance(row, dict) and hasattr(row, "vehicle"):
+        # A LaunchRow: its flights and price; the mass it lifts is on the items.
+        return _row(n, {"provider": row.provider,
+                        "kind": "tanker" if row.purpose == "tanker" else "launch",
+                        "item": row.vehicle, "mass_t": 0.0, "launches": row.launches,
+                        "cost_musd": row.cost_musd})
     provider, kind = get("provider"), get("kind")
     if not isinstance(provider, str) or not provider:
         raise InputError(f"sizing_rows[{n}].provider: must be a partner id, got {provider!r}")

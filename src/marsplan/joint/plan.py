@@ -1,6 +1,6 @@
 """A joint mission planned end to end: trajectory, interfaces, assembly orbit,
-sizing and partner contributions (without some partners:
-:func:`marsplan.joint.withdraw.plan_without`).
+sizing, partner contributions, crew dose, light time, timeline and the verdict
+(without some partners: :func:`marsplan.joint.withdraw.plan_without`).
 
 :func:`plan` chains the core steps for a :class:`~marsplan.joint.scenario.Scenario`:
 
@@ -11,32 +11,98 @@ sizing and partner contributions (without some partners:
 2. the interface checks of every docking pair, whose adapters ride along;
 3. the assembly orbit: inclined at least |DLA| of the departure asymptote and
    reachable from every launch site used;
-4. sizing at that inclination (propellant, IMLEO, launches, cost, verdict);
-5. each partner's contribution.
+4. sizing at that inclination (propellant, IMLEO, launches, cost; descent and
+   ascent when the crew lands);
+5. each partner's contribution;
+6. operations: each crew member's radiation dose against the career limit of
+   the agency that flies him or her, the light time from Earth to the crew,
+   the solar-conjunction blackouts and the timeline;
+7. the verdict (:mod:`marsplan.joint.verdict`), computed here once: every
+   edge only words it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from marsplan.joint.contributions import contributions
+from marsplan.joint.contributions import PartnerRow, contributions
 from marsplan.joint.interfaces import check_interfaces
 from marsplan.joint.scenario import Scenario
 from marsplan.joint.sites import assembly_orbit
+from marsplan.joint.verdict import Limit, Verdict, verdict
 from marsplan.sizing import size_mission
+from marsplan.sizing.rows import ItemRow
 from marsplan.time import jd_tdb_to_iso
+
+__all__ = ["Limit", "LightTime", "Plan", "TimelineEvent", "Verdict", "operations", "plan",
+           "plan_without", "trajectory"]
+
+#: The career limit for a crew member whose partner publishes none (a company):
+#: NASA's, the lowest single limit of the agencies in the catalog (a stated default).
+DEFAULT_DOSE_LIMIT_MSV = 600.0
+DEFAULT_DOSE_LIMIT_SOURCE = ("no published limit of its own: marsplan applies NASA's 600 mSv "
+                             "(NASA-STD-3001 Vol. 1 Rev. B, 2022), the lowest single agency "
+                             "limit")
+#: Days before trans-Mars injection of the campaign's last steps (planning values).
+CREW_LAUNCH_DAYS_BEFORE_TMI = 5.0
+DOCKING_DAYS_BEFORE_TMI = 4.0
+CAMPAIGN_DAYS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """One event of the mission, from the launch campaign to the return (TDB JD)."""
+
+    jd_tdb: float
+    event: str
+    who: str
+
+    @property
+    def date(self) -> str:
+        return jd_tdb_to_iso(self.jd_tdb)
+
+
+@dataclass(frozen=True)
+class LightTime:
+    """One-way light time from the Earth's centre to the crew, day by day.
+
+    ``crew_min``: to the crew: 0 while it is in low Earth orbit (from its
+    launch to trans-Mars injection), then to its vehicle along the trajectory
+    (Kepler arcs on the legs, Mars during the stay). ``earth_mars_min``: to
+    Mars, only while the crew is at Mars (NaN elsewhere). Arrays of the shape
+    of ``jd_tdb``.
+    """
+
+    jd_tdb: np.ndarray
+    crew_min: np.ndarray
+    earth_mars_min: np.ndarray
+
+    @property
+    def max_min(self) -> float:
+        return float(np.max(self.crew_min))
+
+    @property
+    def min_min(self) -> float:
+        return float(np.min(self.crew_min))
+
+    def at_mars_range_min(self) -> tuple[float, float] | None:
+        """(least, most) Earth-Mars light time during the stay; None for a flyby."""
+        at = self.earth_mars_min[np.isfinite(self.earth_mars_min)]
+        return (float(at.min()), float(at.max())) if at.size else None
 
 
 @dataclass(frozen=True)
 class Plan:
     """Everything marsplan works out for one scenario.
 
-    ``limits`` gathers every binding limit (sizing shortfalls, unreachable
-    launch sites, interfaces no adapter bridges); ``feasible`` is True when
-    there is none. ``dla_deg``/``rla_deg``: the Earth departure asymptote in
-    EME2000, which sets the assembly orbit's lowest inclination.
+    ``verdict`` says whether it flies (:class:`~marsplan.joint.verdict.Verdict`,
+    with every binding limit and the dose report); ``feasible`` is True only
+    when it flies with no waiver. ``dla_deg``/``rla_deg``: the Earth departure
+    asymptote in EME2000, which sets the assembly orbit's lowest inclination.
+    ``contributions``: one :class:`PartnerRow` per partner; ``light_time``,
+    ``blackouts`` (during the stay) and ``timeline`` (in date order).
     """
 
     scenario: Scenario
@@ -46,23 +112,43 @@ class Plan:
     interfaces: object
     sites: object
     sizing: object
-    contributions: list[dict]
-    limits: list[str] = field(default_factory=list)
+    contributions: tuple[PartnerRow, ...]
+    verdict: Verdict
+    light_time: LightTime
+    blackouts: tuple
+    timeline: tuple[TimelineEvent, ...]
 
     @property
     def feasible(self) -> bool:
-        return not self.limits
+        """True when the mission flies as planned: no limit binds, no waiver."""
+        return self.verdict.status == "flies"
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status
+
+    @property
+    def limits(self) -> list[str]:
+        """Every binding limit, in words (hardware first, then crew dose)."""
+        return [x.message for x in self.verdict.limits]
+
+    @property
+    def dose(self):
+        """The crew's radiation dose (:class:`marsplan.crew.radiation.DoseReport`)."""
+        return self.verdict.dose
 
     def summary(self) -> dict:
         """The key figures, flat: what a policy reader asks first."""
         m, s = self.mission, self.sizing
-        launches = sum(s.launches.values())
+        binding = self.verdict.binding
         return {
             "name": self.scenario.mission.name,
+            "status": self.verdict.status,
             "feasible": self.feasible,
-            "binding_limit": self.limits[0] if self.limits else None,
+            "binding_limit": binding.message if binding else None,
             "mission_class": m.mission_class,
             "crew": self.scenario.crew_size,
+            "lands": s.lands,
             "earth_departure": jd_tdb_to_iso(m.earth_departure_jd_tdb),
             "mars_arrival": jd_tdb_to_iso(m.mars_arrival_jd_tdb),
             "mars_departure": jd_tdb_to_iso(m.mars_departure_jd_tdb),
@@ -73,7 +159,7 @@ class Plan:
             "dla_deg": self.dla_deg,
             "assembly_inclination_deg": self.sites.inclination_deg,
             "imleo_t": s.imleo_t,
-            "launches": launches,
+            "launches": sum(s.launches.values()),
             "tanker_flights": s.tanker_flights,
             "adapter_mass_t": self.interfaces.adapter_mass_t,
             "cost_musd": s.cost_musd,
@@ -137,88 +223,157 @@ def plan(scenario: Scenario, catalog, *, mission=None, ephemeris=None) -> Plan:
     """Plan ``scenario`` with ``catalog``: see the module docstring for the steps.
 
     ``mission`` reuses a trajectory already found.
+
+    Raises
+    ------
+    ScenarioError
+        The crew lands (``crew_health.surface``) but no element can land.
+    MarsplanError
+        Whatever finding the trajectory or sizing raises.
     """
+    from marsplan.ephemeris import default_ephemeris
+
+    eph = ephemeris or default_ephemeris()
     if mission is None:
-        mission = trajectory(scenario, ephemeris,
+        mission = trajectory(scenario, eph,
                              max_dla_deg=reachable_inclination_deg(scenario, catalog))
     rla, dla = departure_asymptote(mission)
     interfaces = check_interfaces(scenario, catalog)
     sites = assembly_orbit(scenario, catalog, dla)
     inclination = sites.inclination_deg if np.isfinite(sites.inclination_deg) else None
     sizing = size_mission(scenario, catalog, mission, inclination_deg=inclination,
-                          extra_payload_t=interfaces.adapter_mass_t)
-    rows = sizing.contribution_rows() + [
-        {"provider": scenario.transit.provider, "kind": "adapter", "item": a.adapter,
-         "mass_t": a.mass_t, "launches": 0, "cost_musd": 0.0}
-        for a in interfaces.adapters]
-    limits = list(sizing.limits) + list(sites.problems) + [
-        f"{c.a} and {c.b}: {c.check} incompatible and no adapter in the catalog bridges it"
-        for c in interfaces.unresolved]
-    return Plan(scenario, mission, dla, rla, interfaces, sites, sizing,
-                contributions(scenario, catalog, rows), limits)
+                          extra_payload_t=interfaces.adapter_mass_t, campaign_days=CAMPAIGN_DAYS)
+    adapters = [ItemRow(kind="adapter", provider=scenario.transit.provider, item=a.adapter,
+                        role="adapter", units=1, dry_t=a.mass_t, propellant_t=0.0,
+                        mass_t=a.mass_t, unit_cost_musd=0.0, cost_musd=0.0)
+                for a in interfaces.adapters]
+    shares = contributions(scenario, catalog,
+                           [*sizing.items, *adapters, *sizing.launch_rows])
+    dose = crew_dose(scenario, catalog, mission)
+    judged = verdict(sizing.limits, sites.problems, interfaces.unresolved, dose)
+    blackouts = _blackouts(scenario, mission, eph)
+    timeline = _timeline(scenario, sizing, mission, blackouts)
+    first_crew = min((e.jd_tdb for e in timeline if e.event.startswith("Crew launch")),
+                     default=mission.earth_departure_jd_tdb)
+    light = _light_time(mission, first_crew, eph)
+    return Plan(scenario, mission, dla, rla, interfaces, sites, sizing, shares, judged, light,
+                tuple(blackouts), timeline)
 
 
-# --------------------------------------------------------------------------- operations
+def crew_dose(scenario: Scenario, catalog, mission):
+    """Each crew member's dose on ``mission``, against the career limit of its partner.
 
-#: Days before trans-Mars injection of the campaign's last steps (planning values).
-CREW_LAUNCH_DAYS_BEFORE_TMI = 5.0
-DOCKING_DAYS_BEFORE_TMI = 4.0
-
-
-@dataclass(frozen=True)
-class Operations:
-    """Crew dose, light time and blackouts, and the whole timeline of a plan."""
-
-    dose: object
-    light_time_jd_tdb: np.ndarray
-    light_time_min: np.ndarray
-    blackouts: list
-    timeline: list[dict]
-
-
-def operations(p: Plan, *, campaign_days: float = 30.0, ephemeris=None) -> Operations:
-    """Radiation dose per crew member, light time over the mission, blackouts during
-    the stay, and every event with its date (launch campaign to Earth return)."""
-    from marsplan.crew.comms import blackouts_during_stay, light_time
+    The limit is the scenario's ``crew_health.dose_limit_msv`` for the partner
+    when given (the crew's own, where the agency's depends on age and sex),
+    else the partner's ``career_dose_limit_msv`` in the catalog, else
+    :data:`DEFAULT_DOSE_LIMIT_MSV` (a partner with no published limit).
+    """
     from marsplan.crew.radiation import mission_dose
 
-    scen, m, health = p.scenario, p.mission, p.scenario.crew_health
-    prior = health.prior_dose_msv or None
-    dose = mission_dose(m, crew=dict(scen.crew), shielding_factor=health.shielding_factor,
-                        surface_days=None if health.surface else 0.0, prior_dose_msv=prior)
-    jd, minutes = light_time(m, step_days=1.0, ephemeris=ephemeris)
-    blackouts = (blackouts_during_stay(m, threshold_deg=health.blackout_threshold_deg)
-                 if m.stay_days > 0 else [])
-    tmi = m.earth_departure_jd_tdb
+    health = scenario.crew_health
+    crew = {p: int(n) for p, n in scenario.crew.items()}
+    partners = getattr(catalog, "partners", None) or {}
+    limits, sources = {}, {}
+    for p in crew:
+        record = partners.get(p)
+        if p in health.dose_limit_msv:
+            limits[p] = float(health.dose_limit_msv[p])
+            sources[p] = "the crew's own limit, given by the scenario (crew_health.dose_limit_msv)"
+        elif record is not None and record.career_dose_limit_msv is not None:
+            limits[p] = float(record.career_dose_limit_msv)
+            sources[p] = record.dose_limit_source or ""
+        else:
+            limits[p], sources[p] = DEFAULT_DOSE_LIMIT_MSV, DEFAULT_DOSE_LIMIT_SOURCE
+    return mission_dose(mission, crew=crew, shielding_factor=health.shielding_factor,
+                        surface_days=None if health.surface else 0.0,
+                        # A withdrawn partner's prior doses leave with its crew.
+                        prior_dose_msv={p: v for p, v in health.prior_dose_msv.items()
+                                        if p in crew} or None,
+                        career_limit_msv=limits, limit_source=sources)
+
+
+def _blackouts(scenario, mission, eph) -> list:
+    from marsplan.crew.comms import blackouts_during_stay
+
+    if mission.stay_days <= 0:
+        return []
+    return blackouts_during_stay(mission, threshold_deg=scenario.crew_health.
+                                 blackout_threshold_deg, ephemeris=eph)
+
+
+def _light_time(mission, crew_launch_jd: float, eph) -> LightTime:
+    """Light time to the crew: 0 in low Earth orbit, then along the trajectory."""
+    from marsplan.crew.comms import light_time
+
+    jd, to_crew = light_time(mission, step_days=1.0, track="spacecraft", ephemeris=eph)
+    _, to_mars = light_time(mission, step_days=1.0, track="mars", ephemeris=eph)
+    at_mars = (jd >= mission.mars_arrival_jd_tdb) & (jd <= mission.mars_departure_jd_tdb)
+    earth_mars = np.where(at_mars, to_mars, np.nan)
+    if crew_launch_jd < jd[0]:
+        before = np.arange(crew_launch_jd, jd[0] - 1e-9, 1.0)
+        jd = np.concatenate([before, jd])
+        to_crew = np.concatenate([np.zeros_like(before), to_crew])
+        earth_mars = np.concatenate([np.full_like(before, np.nan), earth_mars])
+    return LightTime(jd, to_crew, earth_mars)
+
+
+def _timeline(scenario, sizing, mission, blackouts) -> tuple[TimelineEvent, ...]:
+    """Every event with its date, from the first launch to the return."""
+    tmi = mission.earth_departure_jd_tdb
     events = []
-    launches = [r for r in p.sizing.rows if r["kind"] in ("launch", "tanker")]
-    element_launches = [r for r in launches if r.get("purpose") == "element"]
+    element_launches = [r for r in sizing.launch_rows if r.purpose == "element"]
     for n, r in enumerate(element_launches):
-        events.append((tmi - campaign_days + n, f"Launch of {r['element']} on {r['item']}",
-                       r["provider"]))
-    tankers = sum(r["launches"] for r in launches if r.get("purpose") == "tanker")
+        events.append((tmi - CAMPAIGN_DAYS + n, f"Launch of {r.element} on {r.vehicle}",
+                       r.provider))
+    tankers = sum(r.launches for r in sizing.launch_rows if r.purpose == "tanker")
     for k in range(tankers):
-        when = tmi - campaign_days + len(element_launches) + k * max(
-            1.0, (campaign_days - len(element_launches) - CREW_LAUNCH_DAYS_BEFORE_TMI - 1)
+        when = tmi - CAMPAIGN_DAYS + len(element_launches) + k * max(
+            1.0, (CAMPAIGN_DAYS - len(element_launches) - CREW_LAUNCH_DAYS_BEFORE_TMI - 1)
             / max(tankers, 1))
         events.append((when, f"Tanker flight {k + 1} of {tankers}: propellant transfer",
-                       scen.refuelling.provider if scen.refuelling else ""))
-    for r in launches:
-        if r.get("purpose") == "crew_access":
+                       scenario.refuelling.provider if scenario.refuelling else ""))
+    for r in sizing.launch_rows:
+        if r.purpose == "crew_access":
             events.append((tmi - CREW_LAUNCH_DAYS_BEFORE_TMI,
-                           f"Crew launch on {r['element']} ({r['item']})", r["provider"]))
-    for a, b in scen.docking_pairs():
+                           f"Crew launch on {r.element} ({r.vehicle})", r.provider))
+    for a, b in scenario.docking_pairs():
         events.append((tmi - DOCKING_DAYS_BEFORE_TMI, f"Docking: {a} with {b}", ""))
-    for e in m.events():
+    lander = next((r.elements[0] for r in sizing.maneuvers
+                   if r.maneuver == "descent" and r.elements), None)
+    for e in mission.events():
         events.append((e.jd_tdb, e.name, e.body))
-        if e.name == "Mars arrival" and health.surface and m.stay_days > 0:
-            events.append((e.jd_tdb, "Landing; surface stay begins", "mars"))
+        if sizing.lands and e.name == "Mars arrival":
+            events.append((e.jd_tdb, f"Landing on {lander}; surface stay begins", "mars"))
+        if sizing.lands and e.name == "Mars departure":
+            events.append((e.jd_tdb, f"Ascent on {lander} to the Mars orbit; surface stay ends",
+                           "mars"))
     for b in blackouts:
         events.append((b.start_jd_tdb, f"Solar-conjunction blackout begins (Sun-Earth-Mars "
                        f"below {b.threshold_deg:g} deg, minimum {b.min_elongation_deg:.2f} deg)",
                        "sun"))
         events.append((b.end_jd_tdb, "Solar-conjunction blackout ends", "sun"))
-    events.sort(key=lambda e: e[0])
-    timeline = [{"date": jd_tdb_to_iso(t), "event": name, "who": who}
-                for t, name, who in events]
-    return Operations(dose, jd, minutes, blackouts, timeline)
+    order = {"Mars arrival": 0, "Landing": 1, "Ascent": 2, "Mars departure": 3}
+    events.sort(key=lambda e: (e[0], next((v for k, v in order.items()
+                                           if e[1].startswith(k)), 1)))
+    return tuple(TimelineEvent(float(t), name, who) for t, name, who in events)
+
+
+# --------------------------------------------------------------------------- operations
+
+
+@dataclass(frozen=True)
+class Operations:
+    """Crew dose, light time, blackouts and the timeline of a plan (as the plan holds them)."""
+
+    dose: object
+    light_time_jd_tdb: np.ndarray
+    light_time_min: np.ndarray
+    blackouts: tuple
+    timeline: tuple[TimelineEvent, ...]
+
+
+def operations(p: Plan) -> Operations:
+    """The plan's operations, computed once by :func:`plan`: the crew's dose, the light
+    time to the crew, the blackouts during the stay and every event with its date."""
+    return Operations(p.dose, p.light_time.jd_tdb, p.light_time.crew_min, p.blackouts,
+                      p.timeline)

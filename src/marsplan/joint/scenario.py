@@ -148,15 +148,31 @@ class CrewHealth(_Strict):
     """Radiation and communications assumptions.
 
     ``shielding_factor`` scales every dose rate (1 = Curiosity's RAD shielding);
-    ``surface``: the crew lands for the stay (False: stays in Mars orbit);
-    ``prior_dose_msv`` per partner's crew members; ``blackout_threshold_deg``:
-    Sun-Earth-Mars angle below which communications are lost.
+    ``surface``: the crew lands for the stay, which needs an element that can
+    land (a ``lander``, or a transit vehicle that lands, as Starship); by
+    default it stays in the Mars capture orbit, at the orbital dose rate;
+    ``prior_dose_msv`` per partner's crew members; ``dose_limit_msv`` per
+    partner: its crew's own career limit where the agency's depends on age and
+    sex (JAXA), instead of the catalog's stated default;
+    ``blackout_threshold_deg``: Sun-Earth-Mars angle below which
+    communications are lost.
     """
 
-    shielding_factor: float = Field(default=1.0, gt=0)
-    surface: bool = True
+    shielding_factor: float = Field(default=1.0, gt=0, le=100)
+    surface: bool = False
     prior_dose_msv: dict[str, float] = Field(default_factory=dict)
+    dose_limit_msv: dict[str, float] = Field(default_factory=dict)
     blackout_threshold_deg: float = Field(default=2.0, gt=0, lt=30)
+
+    @model_validator(mode="after")
+    def _doses(self):
+        for name in ("prior_dose_msv", "dose_limit_msv"):
+            for partner, value in getattr(self, name).items():
+                if not (0.0 <= value <= 1e5) or (name == "dose_limit_msv" and value <= 0):
+                    raise ValueError(f"{name}.{partner}: must be a dose in mSv, "
+                                     f"{'> 0' if name == 'dose_limit_msv' else '>= 0'} and "
+                                     f"<= 100000, got {value!r}")
+        return self
 
 
 class DockingPair(_Strict):
@@ -243,6 +259,18 @@ def check_against_catalog(scenario: Scenario, catalog) -> list[str]:
                             f"{scenario.refuelling.provider!r}")
     if scenario.isru.provider is not None and scenario.isru.provider not in partners:
         problems.append(f"isru.provider: unknown partner {scenario.isru.provider!r}")
+    for name in ("prior_dose_msv", "dose_limit_msv"):
+        for partner in getattr(scenario.crew_health, name):
+            if partner not in scenario.crew:
+                problems.append(f"crew_health.{name}.{partner}: not a partner with crew "
+                                f"({', '.join(scenario.crew)})")
+    if scenario.crew_health.surface and not any(
+            getattr(elements.get(use.id), "can_land", False) for use in scenario.elements
+            if use.role in ("lander", "transit")):
+        problems.append("crew_health.surface: the crew lands for the stay, but no element of "
+                        "the scenario can land (a lander, or a transit vehicle with descent and "
+                        "ascent delta-v in the catalog): add one with role = \"lander\" or set "
+                        "surface = false")
     used = {e.id for e in scenario.elements}
     for n, pair in enumerate(scenario.docking):
         for side in ("a", "b"):

@@ -46,6 +46,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from marsplan.errors import InputError
+from marsplan.joint.verdict import Limit, Verdict
 from marsplan.sizing.seats import added_flights
 
 #: The catalog element kind that can fill each scenario role.
@@ -424,15 +425,6 @@ FLIES = ("flies", "flies_with_waiver")
 
 
 @dataclass(frozen=True, slots=True)
-class WithdrawalVerdict:
-    """Whether the mission flies without the partners: ``status`` "flies",
-    "flies_with_waiver" or "cannot_fly", and the binding limits in words."""
-
-    status: str
-    limits: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class OpportunityTry:
     """One opportunity :func:`plan_without` planned: its label (None for the
     scenario's own explicit dates), the Earth departure (None when no
@@ -449,6 +441,9 @@ class WithdrawalPlan:
     """The plan with every partner, the withdrawal's rearrangement, and the plan
     of the remaining partners.
 
+    ``verdict`` is that of ``plan`` (:class:`~marsplan.joint.verdict.Verdict`),
+    or, with no plan, ``cannot_fly`` with the reason (nothing replaces the
+    transit vehicle, or no trajectory is within the remaining sites' reach).
     ``plan`` is the earliest opportunity's plan that flies within the horizon;
     when none does, the plan at the scenario's own opportunity (which cannot
     fly), and None when nothing replaces the transit vehicle or no trajectory
@@ -463,7 +458,7 @@ class WithdrawalPlan:
     baseline: object
     withdrawal: Withdrawal
     plan: object | None
-    verdict: WithdrawalVerdict
+    verdict: Verdict
     slip_days: float | None
     searched: tuple[OpportunityTry, ...]
     horizon_years: float
@@ -500,34 +495,22 @@ def comparison(results: Sequence[WithdrawalPlan]) -> list[dict]:
     def figures(p, verdict, slip):
         s = p.summary() if p is not None else {}
         return {"verdict": verdict.status,
-                "binding_limit": verdict.limits[0] if verdict.limits else None,
+                "binding_limit": verdict.binding.message if verdict.binding else None,
                 "slip_days": slip, **{k: s.get(k) for k in COMPARED[3:]}}
 
-    before = figures(baseline, _plan_verdict(baseline), 0.0)
+    before = figures(baseline, baseline.verdict, 0.0)
     after = {c: figures(r.plan, r.verdict, r.slip_days) for c, r in columns.items()}
     rows = [{"figure": k, "with_all": v, **{c: after[c][k] for c in columns}}
             for k, v in before.items()]
-    shares = {"with_all": {r["partner"]: r for r in baseline.contributions}}
+    shares = {"with_all": {r.partner: r for r in baseline.contributions}}
     for c, r in columns.items():
-        shares[c] = {x["partner"]: x for x in (r.plan.contributions if r.plan else [])}
+        shares[c] = {x.partner: x for x in (r.plan.contributions if r.plan else ())}
     partners = dict.fromkeys(p for table in shares.values() for p in table)
     for partner in partners:
         for k in ("mass_to_leo_t", "launches", "cost_share_pct"):
             rows.append({"figure": f"{partner} {k}",
-                         **{c: shares[c].get(partner, {}).get(k) for c in shares}})
+                         **{c: getattr(shares[c].get(partner), k, None) for c in shares}})
     return rows
-
-
-def plan_status(p) -> str:
-    """The verdict status of a :class:`~marsplan.joint.plan.Plan`."""
-    verdict = getattr(p, "verdict", None)
-    if verdict is not None:
-        return verdict.status
-    return "flies" if p.feasible else "cannot_fly"
-
-
-def _plan_verdict(p) -> WithdrawalVerdict:
-    return WithdrawalVerdict(plan_status(p), tuple(p.limits))
 
 
 def plan_without(scenario, catalog, partners: str | Sequence[str], *, seats: str = "pro_rata",
@@ -583,10 +566,15 @@ def plan_without(scenario, catalog, partners: str | Sequence[str], *, seats: str
     change = withdraw(scenario, catalog, partners, seats=seats)
     if change.scenario is None:
         lost = [u for u in change.unreplaced if u.role == "transit"]
-        limits = tuple(f"nothing in the catalog replaces the transit vehicle "
-                       f"{_element_name(catalog, u.old)}: {u.reason}" for u in lost)
+        # No transit vehicle is a hardware shortfall no date can mend: no search.
+        limits = tuple(Limit("hardware_shortfall",
+                             f"nothing in the catalog replaces the transit vehicle "
+                             f"{_element_name(catalog, u.old)}: {u.reason}", subject=u.old)
+                       for u in lost)
         return WithdrawalPlan(change.partners, baseline, change, None,
-                              WithdrawalVerdict("cannot_fly", limits), None, (), horizon_years)
+                              Verdict("cannot_fly", limits, None), None, (), horizon_years,
+                              "later opportunities not searched: no date brings a transit "
+                              "vehicle back")
     start_jd = baseline.mission.earth_departure_jd_tdb
     spec = change.scenario.mission
     first_plan, first_try = _try(change.scenario, catalog, eph, spec.opportunity)
@@ -607,7 +595,7 @@ def plan_without(scenario, catalog, partners: str | Sequence[str], *, seats: str
         note = ("" if len(tried) == 1 else
                 f"{', '.join(str(t.opportunity) for t in tried[:-1])} cannot fly; "
                 f"{tried[-1].opportunity} is the earliest that does")
-        return WithdrawalPlan(change.partners, baseline, change, found, _plan_verdict(found),
+        return WithdrawalPlan(change.partners, baseline, change, found, found.verdict,
                               slip, tuple(tried), horizon_years, note)
     if fixed:
         note = (f"later opportunities not searched: {fixed} binds, which no later date "
@@ -619,8 +607,10 @@ def plan_without(scenario, catalog, partners: str | Sequence[str], *, seats: str
         note = f"no later opportunity lies within the {horizon_years:g}-year horizon"
     else:
         note = "later opportunities not searched (horizon_years = 0)"
-    verdict = (_plan_verdict(first_plan) if first_plan is not None else
-               WithdrawalVerdict("cannot_fly", (first_try.reason,)))
+    # No trajectory for the first try: the launch sites left are what changed
+    # (the baseline found one), so the remaining sites cannot reach an asymptote.
+    verdict = (first_plan.verdict if first_plan is not None else
+               Verdict("cannot_fly", (Limit("unreachable_site", first_try.reason),), None))
     return WithdrawalPlan(change.partners, baseline, change, first_plan, verdict, None,
                           tuple(tried), horizon_years, note)
 
@@ -630,8 +620,8 @@ def _date_independent(p) -> str | None:
     adapter bridges (the hardware, not the sky, decides it)."""
     if p is None:
         return None
-    for limit in getattr(p.verdict, "limits", ()) if hasattr(p, "verdict") else ():
-        if getattr(limit, "kind", None) == "unbridged_interface":
+    for limit in p.verdict.limits:
+        if limit.kind == "unbridged_interface":
             return "an interface no adapter bridges"
     return None
 
@@ -651,10 +641,9 @@ def _try(scenario, catalog, eph, label):
         p = plan(scenario, catalog, ephemeris=eph)
     except NoSolutionError as error:
         return None, OpportunityTry(label, None, "cannot_fly", str(error))
-    status = plan_status(p)
-    limits = _plan_verdict(p).limits
-    return p, OpportunityTry(label, p.mission.earth_departure_jd_tdb, status,
-                             limits[0] if status not in FLIES and limits else None)
+    v = p.verdict
+    return p, OpportunityTry(label, p.mission.earth_departure_jd_tdb, v.status,
+                             v.binding.message if v.status not in FLIES and v.binding else None)
 
 
 def _following(start_jd: float, horizon_years: float, eph) -> list[int]:

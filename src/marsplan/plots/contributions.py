@@ -20,7 +20,7 @@ from marsplan.plots._common import check_dpi, format_of, save_figure
 MEASURES = (
     ("mass_share_pct", "mass_to_leo_t", "Mass to LEO", "t"),
     ("launch_share_pct", "launches", "Launches", ""),
-    ("cost_share_pct", "cost_musd", "Cost", "M$"),
+    ("cost_share_pct", "cost_musd", "Provides (catalog price)", "M$"),
 )
 # Okabe-Ito blue, orange, bluish green: apart for colour-blind readers.
 _COLORS = ("#0072b2", "#e69f00", "#009e73")
@@ -31,7 +31,7 @@ def plot_contributions(rows, path, *, title=None, dpi=150):
 
     Parameters
     ----------
-    rows : list of dict
+    rows : list of PartnerRow or dict
         :func:`marsplan.joint.contributions.contributions`' output: each with
         ``partner``, ``mass_share_pct``, ``launch_share_pct``,
         ``cost_share_pct`` and the values ``mass_to_leo_t``, ``launches``,
@@ -107,7 +107,10 @@ def _draw(rows, *, title=None):
 
 
 def _checked(rows) -> list[dict]:
-    rows = list(rows)
+    import dataclasses
+
+    rows = [dataclasses.asdict(r) if dataclasses.is_dataclass(r) and not isinstance(r, type)
+            else r for r in rows]
     if not rows:
         raise InputError("rows: no partners to draw")
     for n, row in enumerate(rows):

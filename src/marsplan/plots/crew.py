@@ -67,7 +67,8 @@ def plot_dose(report, path, *, title=None, dpi=150):
     return path
 
 
-def plot_light_time(jd, minutes, blackouts, path, *, title=None, dpi=150):
+def plot_light_time(jd, minutes, blackouts, path, *, title=None, dpi=150,
+                    earth_mars_min=None):
     """Draw the one-way light time over a mission, blackouts shaded.
 
     Parameters
@@ -77,6 +78,9 @@ def plot_light_time(jd, minutes, blackouts, path, *, title=None, dpi=150):
         :func:`marsplan.crew.comms.light_time`; N >= 2.
     blackouts : sequence of marsplan.crew.comms.Blackout
         Shaded where they overlap the dates (those outside are left out).
+    earth_mars_min : array_like, shape (N,), optional
+        Earth-Mars light time, NaN where it is not to be shown (outside the
+        stay at Mars): drawn dashed over the crew's.
     path : str or os.PathLike
         Output file; ``.png``, ``.svg`` or ``.pdf`` by its extension.
     title : str, optional
@@ -98,7 +102,7 @@ def plot_light_time(jd, minutes, blackouts, path, *, title=None, dpi=150):
     """
     fmt = format_of(path, "a light-time chart")
     check_dpi(dpi)
-    fig, _ = _draw_light_time(jd, minutes, blackouts, title=title)
+    fig, _ = _draw_light_time(jd, minutes, blackouts, title=title, earth_mars_min=earth_mars_min)
     save_figure(fig, path, fmt, dpi)
     return path
 
@@ -129,7 +133,8 @@ def _dates(jd_tdb):
 
 
 def _iso(jd_tdb) -> str:
-    return str(jd_tdb_to_iso(jd_tdb, "days"))
+    """``2033-04-21 01:54`` (TDB): the day the CLI prints, never rounded to the next."""
+    return str(jd_tdb_to_iso(jd_tdb, "seconds"))[:16].replace("T", " ")
 
 
 def _draw_dose(report, *, title=None):
@@ -173,19 +178,34 @@ def _draw_dose(report, *, title=None):
         artists["careers"].append(career)
         handles.append(career)
 
-    limit = report.career_limit_msv
-    artists["limit"] = ax.axhline(limit, color=_LIMIT_COLOR, lw=1.6, linestyle="--", zorder=2,
-                                  label=f"NASA career limit, {limit:.0f} mSv "
-                                        "(NASA-STD-3001 Rev. B)")
-    handles.append(artists["limit"])
-
+    # One line per distinct career limit, naming the partners held to it.
+    by_limit: dict[float, list[str]] = {}
+    for m in report.members:
+        who = m.partner or m.member
+        if who not in by_limit.setdefault(m.career_limit_msv, []):
+            by_limit[m.career_limit_msv].append(who)
+    if not by_limit:
+        by_limit = {report.career_limit_msv: []}
+    artists["limits"] = []
+    for n, (value, who) in enumerate(sorted(by_limit.items())):
+        source = ("NASA-STD-3001 Rev. B" if value == 600.0 and who == ["nasa"]
+                  else "career limit")
+        who = [w.upper() if len(w) <= 4 else w.capitalize() for w in who]
+        label = (f"{', '.join(who)}: {source}, {value:.0f} mSv" if who
+                 else f"NASA career limit, {value:.0f} mSv (NASA-STD-3001 Rev. B)")
+        line_ = ax.axhline(value, color=_LIMIT_COLOR, lw=1.6, zorder=2, label=label,
+                           linestyle=("--", ":", "-.", (0, (1, 3)))[n % 4])
+        artists["limits"].append(line_)
+        handles.append(line_)
+    artists["limit"] = artists["limits"][0]
+    limit = max(by_limit)
     top = max(limit, float(dose[-1]) + (priors[0] if priors else 0.0))
     ax.set_ylim(0.0, 1.12 * top)
     ax.set_xlim(x[0], x[-1])
     # The total, top right: every line stays below 1 / 1.12 of the axes' height.
     artists["total"] = ax.text(
         0.99, 0.985, f"Mission dose {report.total_msv:.0f} mSv, "
-                     f"{100 * report.fraction_of_limit:.0f} % of the limit",
+                     f"{100 * report.fraction_of_limit:.0f} % of the lowest limit",
         transform=ax.transAxes, ha="right", va="top", fontsize=9, color=_DOSE_COLOR, zorder=4,
         bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "none",
               "alpha": 0.85})
@@ -202,11 +222,11 @@ def _dose_title(report) -> str:
             "flyby": "Flyby"}.get(report.mission_class, str(report.mission_class).capitalize())
     return (f"{kind} mission {_iso(report.earth_departure_jd_tdb)} to "
             f"{_iso(report.earth_arrival_jd_tdb)}: galactic cosmic ray dose "
-            f"{report.total_msv:.0f} mSv, {100 * report.fraction_of_limit:.0f} % of the "
-            f"career limit\nMSL/RAD rates scaled by the solar cycle and shielding")
+            f"{report.total_msv:.0f} mSv\n{100 * report.fraction_of_limit:.0f} % of the lowest "
+            f"career limit; MSL/RAD rates scaled by the solar cycle and shielding")
 
 
-def _draw_light_time(jd, minutes, blackouts, *, title=None):
+def _draw_light_time(jd, minutes, blackouts, *, title=None, earth_mars_min=None):
     """Build the light-time chart's Figure; return it with a dict of its artists:
     ``ax``, ``line`` (y in minutes), ``spans`` (one shaded patch per blackout
     shown), ``shown`` (those blackouts), ``labels``, ``legend``."""
@@ -222,9 +242,19 @@ def _draw_light_time(jd, minutes, blackouts, *, title=None):
     fig, ax = _new_figure()
     x = _dates(jd)
     (line,) = ax.plot(x, minutes, color=_LIGHT_COLOR, lw=2.0, zorder=3,
-                      label="One-way light time")
+                      label="One-way light time, Earth to the crew")
     artists = {"ax": ax, "line": line, "spans": [], "shown": [], "labels": []}
     handles = [line]
+    if earth_mars_min is not None:
+        at_mars = np.asarray(earth_mars_min, dtype=np.float64)
+        if at_mars.shape != jd.shape:
+            raise InputError(f"earth_mars_min: shape {at_mars.shape} differs from jd's "
+                             f"{jd.shape}")
+        if np.isfinite(at_mars).any():
+            (mars_line,) = ax.plot(x, at_mars, color="#b35806", lw=1.4, linestyle="--",
+                                   zorder=4, label="Earth to Mars, while the crew is there")
+            artists["earth_mars"] = mars_line
+            handles.append(mars_line)
     lo, hi = float(jd.min()), float(jd.max())
     top = float(minutes.max())
     ax.set_ylim(0.0, 1.15 * top if top > 0 else 1.0)
@@ -252,7 +282,7 @@ def _draw_light_time(jd, minutes, blackouts, *, title=None):
     artists["legend"] = ax.legend(handles=handles, loc="lower right", fontsize=8.5,
                                   framealpha=0.92)
     if title is None:
-        title = (f"One-way light time from Earth, {_iso(lo)} to {_iso(hi)}: "
+        title = (f"One-way light time from Earth to the crew, {_iso(lo)} to {_iso(hi)} TDB: "
                  f"{float(minutes.min()):.1f} to {top:.1f} min "
                  f"(a round trip {2 * float(minutes.min()):.0f} to {2 * top:.0f} min)")
     ax.set_title(title, fontsize=11.5)

@@ -11,7 +11,7 @@ and :mod:`marsplan.report.html`; no physics happens in this package.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -88,7 +88,7 @@ def gather(scenario, catalog, *, without=None, ephemeris=None, plan=None,
     if plan is None:
         plan = withdrawal.baseline if withdrawal is not None else make_plan(
             scenario, catalog, ephemeris=eph)
-    ops = operations(plan, ephemeris=eph)
+    ops = operations(plan)
     names = Names(catalog)
     if isinstance(without, str):
         without = (without,)
@@ -200,15 +200,13 @@ def _porkchop(scenario, mission, leg, eph):
 
 
 @dataclass(frozen=True)
-class Verdict:
-    """Can the mission fly, in words.
+class VerdictWords:
+    """The plan's verdict (:attr:`Plan.verdict`, computed in the core) in words.
 
-    ``status``: "go" (every limit met), "waiver" (the hardware closes but the
-    crew's radiation dose exceeds the career limit) or "no-go" (a binding
-    limit of the plan: sizing, launch sites or interfaces). ``answer`` is the
-    one-line reply, ``explanation`` a sentence or two, ``binding_limit`` the
-    limit that decides it (or the tightest margin when none binds), and
-    ``other_limits`` any more.
+    ``status``: the verdict's ("flies", "flies_with_waiver", "cannot_fly");
+    ``answer`` the one-line reply, ``explanation`` a sentence or two,
+    ``binding_limit`` the limit that decides it (or the tightest margin when
+    none binds), and ``other_limits`` any more.
     """
 
     status: str
@@ -218,36 +216,41 @@ class Verdict:
     other_limits: tuple[str, ...]
 
 
-def verdict(content: ReportContent) -> Verdict:
-    """Word the plan's feasibility and the crew dose as a policy reader's answer."""
-    p, dose, names = content.plan, content.operations.dose, content.names
-    worst = max(dose.members, key=lambda m: m.fraction_of_limit, default=None)
-    over = worst is not None and not worst.within_limit
-    dose_text = (f"crew radiation dose: {quantity('career_dose_msv', worst.career_dose_msv)} "
-                 f"per crew member, {100.0 * worst.fraction_of_limit:.0f}% of NASA's "
-                 f"{quantity('career_limit_msv', worst.career_limit_msv)} career limit"
-                 if worst is not None else "")
-    if p.limits:
-        limits = [names.prose(x) for x in p.limits] + ([dose_text] if over else [])
-        broken = (f"The plan breaks {plural(len(limits), 'limit')}, listed here"
-                  if len(limits) > 1 else "The plan breaks the limit below")
-        return Verdict("no-go", "No: this mission cannot fly as planned.",
-                       f"{broken}; the sections below show the plan as far as it goes.",
-                       _capital(limits[0]), tuple(_capital(x) for x in limits[1:]))
-    closes = ("The launches, propellant, docking interfaces and assembly orbit all close.")
-    if over:
-        return Verdict(
-            "waiver", "Only with a radiation waiver: the hardware can fly, the crew dose is "
-            "over NASA's limit.",
+def _limit_text(limit, names) -> str:
+    if limit.kind == "crew_dose":
+        return (f"crew radiation dose: {names.partner(limit.subject)} crew at "
+                f"{quantity('dose_msv', limit.value)}, "
+                f"{100.0 * limit.value / limit.allowed:.0f}% of the "
+                f"{quantity('limit_msv', limit.allowed)} career limit "
+                f"{names.partner(limit.subject)} applies")
+    return names.prose(limit.message)
+
+
+def verdict_words(content: ReportContent) -> VerdictWords:
+    """Word the plan's verdict for a policy reader (no judgement is made here)."""
+    v, names = content.plan.verdict, content.names
+    texts = [_capital(_limit_text(x, names)) for x in v.limits]
+    if v.status == "cannot_fly":
+        broken = (f"The plan breaks {plural(len(texts), 'limit')}, listed here"
+                  if len(texts) > 1 else "The plan breaks the limit below")
+        return VerdictWords(v.status, "No: this mission cannot fly as planned.",
+                            f"{broken}; the sections below show the plan as far as it goes.",
+                            texts[0], tuple(texts[1:]))
+    closes = "The launches, propellant, docking interfaces and assembly orbit all close."
+    if v.status == "flies_with_waiver":
+        return VerdictWords(
+            v.status, "Only with a radiation waiver: the hardware can fly, the crew's dose is "
+            "over its agency's career limit.",
             f"{closes} The crew's radiation dose does not: flying it needs a waiver of the "
             "career limit, more shielding or a shorter mission.",
-            _capital(dose_text), ())
-    tightest = (f"Crew radiation dose at {100.0 * worst.fraction_of_limit:.0f}% of NASA's "
-                f"career limit (the tightest margin; nothing binds)" if worst is not None
-                else "None binds")
-    return Verdict("go", "Yes: this mission can fly as planned.",
-                   f"{closes} The crew's radiation dose stays within NASA's career limit.",
-                   tightest, ())
+            texts[0], tuple(texts[1:]))
+    worst = max(v.dose.members, key=lambda m: m.fraction_of_limit, default=None)
+    tightest = (f"Crew radiation dose at {100.0 * worst.fraction_of_limit:.0f}% of "
+                f"{names.partner(worst.partner)}'s career limit (the tightest margin; nothing "
+                "binds)" if worst is not None else "None binds")
+    return VerdictWords(v.status, "Yes: this mission can fly as planned.",
+                        f"{closes} Every crew member's radiation dose stays within the career "
+                        "limit of the agency that flies them.", tightest, ())
 
 
 def _capital(text: str) -> str:
@@ -264,18 +267,18 @@ def withdrawal_headline(content: ReportContent) -> str | None:
         return (f"If {who} withdrew, nothing in the catalog could replace the "
                 "transit vehicle: no mission would remain.")
     if w.plan is None:
-        return f"If {who} withdrew, no mission would be found: {names.prose(w.verdict.limits[0])}."
+        return f"If {who} withdrew, no mission would be found: {names.prose(w.verdict.limits[0].message)}."
     before, after = w.baseline.summary(), w.plan.summary()
     slip = w.slip_days if w.slip_days is not None else 0.0
-    flew = w.baseline.verdict.status in FLIES if hasattr(w.baseline, "verdict") else \
-        w.baseline.feasible
+    flew = w.baseline.verdict.status in FLIES
+    waiver = ", with a radiation waiver" if w.verdict.status == "flies_with_waiver" else ""
     if w.verdict.status not in FLIES:
         fly = ("the mission could no longer fly" if flew else "the mission still could not fly")
     elif slip > _SLIP_SAME_DAYS:
         fly = (f"the mission could fly only {plural(round(slip), 'day')} later, in the "
-               f"{w.plan.scenario.mission.opportunity} opportunity")
+               f"{w.plan.scenario.mission.opportunity} opportunity{waiver}")
     else:
-        fly = "the mission could still fly" if flew else "the mission could fly"
+        fly = ("the mission could still fly" if flew else "the mission could fly") + waiver
     moves = []
     for r in w.withdrawal.replacements:
         new = names.element(r.new) + (f" ({names.partner(r.new_provider)})"
@@ -302,89 +305,5 @@ def withdrawal_headline(content: ReportContent) -> str | None:
 
 # --------------------------------------------------------------------------- plan.json
 
-
-def plan_document(content: ReportContent, figures: dict[str, str] | None = None) -> dict:
-    """The whole report as JSON-ready data (full precision; dates ISO 8601, TDB).
-
-    Keys: ``marsplan``, ``mission``, ``verdict``, ``summary`` (the plan's
-    :meth:`~marsplan.joint.plan.Plan.summary`), ``limits``, ``trajectory``,
-    ``earth_mars_leg``, ``timeline``, ``maneuvers``, ``burns``, ``sizing``
-    (every sizing row and the totals), ``contributions``, ``interfaces``,
-    ``adapters``, ``assembly_orbit``, ``dose``, ``light_time``, ``blackouts``,
-    ``withdrawal``, ``figures``. NaN and infinities are null.
-    """
-    p, ops, v = content.plan, content.operations, verdict(content)
-    s = p.sizing
-    w = content.withdrawal
-    doc = {
-        "marsplan": {"version": __version__, "ephemeris": content.ephemeris_name,
-                     "time_scale": "TDB"},
-        "mission": content.scenario.mission.name,
-        "verdict": {"status": v.status, "answer": v.answer, "explanation": v.explanation,
-                    "binding_limit": v.binding_limit, "other_limits": list(v.other_limits)},
-        "summary": p.summary(),
-        "limits": list(p.limits),
-        "trajectory": p.mission.row(),
-        "earth_mars_leg": content.earth_mars.rows()[0] if content.earth_mars is not None
-        else None,
-        "timeline": ops.timeline,
-        "maneuvers": s.rows_of("maneuver"),
-        "burns": s.rows_of("burn"),
-        "sizing": {"rows": s.rows, "imleo_t": s.imleo_t, "launches": s.launches,
-                   "tanker_flights": s.tanker_flights, "consumables_t": s.consumables_t,
-                   "cost_musd": s.cost_musd, "mass_at_departure_t": s.mass_at_departure_t,
-                   "inclination_deg": s.inclination_deg, "feasible": s.feasible,
-                   "limits": s.limits, "notes": s.notes},
-        "contributions": p.contributions,
-        "interfaces": p.interfaces.rows(),
-        "adapters": [_fields(a) for a in p.interfaces.adapters],
-        "assembly_orbit": {"dla_deg": p.sites.dla_deg,
-                           "inclination_deg": p.sites.inclination_deg,
-                           "feasible": p.sites.feasible, "problems": p.sites.problems,
-                           "notes": p.sites.notes, "launches": p.sites.rows()},
-        "dose": {"summary": ops.dose.row(), "phases": ops.dose.rows(),
-                 "members": ops.dose.member_rows()},
-        "light_time": {"min_minutes": float(np.min(ops.light_time_min)),
-                       "max_minutes": float(np.max(ops.light_time_min)),
-                       "date": jd_tdb_to_iso(ops.light_time_jd_tdb),
-                       "minutes": ops.light_time_min},
-        "blackouts": [b.row() for b in ops.blackouts],
-        "withdrawal": None if w is None else {
-            "partner": w.label, "partners": list(w.partners),
-            "why": content.withdrawal_reason,
-            "verdict": {"status": w.verdict.status, "limits": list(w.verdict.limits)},
-            "slip_days": w.slip_days,
-            "feasible": w.verdict.status in FLIES,
-            "comparison": w.comparison(), "changes": w.withdrawal.rows(),
-            "seats": [{"partner": k, "seats_gained": n} for k, n in w.withdrawal.seats],
-            "notes": w.withdrawal.notes,
-            "summary": w.plan.summary() if w.plan is not None else None},
-        "figures": dict(figures or {}),
-    }
-    if w is None:
-        doc["withdrawal_note"] = content.withdrawal_reason
-    return jsonable(doc)
-
-
-def _fields(record) -> dict:
-    return {f.name: getattr(record, f.name) for f in fields(record)}
-
-
-def jsonable(value):
-    """``value`` with numpy arrays and scalars, tuples and dataclasses made plain JSON;
-    NaN and infinities become None."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        return jsonable(value.item())
-    if is_dataclass(value) and not isinstance(value, type):
-        return jsonable(_fields(value))
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    return str(value)
+# The plan document lives at the edge that makes dicts: marsplan.io.document.
+from marsplan.io.document import jsonable, plan_document  # noqa: E402,F401

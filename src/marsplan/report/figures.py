@@ -45,6 +45,7 @@ def draw_figures(content, out_dir, *, dpi: float = DPI) -> dict[str, str]:
     plot_contributions(p.contributions, paths["contributions"],
                        title=f"{name}: what each partner contributes", dpi=dpi)
     plot_dose(ops.dose, paths["dose"], dpi=dpi)
-    plot_light_time(ops.light_time_jd_tdb, ops.light_time_min, ops.blackouts,
-                    paths["light_time"], dpi=dpi)
+    light = p.light_time
+    plot_light_time(light.jd_tdb, light.crew_min, ops.blackouts, paths["light_time"], dpi=dpi,
+                    earth_mars_min=light.earth_mars_min)
     return paths

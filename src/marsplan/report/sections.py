@@ -7,7 +7,8 @@ words and rounds what :mod:`marsplan.report.content` gathered; none computes.
 from __future__ import annotations
 
 from marsplan import __version__
-from marsplan.report.content import withdrawal_headline
+from marsplan.io.document import record
+from marsplan.report.content import verdict_words, withdrawal_headline
 from marsplan.report.markup import (
     Col,
     Html,
@@ -27,7 +28,6 @@ from marsplan.report.text import (
     quantity,
     years,
 )
-from marsplan.time import to_jd_tdb
 
 PLAN_FILE = "plan.json"
 
@@ -68,16 +68,18 @@ def _crew_text(content) -> str:
 
 
 def _launch_rows(p) -> list[dict]:
-    return [r for r in p.sizing.rows if r["kind"] in ("launch", "tanker")]
+    """The plan's launches as dicts for the tables (with the mass per flight)."""
+    return [{**record(r), "mass_per_launch_t": r.mass_per_launch_t}
+            for r in p.sizing.launch_rows]
 
 
 def _launches_text(content) -> str:
     """``10 × Starship / Super Heavy (9 tanker flights), 1 × Falcon 9 Block 5``."""
     names, by_vehicle = content.names, {}
     for r in _launch_rows(content.plan):
-        entry = by_vehicle.setdefault(r["item"], [0, 0])
+        entry = by_vehicle.setdefault(r["vehicle"], [0, 0])
         entry[0] += int(r["launches"])
-        if r["kind"] == "tanker":
+        if r["purpose"] == "tanker":
             entry[1] += int(r["launches"])
     parts = []
     for vehicle, (n, tankers) in by_vehicle.items():
@@ -90,15 +92,16 @@ def _launches_text(content) -> str:
 
 
 def _first_crew_launch(content) -> str | None:
-    dates = [e["date"] for e in content.operations.timeline
-             if e["event"].startswith("Crew launch")]
+    dates = [e.date for e in content.operations.timeline
+             if e.event.startswith("Crew launch")]
     return min(dates) if dates else None
 
 
-def summary(content, v) -> Html:
-    """The minute a policy reader has: the verdict ``v``, the key dates and figures,
-    the phases, what each partner delivers and pays."""
+def summary(content) -> Html:
+    """The minute a policy reader has: the plan's verdict, the key dates and figures,
+    the phases, what each partner provides."""
     p, scen, names = content.plan, content.scenario, content.names
+    v = verdict_words(content)
     s = p.summary()
     spec = scen.mission
     partners = ", ".join(names.partner(x) for x in scen.partners())
@@ -117,10 +120,12 @@ def summary(content, v) -> Html:
             class_="binding"),
         tag("p", join([tag("strong", "Also: "), "; ".join(v.other_limits)]),
             class_="more-limits") if v.other_limits else "",
-    ]), class_=f"verdict {v.status}", id="verdict")
+    ]), class_=f"verdict {_STATUS_CLASS[v.status]}", id="verdict",
+        data_status=v.status)
 
     crew_launch = _first_crew_launch(content)
-    at_mars_where = "on the surface" if scen.crew_health.surface else "in Mars orbit"
+    at_mars_where = ("on the surface (the crew lands)" if p.sizing.lands
+                     else "in the Mars capture orbit (no landing)")
     if s["stay_days"] > 0:
         mars_fact = (f"{grouped(s['stay_days'])} days", (f"arrives {date(s['mars_arrival'])}, "
                      f"leaves {date(s['mars_departure'])}; {at_mars_where}"))
@@ -137,7 +142,8 @@ def summary(content, v) -> Html:
         ("Mass to low Earth orbit", quantity("imleo_t", s["imleo_t"]),
          (f"assembled at {grouped(scen.orbits.leo_altitude_km)} km, inclined "
          f"{quantity('inclination_deg', s['assembly_inclination_deg'])}")),
-        ("Cost", money_musd(s["cost_musd"]), "flight hardware and launches, catalog prices"),
+        ("Catalog price", money_musd(s["cost_musd"]),
+         "flight hardware and launches at catalog prices; who pays whom is not modelled"),
     ]
     cards = tag("div", join(
         tag("div", join([tag("div", label, class_="label"), tag("div", value, class_="value"),
@@ -145,7 +151,7 @@ def summary(content, v) -> Html:
         for label, value, note in facts), class_="facts")
     more = [withdrawal_headline(content)]
     blackouts = content.operations.blackouts
-    longest = grouped(float(content.operations.light_time_min.max()), 0)
+    longest = grouped(p.light_time.max_min, 0)
     if blackouts:
         b = blackouts[0]
         which = "a" if len(blackouts) == 1 else f"{len(blackouts)} blackouts; the first a"
@@ -162,14 +168,14 @@ def summary(content, v) -> Html:
                     f"({quantity('adapter_mass_t', p.interfaces.adapter_mass_t)}) to join.")
     return section("summary", join([
         header, box, cards, _phase_bar(content),
-        tag("h3", "What each partner delivers and pays"), _partner_table(content),
+        tag("h3", "What each partner provides"), _partner_table(content),
         tag("h3", "Also worth knowing"), bullets(more)]))
 
 
 def _phase_bar(content) -> Html:
     """The mission as one bar: launch campaign, outbound, at Mars, return."""
     m, timeline = content.plan.mission, content.operations.timeline
-    first = min((to_jd_tdb(e["date"]) for e in timeline), default=m.earth_departure_jd_tdb)
+    first = min((e.jd_tdb for e in timeline), default=m.earth_departure_jd_tdb)
     phases = [("campaign", "Launch campaign", first, m.earth_departure_jd_tdb),
               ("cruise", "To Mars", m.earth_departure_jd_tdb, m.mars_arrival_jd_tdb),
               ("mars", "At Mars", m.mars_arrival_jd_tdb, m.mars_departure_jd_tdb),
@@ -190,7 +196,7 @@ def _phase_bar(content) -> Html:
 def _partner_table(content) -> Html:
     p, names, scen = content.plan, content.names, content.scenario
     rows = []
-    for r in p.contributions:
+    for r in map(record, p.contributions):
         delivers = [names.element(e) for e in r["elements"]]
         if scen.refuelling is not None and scen.refuelling.provider == r["partner"]:
             delivers = [d + " flights" if d == names.element(scen.refuelling.tanker) else d
@@ -212,8 +218,8 @@ def _partner_table(content) -> Html:
         Col.of("crew_seats", "Crew"),
         Col.of("launches", "Launches"),
         Col.of("mass_to_leo_t", "Mass to orbit"),
-        Col.of("cost_musd", "Pays"),
-        Col.of("cost_share_pct", "Share of cost"),
+        Col.of("cost_musd", "Provides (catalog price)"),
+        Col.of("cost_share_pct", "Share of the catalog price"),
     ]
     return table(columns, rows, total=total, class_="partners")
 
@@ -223,8 +229,9 @@ _EVENT_WORDS = {
     "Mars departure": "Mars departure: trans-Earth injection burn",
     "Earth arrival": "Earth arrival: the crew is home",
 }
-_KEY_EVENTS = ("Crew launch", "Earth departure", "Mars arrival", "Landing", "Mars departure",
-               "Earth arrival", "Mars flyby")
+_KEY_EVENTS = ("Crew launch", "Earth departure", "Mars arrival", "Landing", "Ascent",
+               "Mars departure", "Earth arrival", "Mars flyby")
+_STATUS_CLASS = {"flies": "go", "flies_with_waiver": "waiver", "cannot_fly": "no-go"}
 _BODIES = {"earth": "Earth", "mars": "Mars", "sun": "Sun", "venus": "Venus"}
 
 
@@ -234,15 +241,15 @@ def timeline(content) -> Html:
     tmi = m.earth_departure_jd_tdb
     rows = []
     for e in content.operations.timeline:
-        day = to_jd_tdb(e["date"]) - tmi
-        who = e["who"]
+        day = e.jd_tdb - tmi
+        who = e.who
         rows.append({
             "day": f"{'+' if round(day) > 0 else ''}{grouped(day)}",
-            "date": date(e["date"]),
-            "event": names.prose(_EVENT_WORDS.get(e["event"], e["event"])),
+            "date": date(e.date),
+            "event": names.prose(_EVENT_WORDS.get(e.event, e.event)),
             "who": _BODIES.get(who) or (names.partner(who) if who else "\N{EM DASH}"),
-            "key": e["event"].startswith(_KEY_EVENTS),
-            "warn": "blackout" in e["event"],
+            "key": e.event.startswith(_KEY_EVENTS),
+            "warn": "blackout" in e.event,
         })
     columns = [Col("Day", lambda r: r["day"], numeric=True), Col("Date", lambda r: r["date"]),
                Col("Event", lambda r: r["event"]), Col("Who / where", lambda r: r["who"])]
@@ -308,6 +315,7 @@ def mission(content, path) -> Html:
 
 
 _MANEUVERS = {"tmi": "Trans-Mars injection", "moi": "Mars orbit insertion",
+              "descent": "Descent to the surface", "ascent": "Ascent to the Mars orbit",
               "tei": "Trans-Earth injection", "eoi": "Earth return", "flyby": "Powered swing-by"}
 
 
@@ -323,19 +331,21 @@ def _maneuver_name(r, scen) -> str:
 def delta_v(content) -> Html:
     """The delta-v budget with its margin, and each burn's propellant."""
     p, scen, names = content.plan, content.scenario, content.names
-    maneuvers = [{**r, "name": _maneuver_name(r, scen)} for r in p.sizing.rows_of("maneuver")]
+    maneuvers = [{**record(r), "date": r.date, "element": "+".join(r.elements) or None,
+                  "name": _maneuver_name(record(r), scen)} for r in p.sizing.maneuvers]
     margin = scen.margins.dv_pct
     man_cols = [
         Col("Maneuver", lambda r: r["name"]), Col.of("date", "Date"),
         Col.of("dv_kms", "Delta-v"), Col.of("dv_with_margin_kms", f"With {margin:g}% margin"),
-        Col("Flown by", lambda r: names.element(r["element"]) or "\N{EM DASH}"),
+        Col("Flown by", lambda r: " + ".join(names.element(x) for x in (r.get("elements") or ()))
+            or "\N{EM DASH}"),
         Col.of("mass_before_t", "Mass before"), Col.of("propellant_t", "Propellant"),
     ]
     total = {"name": "Total", "dv_kms": sum(r["dv_kms"] for r in maneuvers),
              "dv_with_margin_kms": sum(r["dv_with_margin_kms"] for r in maneuvers),
              "propellant_t": sum(r["propellant_t"] for r in maneuvers)}
-    burns = [{**r, "name": _MANEUVERS.get(r["maneuver"], r["maneuver"])}
-             for r in p.sizing.rows_of("burn")]
+    burns = [{**record(r), "date": r.date, "name": _MANEUVERS.get(r.maneuver, r.maneuver)}
+             for r in p.sizing.burns]
     burn_cols = [
         Col("Burn", lambda r: r["name"]),
         Col("Element", lambda r: names.element(r["element"])),
@@ -365,8 +375,8 @@ def masses(content) -> Html:
     p, names, scen = content.plan, content.names, content.scenario
     s = p.sizing
     items = []
-    for r in s.rows:
-        if r["kind"] == "element":
+    for r in map(record, s.items):
+        if r["kind"] in ("element", "crew"):
             what = (names.element(r["item"]) if r["item"]
                     else f"{names.partner(r['provider'])} crew ({r.get('units', 0)}), "
                          "with personal equipment")
@@ -381,24 +391,25 @@ def masses(content) -> Html:
     item_cols = [
         Col("Item", lambda r: r["what"]), Col("Provider", lambda r: names.partner(r["provider"])),
         Col("Role", lambda r: r["role_text"]), Col.of("units", "Units"),
-        Col.of("dry_t", "Dry mass"), Col.of("mass_t", "Mass to orbit"),
-        Col.of("cost_musd", "Cost"),
+        Col.of("dry_t", "Dry mass"), Col.of("mass_t", "Mass in the stack (IMLEO)"),
+        Col.of("cost_musd", "Catalog price"),
     ]
-    launches = [{**r, "vehicle": names.vehicle(r["item"]),
+    launches = [{**r, "vehicle_name": names.vehicle(r["vehicle"]),
                  "carries": names.element(r["element"]),
                  "purpose_text": {"element": "element", "crew_access": "crew",
                                   "tanker": "propellant tanker"}.get(r.get("purpose"),
                                                                      r.get("purpose"))}
                 for r in _launch_rows(p)]
     launch_cols = [
-        Col("Vehicle", lambda r: r["vehicle"]), Col("Provider", lambda r: names.partner(
+        Col("Vehicle", lambda r: r["vehicle_name"]), Col("Provider", lambda r: names.partner(
             r["provider"])), Col("Carries", lambda r: r["carries"]),
         Col("For", lambda r: r["purpose_text"]), Col.of("launches", "Flights"),
-        Col.of("mass_per_launch_t", "Mass per flight"),
-        Col.of("payload_t", "Payload capacity"), Col.of("price_musd", "Price per flight"),
-        Col.of("cost_musd", "Cost"),
+        Col.of("mass_t", "Mass lifted"), Col.of("mass_per_launch_t", "Per flight"),
+        Col.of("payload_capacity_t", "Payload capacity per flight"),
+        Col.of("price_musd", "Price per flight"), Col.of("cost_musd", "Catalog price"),
     ]
-    total = {"vehicle": "Total", "launches": sum(r["launches"] for r in launches),
+    total = {"vehicle_name": "Total", "launches": sum(r["launches"] for r in launches),
+             "mass_t": sum(r["mass_t"] for r in launches),
              "cost_musd": sum(r["cost_musd"] for r in launches)}
     totals = [
         ("Initial mass in low Earth orbit (IMLEO)", quantity("imleo_t", s.imleo_t)),
@@ -406,7 +417,7 @@ def masses(content) -> Html:
         ("Consumables for the crew", quantity("consumables_t", s.consumables_t)),
         ("Launches", (f"{sum(s.launches.values())}, of which {s.tanker_flights} tanker "
                       "flights")),
-        ("Cost of the mission", money_musd(s.cost_musd)),
+        ("Catalog price of the mission", money_musd(s.cost_musd)),
     ]
     return section("masses", join([
         table([Col("", lambda r: r[0]), Col("", lambda r: r[1], numeric=True)], totals,
@@ -420,13 +431,14 @@ def contributions(content, path) -> Html:
     p, names = content.plan, content.names
     rows = [{**r, "name": names.partner(r["partner"]),
              "elements_text": ", ".join(names.element(e) for e in r["elements"]) or "\N{EM DASH}"}
-            for r in p.contributions]
+            for r in map(record, p.contributions)]
     columns = [
         Col("Partner", lambda r: r["name"]), Col("Elements", lambda r: r["elements_text"]),
         Col.of("crew_seats", "Crew"), Col.of("seats_provided", "Seats provided"),
         Col.of("mass_to_leo_t", "Mass to orbit"), Col.of("mass_share_pct", "Mass share"),
         Col.of("launches", "Launches"), Col.of("launch_share_pct", "Launch share"),
-        Col.of("cost_musd", "Cost"), Col.of("cost_share_pct", "Cost share"),
+        Col.of("cost_musd", "Provides (catalog price)"),
+        Col.of("cost_share_pct", "Share of the catalog price"),
     ]
     return section("contributions", join([
         embed_png(path, "Each partner's share of mass, launches and cost",
@@ -546,10 +558,10 @@ _COMPARE_WORDS = {"verdict": "Verdict", "binding_limit": "Binding limit",
                   "assembly_inclination_deg": "Assembly orbit", "crew": "Crew",
                   "imleo_t": "Mass to orbit", "launches": "Launches",
                   "tanker_flights": "Tanker flights", "adapter_mass_t": "Adapters",
-                  "cost_musd": "Cost"}
+                  "cost_musd": "Catalog price"}
 _SHARE_WORDS = {"mass_to_leo_t": "mass to orbit", "launches": "launches",
                 "cost_share_pct": "share of cost"}
-_STATUS_WORDS = {"flies": "flies", "flies_with_waiver": "flies with a waiver",
+_STATUS_WORDS = {"flies": "flies", "flies_with_waiver": "flies with a radiation waiver",
                  "cannot_fly": "cannot fly"}
 
 
@@ -621,8 +633,9 @@ def withdrawal(content) -> Html:
 
 
 def radiation(content, path) -> Html:
-    """The dose chart, the dose by stretch, and each crew member against the limit."""
-    dose, names = content.operations.dose, content.names
+    """The dose chart, the dose by stretch, and each crew member against the career
+    limit of the agency that flies them."""
+    dose, names = content.plan.dose, content.names
     phases = [{**r, "what": r["segment"].capitalize()} for r in dose.rows()]
     phase_cols = [
         Col("Stretch", lambda r: r["what"]), Col.of("start", "From"), Col.of("end", "To"),
@@ -643,25 +656,37 @@ def radiation(content, path) -> Html:
         Col("Within the limit", lambda r: "yes" if r["within_limit"] else "no",
             cell_class=lambda r: "over" if not r["within_limit"] else "within"),
     ]
+    by_partner = {}
+    for m in dose.members:
+        by_partner.setdefault(m.partner, m)
+    where = ("landed on Mars for the stay" if content.plan.sizing.lands
+             else "in the Mars capture orbit for the stay (no landing), at the orbital rate")
+    against = "; ".join(
+        f"{names.partner(p)}: {100.0 * m.fraction_of_limit:.0f}% of "
+        f"{quantity('career_limit_msv', m.career_limit_msv)}" for p, m in by_partner.items())
     summary = (f"Each crew member receives about {quantity('total_msv', dose.total_msv)} on "
-               f"this mission: {100.0 * dose.fraction_of_limit:.0f}% of NASA's "
-               f"{quantity('career_limit_msv', dose.career_limit_msv)} career limit.")
+               f"this mission, {where}. Against the career limit of the agency that flies "
+               f"each: {against}.")
+    sources = [f"{names.partner(p)}: {quantity('career_limit_msv', m.career_limit_msv)}, "
+               f"{m.limit_source}" for p, m in by_partner.items()]
     return section("radiation", join([
         para(summary, class_="lead"),
-        embed_png(path, "Cumulative radiation dose over the mission against the career limit",
+        embed_png(path, "Cumulative radiation dose over the mission against the career limits",
                   "Dose accumulated day by day from galactic cosmic rays, by where the crew "
-                  "is, against NASA's career limit. Rates measured by Curiosity's RAD, scaled "
-                  "by the solar cycle (solar minimum lets in more cosmic rays) and the "
+                  "is, against each agency's career limit. Rates measured by Curiosity's RAD, "
+                  "scaled by the solar cycle (solar minimum lets in more cosmic rays) and the "
                   "shielding."),
         tag("h3", "Dose by stretch of the mission"), table(phase_cols, phases, total=total),
         tag("h3", "Each crew member against the career limit"),
-        table(member_cols, members)]))
+        table(member_cols, members),
+        tag("h3", "Career limits and their sources"), bullets(sources, class_="notes")]))
 
 
 def communications(content, path) -> Html:
-    """The light-time chart and the blackouts."""
-    ops = content.operations
-    low, high = float(ops.light_time_min.min()), float(ops.light_time_min.max())
+    """The light time to the crew and the blackouts."""
+    ops, light = content.operations, content.plan.light_time
+    high = light.max_min
+    at_mars = light.at_mars_range_min()
     rows = [{**b.row(), "start_date": date_of(b.start_jd_tdb), "end_date": date_of(b.end_jd_tdb),
              "closest": date_of(b.min_jd_tdb)} for b in ops.blackouts]
     columns = [Col("From", lambda r: r["start_date"]), Col("To", lambda r: r["end_date"]),
@@ -673,14 +698,19 @@ def communications(content, path) -> Html:
     blackout_text = (table(columns, rows) if rows else
                      para(f"No solar-conjunction blackout while at Mars (Sun\N{EN DASH}Earth"
                           f"\N{EN DASH}Mars angle stays above {threshold:g}\N{DEGREE SIGN})."))
+    stay = (f" While the crew is at Mars a message takes {grouped(at_mars[0], 1)} to "
+            f"{grouped(at_mars[1], 1)} minutes one way." if at_mars else "")
     return section("communications", join([
-        para(f"A message between Earth and the crew takes {grouped(low, 1)} to "
+        para("A message between Earth and the crew takes no time to speak of while the crew "
+             "is in low Earth orbit, then longer as it travels: up to "
              f"{grouped(high, 1)} minutes one way, so a question and its answer take up to "
-             f"{grouped(2 * high, 0)} minutes: the crew must work on its own. When Mars "
-             f"is behind the Sun (angle below {threshold:g}\N{DEGREE SIGN}), the Sun's noise "
-             "drowns the radio link.", class_="lead"),
-        embed_png(path, "One-way light time between Earth and Mars over the mission",
-                  "One-way light time, Earth to Mars, day by day; blackouts shaded."),
+             f"{grouped(2 * high, 0)} minutes and the crew must work on its own.{stay} When "
+             f"Mars is behind the Sun (angle below {threshold:g}\N{DEGREE SIGN}), the Sun's "
+             "noise drowns the radio link.", class_="lead"),
+        embed_png(path, "One-way light time between Earth and the crew over the mission",
+                  "One-way light time from Earth to the crew, day by day: 0 in low Earth "
+                  "orbit, along the trajectory in cruise, to Mars during the stay; blackouts "
+                  "shaded."),
         tag("h3", "Blackouts"), blackout_text]))
 
 

@@ -2,7 +2,7 @@
 
 The core speaks in ids (``starship_crew``, ``soyuz_2_1a``) and full-precision
 floats whose key names their unit (``imleo_t``, ``dv_kms``). A report reader
-wants "Starship, crew configuration", "1,034 t" and "21 Apr 2033". Nothing
+wants "Starship, crew configuration", "1,034 t" and "21 Apr 2033 01:54". Nothing
 here computes: it only words and rounds what the core returned.
 
 Rounding: a figure keeps the digits its uncertainty deserves, no more. Masses
@@ -165,19 +165,20 @@ def is_iso_date(text: str) -> bool:
 
 
 def date(iso: str) -> str:
-    """``"2033-04-21T01:54:51"`` to ``"21 Apr 2033"`` (TDB), rounded to the nearest day
-    as the charts label their dates."""
+    """``"2033-04-21T01:54:51"`` to ``"21 Apr 2033 01:54"`` (TDB): the day the CLI
+    prints, never rounded to another, with the time of day (truncated to the
+    minute) so that no instant is ambiguous. A date alone stays a date."""
     text = str(iso)
     if len(text) > 10:
-        moment = _dt.datetime.fromisoformat(text) + _dt.timedelta(hours=12)
-        day = moment.date()
-    else:
-        day = _dt.date.fromisoformat(text)
+        moment = _dt.datetime.fromisoformat(text)
+        return (f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year} "
+                f"{moment.hour:02d}:{moment.minute:02d}")
+    day = _dt.date.fromisoformat(text)
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def date_of(jd_tdb: float) -> str:
-    """A TDB Julian date as ``"21 Apr 2033"`` (nearest day)."""
+    """A TDB Julian date as ``"21 Apr 2033 01:54"`` (see :func:`date`)."""
     from marsplan.time import jd_tdb_to_iso
 
     return date(jd_tdb_to_iso(jd_tdb))

@@ -18,6 +18,17 @@ maneuver are staged in series, as DRA 5.0's TMI modules); an element with
 the transit vehicle when it has an engine. A powered swing-by is flown by the
 elements that fly the next main maneuver.
 
+Landing: when the scenario's crew lands (``crew_health.surface``), a lander
+element that can land (catalog ``descent_dv_kms``/``ascent_dv_kms``), else the
+transit vehicle when it can (Starship), flies a descent right after capture
+and an ascent to the capture orbit right before TEI, each raised by the
+margin. A separate lander flies them alone (itself, the crew and its later
+burns' propellant); the stack carries it, and that propellant, through TMI
+and MOI, and leaves it at Mars after the ascent. A transit vehicle that lands
+takes the whole stack down. Propellant made on Mars serves the burns from
+the surface on (the ascent, then TEI). A landing with nothing that can land
+is a ScenarioError naming ``crew_health.surface``.
+
 Propellant comes from the rocket equation, backward from the end of the
 mission: the mass at each burnout is everything still attached then. Attached:
 the transit vehicle and ``module`` elements (and any other element going to
@@ -68,7 +79,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from marsplan.errors import InputError
+from marsplan.errors import InputError, ScenarioError
 from marsplan.sizing.formulas import (
     boiloff_factor,
     consumables_t,
@@ -81,14 +92,15 @@ from marsplan.sizing.launch import (
     lowest_inclination_deg,
     payload_t,
 )
+from marsplan.sizing.rows import BurnRow, ItemRow, LaunchRow, ManeuverRow
 from marsplan.sizing.seats import seat_crew
-from marsplan.time import jd_tdb_to_iso
 
 MANEUVERS = ("tmi", "moi", "tei", "eoi")
-#: Row kinds that :func:`marsplan.joint.contributions.contributions` adds up per partner.
-CONTRIBUTION_KINDS = ("element", "launch", "tanker", "propellant")
-# Order of events on one date (a Mars flyby: arrival, swing-by, departure).
-_RANK = {"tmi": 0, "moi": 1, "flyby": 2, "tei": 3, "eoi": 4}
+#: The lander's maneuvers: from the Mars orbit to the surface and back.
+SURFACE_MANEUVERS = ("descent", "ascent")
+# Order of events on one date (a Mars flyby: arrival, swing-by, departure; a
+# landing: capture, descent, ..., ascent, departure).
+_RANK = {"tmi": 0, "moi": 1, "descent": 2, "flyby": 3, "ascent": 4, "tei": 5, "eoi": 6}
 _TOL_T = 1e-9  # tonnes: below this a shortfall is rounding
 
 
@@ -96,33 +108,26 @@ _TOL_T = 1e-9  # tonnes: below this a shortfall is rounding
 class Sizing:
     """The sized mission.
 
-    ``rows``: flat dicts, each with a ``kind``:
-
-    - ``"maneuver"``: ``maneuver`` (tmi/moi/tei/eoi/flyby), ``body``, ``date``
-      (ISO, TDB), ``dv_kms`` (from the trajectory), ``dv_with_margin_kms``,
-      ``element`` (the elements that fly it, "+"-joined, or None),
-      ``propellant_t``, ``mass_before_t``;
-    - ``"burn"``: one element's share of a maneuver: ``maneuver``, ``date``,
-      ``element``, ``provider``, ``dv_kms``, ``isp_s``, ``mass_before_t``,
-      ``mass_after_t``, ``propellant_t`` (burned), ``isru_propellant_t`` (of it,
-      made on Mars), ``boiloff_t`` (lost before the burn), ``hold_days``,
-      ``loaded_leo_t`` (loaded in the assembly orbit);
-    - ``"element"``, ``"propellant"``, ``"launch"``, ``"tanker"``: the plan by
-      provider, in the shape :func:`marsplan.joint.contributions.contributions`
-      reads (``provider``, ``item``, ``mass_t``, ``launches``, ``cost_musd``,
-      plus details). Their ``mass_t`` add up to ``imleo_t - extra_payload_t``
-      (the caller's extra payload is the caller's to attribute), their
-      ``cost_musd`` to ``cost_musd``.
+    Typed rows (:mod:`marsplan.sizing.rows`): ``maneuvers`` (the delta-v
+    budget, in time order), ``burns`` (each element's share of a maneuver),
+    ``launch_rows`` (flights by vehicle and purpose, each with the mass it
+    lifts) and ``items`` (what each partner puts in the assembly orbit: their
+    ``mass_t`` add up to ``imleo_t - extra_payload_t``, the caller's extra
+    payload being the caller's to attribute).
 
     ``imleo_t``: mass in the assembly orbit (t); ``launches``: vehicle id ->
-    launches, tanker flights and crew access included; ``consumables_t``;
-    ``cost_musd``; ``feasible`` is True when ``limits`` (one-line messages,
-    each naming the element, the maneuvers and the amount) is empty;
-    ``inclination_deg``: the assembly orbit's; ``notes``: assumptions that
-    shaped this result.
+    flights, tanker flights and crew access included; ``consumables_t``;
+    ``cost_musd``: the catalog price of every item and flight; ``feasible`` is
+    True when ``limits`` (one-line messages, each naming the element, the
+    maneuvers and the amount) is empty; ``inclination_deg``: the assembly
+    orbit's; ``lands``: the crew lands for the stay (descent and ascent are
+    in the budget); ``notes``: assumptions that shaped this result.
     """
 
-    rows: list[dict]
+    maneuvers: tuple[ManeuverRow, ...]
+    burns: tuple[BurnRow, ...]
+    launch_rows: tuple[LaunchRow, ...]
+    items: tuple[ItemRow, ...]
     imleo_t: float
     launches: dict[str, int]
     tanker_flights: int
@@ -132,15 +137,8 @@ class Sizing:
     limits: list[str]
     inclination_deg: float | None = None
     mass_at_departure_t: float = math.nan
+    lands: bool = False
     notes: list[str] = field(default_factory=list)
-
-    def rows_of(self, kind: str) -> list[dict]:
-        """The rows of one ``kind``."""
-        return [r for r in self.rows if r["kind"] == kind]
-
-    def contribution_rows(self) -> list[dict]:
-        """The rows :func:`marsplan.joint.contributions.contributions` takes."""
-        return [r for r in self.rows if r["kind"] in CONTRIBUTION_KINDS]
 
 
 # --- internal records -----------------------------------------------------------------------
@@ -258,6 +256,8 @@ def size_mission(scenario, catalog, mission, *, inclination_deg=None, extra_payl
     InputError
         An element, vehicle or propellant id not in the catalog, or a
         negative argument.
+    ScenarioError
+        The crew lands but no element can land, or the mission has no stay.
     """
     for name, value in (("extra_payload_t", extra_payload_t), ("campaign_days", campaign_days),
                         ("isru_storage_days", isru_storage_days)):
@@ -283,11 +283,15 @@ def size_mission(scenario, catalog, mission, *, inclination_deg=None, extra_payl
             return 0.0
         return total_consumables_t * min(1.0, max(0.0, 1.0 - (jd - t0) / duration_days))
 
-    events = _events(scenario, mission, margins.dv_pct, notes)
-    by_maneuver = {e.maneuver: e for e in events if e.maneuver in MANEUVERS}
-    moi_index, tei_index = by_maneuver["moi"].index, by_maneuver["tei"].index
-    t_tei = by_maneuver["tei"].jd
-    _assign_performers(events, parts, transit, limits)
+    lander = _lander(scenario, parts, transit, mission)
+    events = _events(scenario, mission, margins.dv_pct, notes, lander)
+    by_maneuver = {e.maneuver: e for e in events}
+    moi_index = by_maneuver["moi"].index
+    # Propellant made on Mars serves the burns from the surface (a lander's
+    # ascent) or from the Mars orbit (TEI) onward.
+    return_event = by_maneuver["ascent"] if lander is not None else by_maneuver["tei"]
+    return_index, t_tei = return_event.index, return_event.jd
+    _assign_performers(events, parts, transit, limits, lander)
     for p in parts:
         performed = [e.index for e in events if p in e.performers]
         last = max(performed) if performed else None
@@ -296,8 +300,11 @@ def size_mission(scenario, catalog, mission, *, inclination_deg=None, extra_payl
         elif p.role in ("lander", "cargo"):
             p.last_index = max(moi_index, last if last is not None else -1)
     if any(p.in_stack and p.role in ("lander", "cargo") for p in parts):
-        notes.append("landers and cargo are left at Mars: carried to Mars orbit insertion, "
-                     "not on the way back")
+        notes.append("landers and cargo are left at Mars: carried to Mars orbit insertion "
+                     "(a crew lander until its ascent), not on the way back")
+    if lander is not None and lander is not transit:
+        notes.append(f"{lander.id} lands the crew and brings it back to the Mars orbit; it "
+                     "carries the crew only (surface supplies are in its dry mass)")
 
     def attached(p, i):
         return p.in_stack and (p.last_index is None or i <= p.last_index)
@@ -306,7 +313,12 @@ def size_mission(scenario, catalog, mission, *, inclination_deg=None, extra_payl
 
     def stack_t(i, jd):
         """Mass attached during event ``i`` (before its own burn's propellant)."""
-        isru_in = i >= tei_index
+        isru_in = i >= return_index
+        if (lander is not None and lander is not transit
+                and events[i].maneuver in SURFACE_MANEUVERS):
+            # A separate lander flies alone: itself, the crew, its later burns.
+            return (lander.dry_t + crew_t + math.fsum(
+                b.onboard_t(jd, isru_in) for b in lander.burns if b.event.index > i))
         return (math.fsum(p.dry_t for p in parts if attached(p, i)) + crew_t + extra_payload_t
                 + consumables_left_t(jd)
                 + math.fsum(b.onboard_t(jd, isru_in) for b in burns if b.event.index > i))
@@ -330,7 +342,7 @@ def size_mission(scenario, catalog, mission, *, inclination_deg=None, extra_payl
             if j > 0:
                 # Series staging: the last to fire takes what its tanks allow.
                 room_t = max(0.0, p.capacity_t - math.fsum(
-                    b.onboard_t(e.jd, e.index >= tei_index) for b in p.burns))
+                    b.onboard_t(e.jd, e.index >= return_index) for b in p.burns))
                 dv_max = (rocket_dv_kms(after_t + room_t, after_t, p.isp_s) if after_t > 0.0
                           else math.inf)
                 dv_j = min(dv_left, dv_max)
@@ -340,7 +352,7 @@ def size_mission(scenario, catalog, mission, *, inclination_deg=None, extra_payl
             dv_left -= dv_j
             records[j] = _Burn(e, p, dv_j, after_t + share[j], after_t, share[j])
         e.mass_before_t = records[0].mass_before_t
-        if e.index >= tei_index and isru_left_t > _TOL_T:
+        if e.index >= return_index and isru_left_t > _TOL_T:
             hold = (e.jd - t_tei) + isru_storage_days
             need_t = math.fsum(r.propellant_t * boiloff_factor(r.part.boiloff_pct_per_day, hold)
                                for r in records)
@@ -364,7 +376,7 @@ def size_mission(scenario, catalog, mission, *, inclination_deg=None, extra_payl
                + total_consumables_t + crew_t + extra_payload_t)
     mass_at_departure_t = stack_t(-1, t0)
 
-    _check_capacity(parts, tei_index, t_tei, scenario.isru.propellant_t, limits)
+    _check_capacity(parts, return_index, t_tei, scenario.isru.propellant_t, limits)
     if crew_size > 0:
         if transit is None:
             limits.append(f"no transit vehicle carries the crew of {crew_size}")
@@ -373,18 +385,20 @@ def size_mission(scenario, catalog, mission, *, inclination_deg=None, extra_payl
             limits.append(f"{transit.id} seats {seats} but the crew is {crew_size}: "
                           f"{crew_size - seats} seats short")
 
-    rows = [_maneuver_row(e) for e in events] + [_burn_row(b) for b in burns]
-    plan_rows, launches, tanker_flights, incl = _launch_plan(
+    maneuvers = tuple(_maneuver_row(e) for e in events)
+    burn_rows = tuple(_burn_row(b) for b in burns)
+    items, launch_rows, launches, tanker_flights, incl = _launch_plan(
         scenario, catalog, parts, transit, crew_size, total_consumables_t, extra_payload_t,
         inclination_deg, limits, notes)
-    rows += _crew_rows(scenario, life)
-    rows += plan_rows
-    cost_musd = math.fsum(r.get("cost_musd", 0.0) for r in rows if r["kind"] in
-                          CONTRIBUTION_KINDS)
-    return Sizing(rows=rows, imleo_t=imleo_t, launches=launches, tanker_flights=tanker_flights,
-                  consumables_t=total_consumables_t, cost_musd=cost_musd, feasible=not limits,
-                  limits=limits, inclination_deg=incl, mass_at_departure_t=mass_at_departure_t,
-                  notes=notes)
+    items = _crew_rows(scenario, life) + items
+    cost_musd = (math.fsum(r.cost_musd for r in items)
+                 + math.fsum(r.cost_musd for r in launch_rows))
+    return Sizing(maneuvers=maneuvers, burns=burn_rows, launch_rows=tuple(launch_rows),
+                  items=tuple(items), imleo_t=imleo_t, launches=launches,
+                  tanker_flights=tanker_flights, consumables_t=total_consumables_t,
+                  cost_musd=cost_musd, feasible=not limits, limits=limits,
+                  inclination_deg=incl, mass_at_departure_t=mass_at_departure_t,
+                  lands=lander is not None, notes=notes)
 
 
 # --- steps ----------------------------------------------------------------------------------
@@ -410,7 +424,43 @@ def _resolve(n, use, catalog, dry_mass_pct) -> _Part:
                  boiloff_pct_per_day=rate, in_stack=bool(use.goes_to_mars))
 
 
-def _events(scenario, mission, dv_pct, notes) -> list[_Event]:
+def _lander(scenario, parts, transit, mission):
+    """The part that lands the crew, or None when the crew stays in the Mars orbit.
+
+    A ``lander`` element whose catalog entry gives descent and ascent delta-v,
+    else the transit vehicle when it can land (Starship).
+
+    Raises
+    ------
+    ScenarioError
+        ``crew_health.surface`` is true but nothing can land, or there is no stay.
+    """
+    if not scenario.crew_health.surface:
+        return None
+    if mission.stay_days <= 0.0:
+        raise ScenarioError("crew_health.surface: the crew cannot land on a flyby (no stay "
+                            "at Mars); set it to false")
+
+    def can_land(p):
+        return (p is not None and p.element.descent_dv_kms is not None
+                and p.element.ascent_dv_kms is not None)
+
+    landers = [p for p in parts if p.role == "lander" and p.in_stack]
+    for p in landers:
+        if can_land(p):
+            return p
+    if can_land(transit):
+        return transit
+    have = ", ".join(p.id for p in landers) or "none"
+    raise ScenarioError(
+        "crew_health.surface: the crew lands for the stay, but no element of the scenario can "
+        f"land (landers in the scenario: {have}; the transit vehicle "
+        f"{transit.id if transit else '-'} has no descent/ascent delta-v in the catalog): add "
+        "an element with role = \"lander\" (e.g. dra_descent_ascent_vehicle) or set "
+        "crew_health.surface = false")
+
+
+def _events(scenario, mission, dv_pct, notes, lander=None) -> list[_Event]:
     spec = scenario.mission
     moi_kms = mission.dv_mars_arrival_kms
     if spec.mission_class == "flyby" or mission.mission_class == "flyby":
@@ -425,16 +475,23 @@ def _events(scenario, mission, dv_pct, notes) -> list[_Event]:
            ("eoi", "earth", mission.earth_arrival_jd_tdb, mission.dv_earth_return_kms)]
     raw += [("flyby", f.body, f.jd_tdb, f.dv_kms)
             for f in getattr(mission, "flybys", ()) if f.dv_kms > 0.0]
+    if lander is not None:
+        # Descent right after capture, ascent right before departure: the stay's ends.
+        raw += [("descent", "mars", mission.mars_arrival_jd_tdb, lander.element.descent_dv_kms),
+                ("ascent", "mars", mission.mars_departure_jd_tdb, lander.element.ascent_dv_kms)]
     raw.sort(key=lambda r: (r[2], _RANK[r[0]]))
     factor = 1.0 + dv_pct / 100.0
     return [_Event(i, m, body, jd, float(dv), float(dv) * factor)
             for i, (m, body, jd, dv) in enumerate(raw)]
 
 
-def _assign_performers(events, parts, transit, limits) -> None:
+def _assign_performers(events, parts, transit, limits, lander=None) -> None:
     engine_transit = transit if transit is not None and transit.isp_s else None
     for e in events:
         if e.maneuver == "flyby":
+            continue
+        if e.maneuver in SURFACE_MANEUVERS:
+            e.performers = [lander] if lander is not None and lander.isp_s else []
             continue
         listed = [p for p in parts if e.maneuver in p.use.burns]
         for p in listed:
@@ -450,7 +507,9 @@ def _assign_performers(events, parts, transit, limits) -> None:
     for e in events:
         if e.maneuver != "flyby":
             continue
-        later = [x for x in events[e.index + 1:] if x.maneuver != "flyby" and x.performers]
+        later = [x for x in events[e.index + 1:] if x.maneuver not in ("flyby", "descent",
+                                                                        "ascent")
+                 and x.performers]
         e.performers = list(later[0].performers) if later else (
             [engine_transit] if engine_transit is not None else [])
     for e in events:
@@ -498,23 +557,21 @@ def _check_capacity(parts, tei_index, t_tei, isru_t, limits) -> None:
                               f"{at_mars:.1f} t, holds {p.capacity_t:.1f} t)")
 
 
-def _maneuver_row(e: _Event) -> dict:
+def _maneuver_row(e: _Event) -> ManeuverRow:
     prop = math.fsum(b.propellant_t for p in e.performers for b in p.burns if b.event is e)
-    return {"kind": "maneuver", "maneuver": e.maneuver, "body": e.body,
-            "date": jd_tdb_to_iso(e.jd), "dv_kms": e.dv_kms,
-            "dv_with_margin_kms": e.dv_with_margin_kms,
-            "element": "+".join(p.id for p in e.performers) or None,
-            "propellant_t": prop, "mass_before_t": e.mass_before_t}
+    return ManeuverRow(maneuver=e.maneuver, body=e.body, jd_tdb=e.jd, dv_kms=e.dv_kms,
+                       dv_with_margin_kms=e.dv_with_margin_kms,
+                       elements=tuple(p.id for p in e.performers), propellant_t=prop,
+                       mass_before_t=e.mass_before_t)
 
 
-def _burn_row(b: _Burn) -> dict:
-    return {"kind": "burn", "maneuver": b.event.maneuver, "date": jd_tdb_to_iso(b.event.jd),
-            "element": b.part.id, "provider": b.part.provider, "dv_kms": b.dv_kms,
-            "isp_s": b.part.isp_s, "mass_before_t": b.mass_before_t,
-            "mass_after_t": b.mass_after_t, "propellant_t": b.propellant_t,
-            "isru_propellant_t": b.isru_t,
-            "boiloff_t": (b.earth_loaded_t - b.earth_t) + (b.isru_made_t - b.isru_t),
-            "hold_days": b.hold_days, "loaded_leo_t": b.earth_loaded_t}
+def _burn_row(b: _Burn) -> BurnRow:
+    return BurnRow(maneuver=b.event.maneuver, jd_tdb=b.event.jd, element=b.part.id,
+                   provider=b.part.provider, dv_kms=b.dv_kms, isp_s=b.part.isp_s,
+                   mass_before_t=b.mass_before_t, mass_after_t=b.mass_after_t,
+                   propellant_t=b.propellant_t, isru_propellant_t=b.isru_t,
+                   boiloff_t=(b.earth_loaded_t - b.earth_t) + (b.isru_made_t - b.isru_t),
+                   hold_days=b.hold_days, loaded_leo_t=b.earth_loaded_t)
 
 
 # --- launches and cost ----------------------------------------------------------------------
@@ -536,13 +593,15 @@ def _tanker(scenario, catalog, parts):
 
 def _launch_plan(scenario, catalog, parts, transit, crew_size, total_consumables_t,
                  extra_payload_t, inclination_deg, limits, notes):
-    """Launch, tanker, element and propellant rows; launches by vehicle; the inclination."""
+    """Item and launch rows, launches by vehicle, tanker flights and the inclination."""
     tanker = _tanker(scenario, catalog, parts)
     altitude_km = scenario.orbits.leo_altitude_km
     vehicles = catalog.launch_vehicles
-    plans = []  # (row, vehicle id, mass per launch or None, kind of launch)
-    element_rows, propellant_rows = [], []
-    by_tanker_t: dict[str, float] = {}  # provider -> propellant that must come by tanker
+    # Each planned launch: provider, vehicle id, purpose, element, units, mass per unit
+    # (or all the propellant, for tankers), how it flies, what it carries inside, extras.
+    plans = []
+    items, propellant_items = [], []
+    by_tanker_t: dict[str, float] = {}  # element -> propellant that must come by tanker
 
     for p in parts:
         if p.role in ("tanker", "crew_access"):
@@ -553,13 +612,12 @@ def _launch_plan(scenario, catalog, parts, transit, crew_size, total_consumables
         prop_t = p.loaded_t
         if prop_t > 0.0 and not wet:
             by_tanker_t[p.id] = by_tanker_t.get(p.id, 0.0) + prop_t
-        element_rows.append({
-            "kind": "element", "provider": p.provider, "item": p.id, "role": p.role,
-            "mass_t": (p.dry_t + (prop_t if wet else 0.0)
-                       + (total_consumables_t if p is transit else 0.0)) if p.in_stack else 0.0,
-            "dry_t": p.dry_t, "propellant_t": prop_t if wet else 0.0,
-            "launches": 0, "units": p.count, "unit_cost_musd": el.unit_cost_musd,
-            "cost_musd": el.unit_cost_musd * p.count})
+        items.append(ItemRow(
+            kind="element", provider=p.provider, item=p.id, role=p.role, units=p.count,
+            dry_t=p.dry_t, propellant_t=prop_t if wet else 0.0,
+            mass_t=(p.dry_t + (prop_t if wet else 0.0)
+                    + (total_consumables_t if p is transit else 0.0)) if p.in_stack else 0.0,
+            unit_cost_musd=el.unit_cost_musd, cost_musd=el.unit_cost_musd * p.count))
         vehicle = _vehicle_of(el)
         if vehicle is None:
             limits.append(f"{p.id} has no launch vehicle in the catalog (launched_on or "
@@ -567,10 +625,10 @@ def _launch_plan(scenario, catalog, parts, transit, crew_size, total_consumables
             continue
         _lookup(vehicles, vehicle, f"element {p.id}: launch vehicle")
         unit_t = p.dry_t / p.count + (prop_t / p.count if wet else 0.0) + carry_t / p.count
-        plans.append(({"kind": "launch", "provider": p.provider, "item": vehicle,
-                       "purpose": "element", "element": p.id, "units": p.count},
-                      vehicle, unit_t, "integrated" if el.integrated_launch else "payload",
-                      carry_t))
+        plans.append({"provider": p.provider, "vehicle": vehicle, "purpose": "element",
+                      "element": p.id, "units": p.count, "unit_t": unit_t,
+                      "how": "integrated" if el.integrated_launch else "payload",
+                      "carry_t": carry_t})
 
     # Crew access: the one seat rule (marsplan.sizing.seats), also a withdrawal's.
     crew_parts = [p for p in parts if p.role == "crew_access"]
@@ -589,12 +647,11 @@ def _launch_plan(scenario, catalog, parts, transit, crew_size, total_consumables
             el = p.element
             flown = flights[p]
             per_flight_cost = el.unit_cost_musd * (p.count if el.reusable else flown)
-            element_rows.append({
-                "kind": "element", "provider": p.provider, "item": p.id, "role": p.role,
-                "mass_t": p.dry_t if p.in_stack else 0.0, "dry_t": p.dry_t,
-                "propellant_t": 0.0, "launches": 0, "units": p.count if el.reusable else flown,
-                "crew": aboard[p], "unit_cost_musd": el.unit_cost_musd,
-                "cost_musd": per_flight_cost})
+            items.append(ItemRow(
+                kind="element", provider=p.provider, item=p.id, role=p.role,
+                units=p.count if el.reusable else flown, dry_t=p.dry_t, propellant_t=0.0,
+                mass_t=p.dry_t if p.in_stack else 0.0, unit_cost_musd=el.unit_cost_musd,
+                cost_musd=per_flight_cost, crew=aboard[p]))
             vehicle = _vehicle_of(el)
             if vehicle is None:
                 limits.append(f"{p.id} has no launch vehicle in the catalog (launched_on or "
@@ -602,11 +659,11 @@ def _launch_plan(scenario, catalog, parts, transit, crew_size, total_consumables
                 continue
             _lookup(vehicles, vehicle, f"element {p.id}: launch vehicle")
             if flown > 0:
-                plans.append(({"kind": "launch", "provider": p.provider, "item": vehicle,
-                               "purpose": "crew_access", "element": p.id, "units": flown,
-                               "crew": aboard[p]},
-                              vehicle, p.dry_t / p.count,
-                              "integrated" if el.integrated_launch else "crew", 0.0))
+                plans.append({"provider": p.provider, "vehicle": vehicle,
+                              "purpose": "crew_access", "element": p.id, "units": flown,
+                              "unit_t": p.dry_t / p.count,
+                              "how": "integrated" if el.integrated_launch else "crew",
+                              "carry_t": 0.0, "crew": aboard[p]})
 
     # Tanker flights for the propellant loaded in orbit.
     tanker_flights = 0
@@ -619,16 +676,18 @@ def _launch_plan(scenario, catalog, parts, transit, crew_size, total_consumables
                           "assembly orbit")
             for pid, t in by_tanker_t.items():
                 p = next(x for x in parts if x.id == pid)
-                propellant_rows.append({"kind": "propellant", "provider": p.provider,
-                                        "item": p.element.propellant, "element": pid,
-                                        "mass_t": t, "launches": 0, "cost_musd": 0.0})
+                propellant_items.append(ItemRow(
+                    kind="propellant", provider=p.provider, item=p.element.propellant,
+                    role="propellant", units=0, dry_t=0.0, propellant_t=t, mass_t=t,
+                    unit_cost_musd=0.0, cost_musd=0.0, element=pid))
         else:
             t_el, t_id, t_provider, t_count = tanker
             for pid, t in by_tanker_t.items():
                 p = next(x for x in parts if x.id == pid)
-                propellant_rows.append({"kind": "propellant", "provider": t_provider,
-                                        "item": p.element.propellant, "element": pid,
-                                        "mass_t": t, "launches": 0, "cost_musd": 0.0})
+                propellant_items.append(ItemRow(
+                    kind="propellant", provider=t_provider, item=p.element.propellant,
+                    role="propellant", units=0, dry_t=0.0, propellant_t=t, mass_t=t,
+                    unit_cost_musd=0.0, cost_musd=0.0, element=pid))
             vehicle = _vehicle_of(t_el)
             if t_el.propellant_capacity_t <= 0.0:
                 limits.append(f"tanker {t_id} carries no propellant (propellant_capacity_t 0)")
@@ -636,88 +695,85 @@ def _launch_plan(scenario, catalog, parts, transit, crew_size, total_consumables
                 limits.append(f"tanker {t_id} has no launch vehicle in the catalog")
             else:
                 _lookup(vehicles, vehicle, f"tanker {t_id}: launch vehicle")
-                plans.append(({"kind": "tanker", "provider": t_provider, "item": vehicle,
-                               "purpose": "tanker", "element": t_id, "units": 0,
-                               "tanker": t_el, "tanker_count": t_count},
-                              vehicle, need_t, "tanker", 0.0))
+                plans.append({"provider": t_provider, "vehicle": vehicle, "purpose": "tanker",
+                              "element": t_id, "units": 0, "unit_t": need_t, "how": "tanker",
+                              "carry_t": 0.0, "tanker": t_el, "tanker_count": t_count})
 
-    used = list(dict.fromkeys(v for _, v, *_ in plans))
+    used = list(dict.fromkeys(plan["vehicle"] for plan in plans))
     if inclination_deg is None and used:
         incl = max(lowest_inclination_deg(vehicles[v], altitude_km) for v in used)
     else:
         incl = None if inclination_deg is None else float(inclination_deg)
 
     launches: dict[str, int] = {}
-    rows = []
-    for row, vehicle_id, unit_t, how, carry_t in plans:
+    launch_rows = []
+    for plan in plans:
+        vehicle_id, unit_t, how = plan["vehicle"], plan["unit_t"], plan["how"]
         vehicle = vehicles[vehicle_id]
         pay = payload_t(vehicle, incl, altitude_km)
-        n = row["units"]
+        n = plan["units"]
+        extra_cost = 0.0
+        per_flight_prop = None
         if pay is None:
             limits.append(f"{vehicle_id} cannot reach the {incl:.1f} deg assembly orbit: its "
                           f"payload_leo points stop at "
                           f"{highest_inclination_deg(vehicle, altitude_km):.1f} deg "
-                          f"({row['element']} flies on it)")
+                          f"({plan['element']} flies on it)")
         if how == "tanker":
             # A flight delivers what the tanker holds, or what its booster lifts to this
             # orbit if less (Starship: the ship's payload is the propellant it brings).
-            t_el = row["tanker"]
+            t_el = plan["tanker"]
             per_flight = t_el.propellant_capacity_t if pay is None else min(
                 t_el.propellant_capacity_t, pay)
             if per_flight <= 0.0:
-                limits.append(f"tanker {row['element']} delivers nothing to the {incl:.1f} deg "
-                              "assembly orbit")
-                per_flight = math.nan
-            else:
-                n = tanker_flights = launches_needed(unit_t, per_flight)
-            row["tanker_cost_musd"] = t_el.unit_cost_musd * (
-                row["tanker_count"] if t_el.reusable else n)
-            row["propellant_per_flight_t"] = per_flight
-            mass_per_launch_t = per_flight
+                limits.append(f"tanker {plan['element']} delivers nothing to the {incl:.1f} "
+                              "deg assembly orbit")
+                continue
+            n = tanker_flights = launches_needed(unit_t, per_flight)
+            extra_cost = t_el.unit_cost_musd * (plan["tanker_count"] if t_el.reusable else n)
+            per_flight_prop = per_flight
+            lifted_t = unit_t
         elif how == "payload":
             each = 1
             if pay is not None and pay <= 0.0:
                 limits.append(f"{vehicle_id} lifts nothing to the {incl:.1f} deg assembly orbit "
-                              f"({row['element']} flies on it)")
+                              f"({plan['element']} flies on it)")
             elif pay is not None:
                 each = launches_needed(unit_t, pay)
                 if each > 1:
-                    notes.append(f"{row['element']} ({unit_t:.1f} t) outweighs {vehicle_id}'s "
+                    notes.append(f"{plan['element']} ({unit_t:.1f} t) outweighs {vehicle_id}'s "
                                  f"{pay:.1f} t to the assembly orbit: {each} launches per unit, "
                                  "assembled in orbit")
-            n = row["units"] * each
-            mass_per_launch_t = unit_t / each
+            n = plan["units"] * each
+            lifted_t = unit_t * plan["units"]
         elif how == "crew":
             if pay is not None and unit_t - pay > _TOL_T:
-                limits.append(f"{row['element']} ({unit_t:.1f} t) is heavier than {vehicle_id}'s "
-                              f"{pay:.1f} t to the {incl:.1f} deg assembly orbit")
-            mass_per_launch_t = unit_t
-        else:  # integrated: the ship itself is not payload, what it carries inside is
+                limits.append(f"{plan['element']} ({unit_t:.1f} t) is heavier than "
+                              f"{vehicle_id}'s {pay:.1f} t to the {incl:.1f} deg assembly orbit")
+            lifted_t = unit_t * n
+        else:  # integrated: the ship reaches orbit itself, with what it carries inside
+            carry_t = plan["carry_t"]
             if pay is not None and carry_t - pay > _TOL_T:
-                limits.append(f"{row['element']} carries {carry_t:.1f} t of consumables and "
+                limits.append(f"{plan['element']} carries {carry_t:.1f} t of consumables and "
                               f"extra payload, more than {vehicle_id}'s {pay:.1f} t to the "
                               f"assembly orbit: short by {carry_t - pay:.1f} t")
-            mass_per_launch_t = carry_t / max(1, row["units"])
+            lifted_t = unit_t * n
         price = vehicle.price_musd
-        out = {"kind": row["kind"], "provider": row["provider"], "item": vehicle_id,
-               "purpose": row["purpose"], "element": row["element"], "mass_t": 0.0,
-               "launches": int(n), "mass_per_launch_t": mass_per_launch_t,
-               "payload_t": pay, "price_musd": price,
-               "cost_musd": n * price + row.get("tanker_cost_musd", 0.0)}
-        for key in ("crew", "tanker_cost_musd", "propellant_per_flight_t"):
-            if key in row:
-                out[key] = row[key]
-        rows.append(out)
+        launch_rows.append(LaunchRow(
+            provider=plan["provider"], vehicle=vehicle_id, purpose=plan["purpose"],
+            element=plan["element"], launches=int(n), mass_t=lifted_t,
+            payload_capacity_t=pay, price_musd=price, cost_musd=n * price + extra_cost,
+            crew=int(plan.get("crew", 0)), propellant_per_flight_t=per_flight_prop))
         launches[vehicle_id] = launches.get(vehicle_id, 0) + int(n)
-    return element_rows + propellant_rows + rows, launches, tanker_flights, incl
+    return items + propellant_items, launch_rows, launches, tanker_flights, incl
 
 
-def _crew_rows(scenario, life) -> list[dict]:
-    """Crew mass by partner (element rows without an item), for the contributions."""
+def _crew_rows(scenario, life) -> list[ItemRow]:
+    """Crew mass by partner (items without an id), for the contributions."""
     rows = []
     for partner, n in scenario.crew.items():
         if n > 0 and life.crew_member_t > 0.0:
-            rows.append({"kind": "element", "provider": partner, "item": None, "role": "crew",
-                         "mass_t": n * life.crew_member_t, "dry_t": 0.0, "propellant_t": 0.0,
-                         "launches": 0, "units": n, "cost_musd": 0.0})
+            rows.append(ItemRow(kind="crew", provider=partner, item=None, role="crew", units=n,
+                                dry_t=0.0, propellant_t=0.0, mass_t=n * life.crew_member_t,
+                                unit_cost_musd=0.0, cost_musd=0.0, crew=n))
     return rows
