@@ -352,6 +352,15 @@ def test_plan_without_several_partners_side_by_side_and_json(runner):
         "nothing in the catalog replaces the transit vehicle Starship")
     assert w["verdict"]["binding_limit"] == limit["message"]
     assert [u["old"] for u in w["unreplaced"]] == ["starship_crew", "starship_tanker"]
+    result = runner.invoke(app, ["plan", example, "--without", "spacex"])
+    assert result.exit_code == 0, result.output
+    tail = result.output[result.output.index("Without spacex: CANNOT FLY"):].splitlines()
+    assert tail[1] == ("  binding limit: nothing in the catalog replaces the transit vehicle "
+                       "Starship, crew configuration (starship_crew): no transit_vehicle in "
+                       "the catalog is owned by a remaining partner (nasa, roscosmos); "
+                       "transit_vehicles in the catalog: starship_crew (spacex)")
+    assert tail[2] == ("  later opportunities: later opportunities not searched: no date "
+                       "brings a transit vehicle back")
 
 
 def test_plan_bad_scenario_and_partner_exit_2(runner, tmp_path):

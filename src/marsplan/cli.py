@@ -868,24 +868,21 @@ def _withdrawal_sections(result) -> dict[str, list[dict]]:
             _uniform(searched)}
 
 
-def _withdrawal_line(result) -> str:
-    """The withdrawal's verdict in one line."""
+def _withdrawal_lines(result) -> list[str]:
+    """The withdrawal's verdict, its binding limits, the later opportunities and
+    the seats, one line each."""
     v = result.verdict
-    words = {"flies": "CAN FLY", "flies_with_waiver": "CAN FLY only with a radiation waiver",
-             "cannot_fly": "CANNOT FLY"}[v.status]
-    line = f"Without {result.label}: {words}"
+    line = f"Without {result.label}: {_VERDICT_WORDS[v.status]}"
     if v.status != "cannot_fly" and result.plan is not None:
-        line += (f" in the {result.plan.scenario.mission.opportunity} opportunity"
-                 if result.plan.scenario.mission.opportunity is not None else "")
+        if result.plan.scenario.mission.opportunity is not None:
+            line += f" in the {result.plan.scenario.mission.opportunity} opportunity"
         line += f", slip {result.slip_days:+.1f} days"
-    for limit in v.limits:
-        line += f"\n  binding limit: {limit}"
+    lines = [line] + [f"  binding limit: {x.message}" for x in v.limits]
     if result.search_note:
-        line += f"\n  later opportunities: {result.search_note}"
-    line += f"\n  crew seats: {result.withdrawal.seat_policy}"
-    for note in result.withdrawal.notes:
-        line += f"\n  note: {note}"
-    return line
+        lines.append(f"  later opportunities: {result.search_note}")
+    lines.append(f"  crew seats: {result.withdrawal.seat_policy}")
+    lines += [f"  note: {note}" for note in result.withdrawal.notes]
+    return lines
 
 
 @app.command()
@@ -920,8 +917,8 @@ def plan(
 
     from marsplan.io.document import document_tables, plan_document, withdrawal_document
     from marsplan.io.emit import emit
-    from marsplan.io.terminal import escape_control
     from marsplan.io.scenario import load_scenario
+    from marsplan.io.terminal import escape_control
     from marsplan.joint.plan import plan as make_plan
     from marsplan.joint.withdraw import DEFAULT_HORIZON_YEARS, plan_without
 
@@ -965,7 +962,8 @@ def plan(
             if rows:
                 emit(rows, "table", title=title)
         if result is not None:
-            typer.echo(escape_control(_withdrawal_line(result)))
+            for line in _withdrawal_lines(result):
+                typer.echo(escape_control(line))
     elif fmt.value == "json":
         body = doc if result is None else withdrawal_document(result, ephemeris_name=eph_name)
         typer.echo(json.dumps(body, indent=2, allow_nan=False))

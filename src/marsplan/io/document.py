@@ -5,6 +5,8 @@
 ``--format csv --out DIR`` writes one CSV per section of it
 (:func:`document_tables`, :func:`write_csv_tables`). Its shape is published as
 a JSON Schema in ``docs/plan.schema.json`` (:data:`SCHEMA_VERSION`).
+:func:`withdrawal_document` sets a baseline plan beside its re-plans without
+some partners (``plan --without``; ``docs/withdrawal.schema.json``).
 
 Conventions: keys in snake_case with the unit in the name; dates ISO 8601,
 TDB (``2033-04-21T01:54:51``); full precision; NaN and infinities are null.
