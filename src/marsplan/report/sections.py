@@ -619,7 +619,8 @@ def withdrawal(content) -> Html:
                 for p, n in w.withdrawal.seats if n]
     changes += [names.prose(n) for n in w.withdrawal.notes]
     if w.search_note:
-        changes.append(f"Later opportunities: {names.prose(w.search_note)}")
+        note = names.prose(w.search_note)
+        changes.append(note[:1].upper() + note[1:])
     return section("withdrawal", join([
         para(join([tag("strong", withdrawal_headline(content))])),
         para(f"Compared: {content.withdrawal_reason}. The remaining partners take over "
