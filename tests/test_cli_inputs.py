@@ -447,10 +447,7 @@ def _scenario_named(tmp_path, name: str) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv",
-                                 pytest.param("table", marks=pytest.mark.xfail(
-                                     reason="the plan banner prints the scenario name as it "
-                                            "is (plan command body, issue 10)"))])
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
 def test_scenario_text_never_reaches_the_terminal_raw(runner, tmp_path, fmt):
     # The scenario may refuse the name (one line) or print it escaped, never raw.
     path = _scenario_named(tmp_path, "\x1b[2J\x1b]0;pwned\x07US\rRU \u202e")
