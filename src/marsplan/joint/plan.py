@@ -165,7 +165,7 @@ class Plan:
         return {
             "name": self.scenario.mission.name,
             "status": self.verdict.status,
-            "feasible": self.feasible,
+            "flies_without_waiver": self.feasible,
             "binding_limit": binding.message if binding else None,
             "mission_class": m.mission_class,
             "crew": self.scenario.crew_size,
