@@ -48,7 +48,7 @@ readme: $(VENV)/.stamp-test
 	$(PY) tools/readme_tour.py --update --python
 
 readme-check: $(VENV)/.stamp-test
-	MARSPLAN_README_FULL=1 $(PY) -m pytest tests/test_readme.py -q -p no:cacheprovider
+	MARSPLAN_README_FULL=1 $(PY) -m pytest tests/test_readme.py -n 2 -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -129,7 +129,8 @@ def test_the_command_line_updates_a_readme_atomically(tmp_path, capsys):
 
 
 def test_a_block_run_alone_replays_the_earlier_shell_commands(session_root):
-    text = "```console\n$ mkdir -p out\n$ echo slow\nslow\n```\n\n```console\n$ ls\nexamples\nout\n```\n"
+    text = ("```console\n$ mkdir -p out\n$ echo slow\nslow\n```\n\n"
+            "```console\n$ ls\nexamples\nout\n```\n")
     results = tour.run_tour(text, {2}, root=session_root)
     assert [(r.step.command, r.matches) for r in results] == [("ls", True)]
 
@@ -171,7 +172,7 @@ def test_every_marsplan_name_of_the_python_tour_exists():
     tree = ast.parse(_python_tour())
     used = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module.split(".")[0] == "marsplan":
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "marsplan":
             used += [(node.module, alias.name) for alias in node.names]
         elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
               and node.value.id == "marsplan"):

@@ -294,7 +294,8 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def run_python_blocks(text: str, root: Path = ROOT, epilogue: str = "") -> subprocess.CompletedProcess:
+def run_python_blocks(text: str, root: Path = ROOT,
+                      epilogue: str = "") -> subprocess.CompletedProcess:
     """Execute README's python blocks (and ``epilogue``) in one fresh interpreter."""
     code = "\n\n".join("\n".join(block.body) for block in python_blocks(text))
     with Workdir(root) as work:
