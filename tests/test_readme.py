@@ -4,7 +4,8 @@ Every run checks the tool itself, the console blocks whose commands take a few
 seconds, and that every ``marsplan`` name the Python tour uses exists. The
 blocks that search (porkchop charts, round trips, a whole plan: 10-20 s each
 on a loaded 2-core machine, ~60 s together) and the execution of the Python
-tour (~40 s of CPU) run when ``MARSPLAN_README_FULL=1``, as ``make
+tour (~40 s of CPU) and the check of the figures README's sentences quote
+(three plans, ~30 s) run when ``MARSPLAN_README_FULL=1``, as ``make
 readme-check`` sets it; README's contributor notes say so.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import json
 import os
 import re
 import textwrap
@@ -221,3 +223,55 @@ def test_readme_names_the_tour_targets():
     makefile = (Path(tour.ROOT) / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^readme:", makefile, re.M) and re.search(r"^readme-check:", makefile, re.M)
     assert "make readme" in TEXT and "make readme-check" in TEXT
+
+
+# --- figures that README's sentences quote --------------------------------------------------
+
+def _quoted(pattern: str) -> re.Match:
+    """The match of ``pattern`` in README's text, lines joined by single spaces."""
+    found = re.search(pattern, " ".join(TEXT.split()))
+    assert found, f"README no longer says {pattern!r}: update this test with the prose"
+    return found
+
+
+def _plan_json(work: tour.Workdir, *args: str) -> dict:
+    command = "marsplan plan " + " ".join(args) + " --format json 2>/dev/null"
+    lines, _ = work.run(command)
+    assert work.status == 0, command
+    return json.loads("\n".join(lines))
+
+
+@pytest.mark.skipif(not FULL, reason="plans three scenarios (~30 s): `make readme-check`")
+def test_the_figures_readme_quotes_in_sentences_hold():
+    with tour.Workdir() as work:
+        # "... --without roscosmos ... (IMLEO 1033.5 -> 1021.4 t, launches 12 -> 11,
+        # cost 1620 -> 1420 M$": one decimal, whole launches and M$ as printed.
+        quoted = _quoted(r"IMLEO ([\d.]+) -> ([\d.]+) t, launches (\d+) -> (\d+), "
+                         r"cost (\d+) -> (\d+) M\$")
+        doc = _plan_json(work, "examples/us_russia_2033.toml", "--without", "roscosmos")
+        before = doc["baseline"]["summary"]
+        after = doc["withdrawals"][0]["plan"]["summary"]
+        assert [float(x) for x in quoted.groups()] == [
+            round(before["imleo_t"], 1), round(after["imleo_t"], 1),
+            before["launches"], after["launches"],
+            round(before["cost_musd"]), round(after["cost_musd"])]
+        # "(examples/us_russia_2033_landing.toml: 580 t of propellant made on Mars for
+        # the way home, IMLEO 768 t, 9 launches)": whole tonnes, so within 1 t.
+        isru_t, imleo_t, launches = _quoted(
+            r"us_russia_2033_landing\.toml`: (\d+) t of propellant made on Mars "
+            r"for the way home, IMLEO (\d+) t, (\d+) launches").groups()
+        landing = _plan_json(work, "examples/us_russia_2033_landing.toml")
+        made_t = sum(burn["isru_propellant_t"] for burn in landing["burns"])
+        assert abs(made_t - int(isru_t)) < 1, made_t
+        assert abs(landing["summary"]["imleo_t"] - int(imleo_t)) < 1
+        assert landing["summary"]["launches"] == int(launches)
+        # "a DRA 5.0-like chemical crew vehicle: 430 t against DRA's 486 t", within 1 t.
+        quoted = _quoted(r"DRA 5\.0-like chemical crew vehicle: (\d+) t")
+        dra = _plan_json(work, "examples/dra5_chemical_2037.toml")
+        assert abs(dra["summary"]["imleo_t"] - int(quoted.group(1))) < 1
+        # "`windows --from 2026 --to 2045` lists 9 opportunities and 2046 is the tenth"
+        quoted = _quoted(r"`windows --from 2026 --to 2045` lists (\d+) opportunities")
+        lines, _ = work.run("marsplan windows --from 2026 --to 2046 --format json")
+        labels = sorted({row["opportunity"] for row in json.loads("\n".join(lines))})
+        assert len([year for year in labels if year <= 2045]) == int(quoted.group(1))
+        assert labels[-1] == 2046
