@@ -548,6 +548,17 @@ def _type_name(code) -> str:
     return _TYPES.get(int(code), str(int(code)))
 
 
+def check_levels(levels, kind: str, name: str | None = None) -> np.ndarray:
+    """Check contour levels of ``kind`` ("c3_levels", "vinf_levels", "dla_levels",
+    "rla_levels") as the chart will; errors name ``name`` (default ``kind``)."""
+    name = name or kind
+    if kind == "dla_levels":
+        return _check_angle_levels(levels, name, -90.0, 90.0)
+    if kind == "rla_levels":
+        return _check_angle_levels(levels, name, 0.0, 360.0)
+    return _check_levels(levels, name)
+
+
 def _check_angle_levels(levels, name, low, high) -> np.ndarray:
     try:
         out = np.asarray(levels, dtype=np.float64).ravel()
