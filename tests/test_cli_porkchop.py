@@ -123,3 +123,22 @@ def test_porkchop_option_errors_are_one_line(runner, tmp_path, args, message):
                                  "200:204", *args], catch_exceptions=False)
     assert result.exit_code == 2, result.output
     assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+
+
+def test_porkchop_revs_json_is_the_minimum_c3_leg_of_each_type(runner, tmp_path):
+    chart = tmp_path / "p.png"
+    result = runner.invoke(app, ["porkchop", *GRID, "--revs", "1", "--out", str(chart), "-f",
+                                 "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(r["type"], r["revs"]) for r in rows] == [("I", 0), ("II", 0), ("III", 1),
+                                                      ("IV", 1)]
+    assert all(r["branch"] in ("low", "high") for r in rows[2:])
+    ps = porkchop(launch=("2033-01-01", "2033-09-01"), arrival=("2034-06-01", "2036-03-01"),
+                  step_days=10, max_revs=1)
+    for row in rows:
+        best = ps.optimum("min_c3", row["type"])
+        assert row["c3_km2s2"] == float(best.c3_km2s2)
+        layer, _, _ = ps.best("min_c3", row["type"])
+        assert row["branch"] == layer.branch
+    assert f"wrote {chart}" in result.stderr and chart.stat().st_size > 0
