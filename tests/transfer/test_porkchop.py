@@ -364,3 +364,33 @@ def test_grid_limit_is_absolute_and_configurable(monkeypatch):
     monkeypatch.setenv("MARSPLAN_MAX_GRID_CELLS", "lots")
     with pytest.raises(InputError, match=r"^MARSPLAN_MAX_GRID_CELLS: 'lots' is not a whole"):
         porkchop(launch=("2033-04-01", "2033-04-11"), arrival=("2033-10-01", "2033-10-11"))
+
+
+def test_multi_revolution_slices_and_flight_time_grid_agree(multi, monkeypatch):
+    # Solved in slices of launch rows (progress reports between them), the grid
+    # is the same to the bit: each row's continuation starts afresh either way.
+    import marsplan.transfer.porkchop as module
+
+    monkeypatch.setattr(module, "_SLICE_CELLS", 1500)
+    calls = []
+    sliced = porkchop("earth", "mars", launch=MULTI_LAUNCH, arrival=MULTI_ARRIVAL,
+                      step_days=MULTI_STEP_DAYS, max_revs=1,
+                      progress=lambda done, total: calls.append((done, total)))
+    assert len(calls) > 3 and calls[-1] == (multi.shape[0], multi.shape[0])
+    for a, b in zip(sliced.layers, multi.layers):
+        for name in SURFACES + ("type",):
+            assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    # A flight-time grid on the launch step holds the same legs where dates meet
+    # an arrival grid on the same lattice (2034-05-28 is 64 steps after 2033-01-01).
+    by_tof = porkchop("earth", "mars", launch=MULTI_LAUNCH, tof_days=(600, 900),
+                      step_days=MULTI_STEP_DAYS, max_revs=1)
+    by_date = porkchop("earth", "mars", launch=MULTI_LAUNCH, arrival=("2034-05-28", "2036-03-01"),
+                       step_days=MULTI_STEP_DAYS, max_revs=1)
+    for a, b in zip(by_tof.layers, by_date.layers):
+        for i in range(b.shape[0]):
+            j = np.searchsorted(b.arrival_jd_tdb[i], a.arrival_jd_tdb[i])
+            meet = j < b.shape[1]
+            meet[meet] &= b.arrival_jd_tdb[i, j[meet]] == a.arrival_jd_tdb[i, meet]
+            assert meet.sum() > 10
+            assert_array_equal(a.type[i, meet], b.type[i, j[meet]])
+            assert_allclose(a.c3_km2s2[i, meet], b.c3_km2s2[i, j[meet]], rtol=1e-10)
