@@ -336,9 +336,10 @@ def _draw(pc, *, c3_levels=None, vinf_levels=None, tof_step_days=None, c3_max=No
                     collection.set_linewidth(0.0)
             levels = _levels_in_range([-dla_limit, dla_limit], dla_type)
             if levels.size:
+                # solid: matplotlib dashes a one-colour set's negative levels
                 artists["dla_max"][code] = ax.contour(x, y, dla_type, levels=levels,
                                                       colors=_DLA_COLOR, linewidths=2.2,
-                                                      zorder=4)
+                                                      linestyles="solid", zorder=4)
     to_label += [(cs, _number_label, 8.5, True) for cs in artists["c3_max"].values()]
     to_label += [(cs, _number_label, 8, False) for cs in artists["c3"].values()]
     to_label += [(cs, _number_label, 7.5, False) for cs in artists["vinf"].values()]
