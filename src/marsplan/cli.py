@@ -965,13 +965,29 @@ _PLAN_TABLES = (
     ("dose_members", "Crew dose against each agency's career limit"),
     ("timeline", "Timeline, TDB"),
 )
+#: Columns a narrow terminal may drop from each plan table, least important first:
+#: the costs, masses and verdict-bearing columns stay.
+_PLAN_DROP = {
+    "maneuvers": ("mass_before_t", "elements", "body"),
+    "burns": ("hold_days", "isp_s", "mass_after_t", "mass_before_t", "isru_propellant_t",
+              "boiloff_t", "provider", "loaded_leo_t"),
+    "launches": ("mass_per_launch_t", "propellant_per_flight_t", "payload_capacity_t", "crew",
+                 "price_musd", "element"),
+    "partners": ("mass_share_pct", "launch_share_pct", "seats_provided", "elements",
+                 "crew_seats"),
+    "interfaces_checks": ("a_value", "b_value", "adapter_mass_t", "remedy"),
+    "assembly_orbit_launches": ("note", "payload_site_min_t", "site_min_inclination_deg",
+                                "loss_fraction", "elements", "partners"),
+    "dose_members": ("mission_dose_msv", "prior_dose_msv", "fraction_of_limit"),
+}
 _VERDICT_WORDS = {"flies": "CAN FLY", "flies_with_waiver": "CAN FLY only with a radiation waiver",
                   "cannot_fly": "CANNOT FLY as planned"}
 
 
-def _plan_sections(doc: dict) -> dict[str, list[dict]]:
+def _plan_sections(doc: dict) -> dict[str, Section]:
     """The plan document's tables for the terminal, by title."""
     from marsplan.io.document import document_tables
+    from marsplan.io.emit import Section
 
     tables = document_tables(doc)
     out = {}
@@ -981,7 +997,7 @@ def _plan_sections(doc: dict) -> dict[str, list[dict]]:
             rows = [{"figure": k, "value": v} for k, v in rows[0].items()] if rows else []
         if key == "dose_members":
             rows = [{k: v for k, v in r.items() if k != "limit_source"} for r in rows]
-        out[title] = _uniform(rows)
+        out[title] = Section(key, _uniform(rows), title=title, drop=_PLAN_DROP.get(key))
     return out
 
 
@@ -1107,9 +1123,10 @@ def plan(
         sections = _plan_sections(doc)
         if result is not None:
             sections.update(_withdrawal_sections(result))
-        for title, rows in sections.items():
+        for title, table in sections.items():
+            rows, drop = (table.rows, table.drop) if hasattr(table, "rows") else (table, None)
             if rows:
-                emit(rows, "table", title=title)
+                emit(rows, "table", title=title, drop=drop)
         if result is not None:
             for line in _withdrawal_lines(result):
                 typer.echo(escape_control(line))
