@@ -85,7 +85,7 @@ def test_cli_json_report_and_api_agree_on_the_verdict(runs, name):
     assert doc == run["report_json"]
     assert doc["verdict"]["status"] == doc["summary"]["status"] == status
     assert [x["message"] for x in doc["verdict"]["limits"]] == api.limits
-    assert api.feasible == (status == "flies") == doc["summary"]["feasible"]
+    assert api.feasible == (status == "flies") == doc["summary"]["flies_without_waiver"]
     # The CLI banner, first line, and the report's verdict box.
     first = run["table"].splitlines()[0]
     assert first == f"{api.scenario.mission.name}: {BANNER[status]}"
