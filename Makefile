@@ -35,7 +35,7 @@ chromium:
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 test: $(VENV)/.stamp-test chromium
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 --dist loadfile -q
 
 bench: $(VENV)/.stamp-bench
 	$(PY) benchmarks/lambert.py && $(PY) benchmarks/porkchop.py && $(PY) benchmarks/windows.py \
