@@ -87,6 +87,9 @@ SESSION = textwrap.dedent("""\
     $ echo drifted
     old text
     old line two
+    $ echo a \\
+        continued line
+    a continued line
     ```
     """)
 
@@ -101,12 +104,13 @@ def test_the_tour_checks_commands_in_order_and_keeps_the_exit_status(session_roo
     results = tour.run_tour(SESSION, root=session_root)
     commands = [r.step.command for r in results]
     assert "echo never run" not in commands  # the skipped block
-    assert commands == ["echo one", "false", "echo $?", r"printf 'a  \nb\nc\n'", "echo drifted"]
+    assert commands == ["echo one", "false", "echo $?", r"printf 'a  \nb\nc\n'", "echo drifted",
+                        "echo a \\\n    continued line"]  # a backslash continues a command
     by_command = {r.step.command: r for r in results}
     assert by_command["echo $?"].printed == ("1",)  # `false`'s status reaches `echo $?`
     # Trailing spaces and the cut line are not compared; the head before "..." is.
     assert by_command[r"printf 'a  \nb\nc\n'"].matches
-    assert [r.matches for r in results] == [True, True, True, True, False]
+    assert [r.matches for r in results] == [True, True, True, True, False, True]
     assert "-old text" in by_command["echo drifted"].diff()
     assert "+drifted" in by_command["echo drifted"].diff()
 
@@ -128,7 +132,7 @@ def test_the_command_line_updates_a_readme_atomically(tmp_path, capsys):
     assert "echo drifted" in capsys.readouterr().out
     assert tour.main(["--update", "--readme", str(readme)]) == 0
     assert tour.main(["--check", "--readme", str(readme)]) == 0
-    assert "drifted\n```" in readme.read_text(encoding="utf-8")
+    assert "$ echo drifted\ndrifted\n$ echo a" in readme.read_text(encoding="utf-8")
     assert readme.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["README.md"]  # no temporary file left
 

@@ -2,7 +2,8 @@
 
 Every ```console block of README.md is a short shell session: a line that
 starts with ``$ `` is a command, the lines after it (up to the next command)
-are what it prints, stdout and stderr together as a terminal shows them. This
+are what it prints, stdout and stderr together as a terminal shows them (a
+command line that ends with a backslash goes on in the next line, as in a shell). This
 script runs every command, in README order, in a temporary folder that holds a
 copy of the repository's ``examples/``, with a fixed environment (below), and
 
@@ -83,19 +84,31 @@ class Block:
         if self.body and not self.body[0].startswith("$ "):
             raise ValueError(f"README console block {self.number} (line {self.first}) "
                              f"does not start with a '$ ' command: {self.body[0]!r}")
-        steps, command, lines = [], None, []
-        for line in list(self.body) + ["$ "]:  # a sentinel closes the last step
-            if line.startswith("$ "):
+        steps, command, lines, continued = [], None, [], False
+
+        def close():
+            trimmed = _trim(lines)
+            cut = next((i for i, text in enumerate(trimmed) if text.startswith("...")),
+                       len(trimmed))
+            steps.append(Step(command, tuple(trimmed[:cut]), len(trimmed) < len(lines),
+                              tuple(trimmed[cut:])))
+
+        for line in self.body:
+            if continued:  # the command's line ended with a backslash: it goes on
+                command += "\n" + line
+            elif line.startswith("$ "):
                 if command is not None:
-                    trimmed = _trim(lines)
-                    blank_after = len(trimmed) < len(lines)
-                    cut = next((i for i, text in enumerate(trimmed) if text.startswith("...")),
-                               len(trimmed))
-                    steps.append(Step(command, tuple(trimmed[:cut]), blank_after,
-                                      tuple(trimmed[cut:])))
+                    close()
                 command, lines = line[2:], []
             else:
                 lines.append(line)
+                continue
+            continued = line.endswith("\\")
+        if continued:
+            raise ValueError(f"README console block {self.number} (line {self.first}) "
+                             f"ends inside a command continued with a backslash")
+        if command is not None:
+            close()
         return steps
 
 
