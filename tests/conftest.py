@@ -13,9 +13,10 @@ of the two pure, deterministic steps of that search, keyed by every argument:
   search and refinement.
 
 The first call with given arguments runs the real code; a later call with the
-same arguments (the same ephemeris object, equal options) gets the same
-immutable result (an ``Opportunity`` and a ``Window`` are frozen dataclasses;
-the ``Windows`` list comes back as a fresh list). Input checks, errors, the plan built on the trajectory
+same arguments (the same ephemeris object, equal options) gets a deep copy of
+its result (~10 ms): new objects, as a fresh search returns, so a test that
+checks a re-plan searched afresh (``mission is not baseline.mission``) still
+can; the arguments themselves (the ephemeris) are shared, not copied. Input checks, errors, the plan built on the trajectory
 and every edge's wording still run in every test. Keys hold their arguments,
 so an ephemeris cannot be collected and its id reused.
 
@@ -25,6 +26,7 @@ it: the memo is not installed for their modules.
 
 from __future__ import annotations
 
+import copy
 import functools
 from pathlib import Path
 
@@ -37,7 +39,7 @@ _MEMO: dict = {}
 _ORIGINAL: dict = {}  # the functions themselves, never a wrapper left by another module
 
 
-def _memoized(name: str, func, copy):
+def _memoized(name: str, func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         if kwargs.get("progress") is not None:  # a callback is a side effect: run it
@@ -49,7 +51,8 @@ def _memoized(name: str, func, copy):
             return func(*args, **kwargs)
         if key not in _MEMO:
             _MEMO[key] = func(*args, **kwargs)  # an exception is raised, never stored
-        return copy(_MEMO[key])
+        shared = {id(a): a for a in (*args, *kwargs.values())}
+        return copy.deepcopy(_MEMO[key], shared)
 
     return wrapper
 
@@ -65,19 +68,11 @@ def _search_once(request):
     from marsplan.transfer import missions, windows
 
     with pytest.MonkeyPatch.context() as patch:
-        for module, name, copy in ((windows, "windows", _fresh_list),
-                                   (missions, "search_opportunity", _same)):
+        for module, name in ((windows, "windows"), (missions, "search_opportunity")):
             original = _ORIGINAL.setdefault(name, getattr(module, name))
-            patch.setattr(module, name, _memoized(name, original, copy))
+            patch.setattr(module, name, _memoized(name, original))
         # ``marsplan.windows`` is bound on first access (marsplan._lazy): bind it to
         # the memo here, and unbind it after, so that no wrapper outlives the module.
         patch.setattr(marsplan, "windows", windows.windows, raising=False)
         yield
 
-
-def _same(value):
-    return value
-
-
-def _fresh_list(value):
-    return type(value)(value)  # Windows(list): a caller may sort or extend its own
