@@ -144,3 +144,40 @@ def test_missions_frame_repr_and_look_up():
     for value in (found, found[0], found[0].legs[0]):
         assert not _RAW.search(repr(value)), repr(value)
     assert math.isclose(found[0].duration_days, got["duration_days"])
+
+
+def test_plan_repr_and_contributions_frame():
+    from pathlib import Path
+
+    scenario, catalog = marsplan.load_scenario(
+        Path(__file__).parents[1] / "examples" / "us_russia_2033.toml")
+    p = marsplan.plan(scenario, catalog)
+    text = repr(p)
+    assert not _RAW.search(text) and len(text) < 300, text
+    assert f"status={p.verdict.status!r}" in text
+    assert f"earth_departure={marsplan.jd_tdb_to_iso(p.mission.earth_departure_jd_tdb)[:10]}" in text
+    frame = p.to_pandas()
+    assert list(frame["partner"]) == [r.partner for r in p.contributions]
+    for (_, got), row in zip(frame.iterrows(), p.contributions):
+        assert got["cost_musd"] == row.cost_musd and got["mass_to_leo_t"] == row.mass_to_leo_t
+        assert tuple(got["elements"]) == tuple(row.elements)
+
+
+def test_mission_opportunities_frame_and_front():
+    found = marsplan.mission_opportunities(2033, 2033, refine=False)
+    assert found.years == [2033] and found.by_year(2033) is found[0]
+    with pytest.raises(marsplan.NoSolutionError, match="2035"):
+        found.by_year(2035)
+    for wrong in ("2033", 2033.5, True):  # as Windows.by_year: whole years only
+        with pytest.raises(marsplan.InputError, match="year: "):
+            found.by_year(wrong)
+        with pytest.raises(marsplan.InputError, match="year: "):
+            found.missions().by_year(wrong)
+    frame = found.to_pandas()
+    assert frame.iloc[0]["dv_total_kms"] == found[0].best.dv_total_kms
+    front = found[0].front_to_pandas()
+    assert len(front) == len(found[0].front)
+    assert list(front["duration_days"]) == [m.duration_days for m in found[0].front]
+    # A Pareto front: each longer mission is cheaper than every shorter one.
+    assert front["duration_days"].is_monotonic_increasing
+    assert front["dv_total_kms"].is_monotonic_decreasing

@@ -316,6 +316,53 @@ def test_plan_prints_every_section_and_json_rows(runner):
     assert body["withdrawals"][0]["partners"] == ["roscosmos"]
 
 
+def test_plan_without_several_partners_side_by_side_and_json(runner):
+    # Repeated --without withdraws the partners together: one re-plan, one column.
+    example = os.path.join(os.path.dirname(__file__), "..", "examples", "us_russia_2033.toml")
+    result = runner.invoke(app, ["plan", example, "--without", "nasa", "--without",
+                                 "roscosmos"])
+    assert result.exit_code == 0, result.output
+    assert "Without nasa and roscosmos: side by side" in result.output
+    header = next(line for line in result.output.splitlines() if "with_all" in line)
+    assert header.split() == ["figure", "with_all", "without_nasa_roscosmos"]
+    assert "Without nasa and roscosmos: CAN FLY" in result.output
+    assert "in the 2033 opportunity, slip +0.0 days" in result.output
+    # JSON: the baseline and one withdrawal of both partners.
+    result = runner.invoke(app, ["plan", example, "--without", "nasa", "--without",
+                                 "roscosmos", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert set(doc) == {"baseline", "withdrawals"}
+    [w] = doc["withdrawals"]
+    assert w["partners"] == ["nasa", "roscosmos"]
+    assert {"verdict", "plan", "replacements", "unreplaced", "slip_days"} <= set(w)
+    # The baseline and the re-plan are plan documents, with their schema version.
+    assert doc["baseline"]["schema_version"] == w["plan"]["schema_version"]
+    assert w["verdict"]["status"] in ("flies", "flies_with_waiver")
+    assert w["slip_days"] == 0.0 and w["plan"] is not None
+    assert [r["old"] for r in w["replacements"]] == ["soyuz_ms"] and w["unreplaced"] == []
+    # Without SpaceX nothing replaces Starship: a verdict, no plan, never a blank.
+    result = runner.invoke(app, ["plan", example, "--without", "spacex", "-f", "json"])
+    [w] = json.loads(result.stdout)["withdrawals"]
+    assert w["verdict"]["status"] == "cannot_fly" and w["plan"] is None
+    assert w["slip_days"] is None
+    [limit] = w["verdict"]["limits"]
+    assert limit["kind"] == "hardware_shortfall" and limit["subject"] == "starship_crew"
+    assert limit["message"].startswith(
+        "nothing in the catalog replaces the transit vehicle Starship")
+    assert w["verdict"]["binding_limit"] == limit["message"]
+    assert [u["old"] for u in w["unreplaced"]] == ["starship_crew", "starship_tanker"]
+    result = runner.invoke(app, ["plan", example, "--without", "spacex"])
+    assert result.exit_code == 0, result.output
+    tail = result.output[result.output.index("Without spacex: CANNOT FLY"):].splitlines()
+    assert tail[1] == ("  binding limit: nothing in the catalog replaces the transit vehicle "
+                       "Starship, crew configuration (starship_crew): no transit_vehicle in "
+                       "the catalog is owned by a remaining partner (nasa, roscosmos); "
+                       "transit_vehicles in the catalog: starship_crew (spacex)")
+    assert tail[2] == ("  later opportunities: later opportunities not searched: no date "
+                       "brings a transit vehicle back")
+
+
 def test_plan_bad_scenario_and_partner_exit_2(runner, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[mission]\nname = 'x'\n")
@@ -324,6 +371,10 @@ def test_plan_bad_scenario_and_partner_exit_2(runner, tmp_path):
     example = os.path.join(os.path.dirname(__file__), "..", "examples", "us_russia_2033.toml")
     result = runner.invoke(app, ["plan", example, "--without", "esa"])
     assert result.exit_code == 2 and "not a partner" in result.output
+    result = runner.invoke(app, ["plan", example, "--without", "nasa", "--without", "esa"])
+    assert result.exit_code == 2 and "'esa' is not a partner" in result.output
+    result = runner.invoke(app, ["plan", example, "--horizon-years", "4"])
+    assert result.exit_code == 2 and "--horizon-years: only with --without" in result.output
 
 
 def test_windows_daily_table_stays_within_the_launch_period(runner):

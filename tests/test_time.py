@@ -338,3 +338,58 @@ def test_non_finite_jd_is_refused(bad):
         jd_tdb_to_datetime64(bad)
     with pytest.raises(InputError, match=r"^jd_tdb:"):
         jd_tdb_to_iso(bad)
+
+
+# --------------------------------------------------------------------------- hardening
+
+
+@pytest.mark.parametrize("bad", [1e20, -1e20, 1e15, 5_373_484.5, -1_931_000.0,
+                                 [2_451_545.0, 1e300]])
+def test_julian_dates_beyond_the_years_are_refused_not_wrapped(bad):
+    # jd_tdb_to_iso(1e20) returned 1970-01-01: the int64 microseconds overflowed.
+    with pytest.raises(InputError, match=r"^jd_tdb: .* lies outside the Julian dates of the "
+                                         r"years -9999 to 9999"):
+        jd_tdb_to_iso(bad)
+    with pytest.raises(InputError, match=r"^jd_tdb: "):
+        jd_tdb_to_datetime64(bad)
+
+
+def test_edges_of_the_calendar_round_trip():
+    # The limits themselves convert both ways (Table 2 of the analytic ephemeris
+    # starts 3000 BC, so negative years must keep working).
+    for text in ("-9999-01-01", "-2999-01-01", "0001-01-01", "9999-12-31"):
+        assert jd_tdb_to_iso(to_jd_tdb(text), "days") == text
+
+
+@pytest.mark.parametrize("bad", ["2033-04-16", None, ["a"], object(), b"2451545"])
+def test_jd_that_is_not_numbers_is_refused(bad):
+    with pytest.raises(InputError, match=r"^jd_tdb: "):
+        jd_tdb_to_iso(bad)
+
+
+@pytest.mark.parametrize("bad", [np.datetime64(10**15, "D"),
+                                 np.array([10**17], dtype="datetime64[s]"),
+                                 np.datetime64(-(10**15), "h"), "99999-01-01", "-10000-01-01"])
+def test_far_datetime64_is_refused_before_the_cast_can_wrap(bad):
+    with pytest.raises(InputError, match=r"^launch: .* lies outside the years -9999 to 9999$"):
+        to_jd_tdb(bad, "launch")
+
+
+@pytest.mark.parametrize("bad", [True, 2451545.0, None, {"a": 1}, {1, 2}, object(), b"2033"])
+def test_non_epochs_are_type_errors_naming_the_field(bad):
+    from marsplan.errors import InputTypeError
+
+    with pytest.raises(InputTypeError, match=r"^launch: .* is not an epoch"):
+        to_jd_tdb(bad, "launch")
+
+
+@pytest.mark.parametrize("bad", [[], None, 3, "Seconds"])
+def test_timespec_of_the_wrong_kind(bad):
+    with pytest.raises(InputError, match=r"^timespec: "):
+        jd_tdb_to_iso(J2000_JD, bad)
+
+
+def test_long_text_is_not_echoed():
+    with pytest.raises(InputError) as info:
+        to_jd_tdb("2033" * 1000, "launch")
+    assert len(str(info.value)) < 120

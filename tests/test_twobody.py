@@ -118,3 +118,55 @@ def test_lambert_status_codes_are_the_kernels():
 
     assert {s.name: int(s) for s in LambertStatus} == {
         name: getattr(kernel, name) for name in LambertStatus.__members__}
+
+
+# --------------------------------------------------------------------------- hardening
+
+from marsplan.errors import InputTypeError  # noqa: E402
+
+_R1, _R2, _TOF, _MU = [1.5e8, 0, 0], [0, 2.2e8, 1e6], 200 * 86_400.0, 1.327e11
+
+
+@pytest.mark.parametrize(("kwargs", "kind", "message"), [
+    (dict(revs=-1), InputError, r"^revs: -1 is below 0"),
+    (dict(revs=[0, -2]), InputError, r"^revs: -2 is below 0"),
+    (dict(revs=1.5), InputTypeError, r"^revs: expected whole numbers"),
+    (dict(revs="1"), InputTypeError, r"^revs: expected whole numbers"),
+    (dict(revs=True), InputTypeError, r"^revs: expected whole numbers"),
+    (dict(revs=10**6), InputError, r"^revs: 1000000 is above the limit of 1000"),
+    (dict(prograde="no"), InputTypeError, r"^prograde: expected True or False"),
+    (dict(prograde=1), InputTypeError, r"^prograde: expected True or False"),
+    (dict(low_path=None), InputTypeError, r"^low_path: expected True or False"),
+    (dict(mu="sun"), InputTypeError, r"^mu: 'sun' \(str\) is not a number"),
+    (dict(mu=math.nan), InputError, r"^mu: nan is not a finite number"),
+    (dict(mu=-1.0), InputError, r"^mu: -1 km\^3/s\^2 must be > 0"),
+    (dict(mu=math.inf), InputError, r"^mu: inf is not a finite number"),
+    (dict(r1="earth"), InputTypeError, r"^r1: 'earth' is text"),
+    (dict(r1=[1.0, 2.0]), InputError, r"^r1: expected an array of shape \(\.\.\., 3\)"),
+    (dict(r2=[[1, 2, 3], [1, 2]]), InputError, r"^r2: not an array of numbers"),
+    (dict(tof_s="long"), InputTypeError, r"^tof_s: 'long' is text"),
+    (dict(return_status="yes"), InputTypeError, r"^return_status: expected True or False"),
+])
+def test_lambert_refuses_junk_naming_the_argument(kwargs, kind, message):
+    args = dict(r1=_R1, r2=_R2, tof_s=_TOF, mu=_MU) | kwargs
+    with pytest.raises(kind, match=message):
+        lambert(**args)
+
+
+def test_lambert_batch_size_is_bounded(monkeypatch):
+    monkeypatch.setenv("MARSPLAN_MAX_GRID_CELLS", "10000")
+    # (1000, 1, 3) against (1, 1000, 3): 3,000 values each, a million problems.
+    with pytest.raises(InputError, match=r"^lambert: problems: 1,000,000 cells exceed"):
+        lambert(np.ones((1000, 1, 3)), np.ones((1, 1000, 3)), _TOF, _MU)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    (dict(mu_km3s2=None), r"^mu_km3s2: None"), (dict(mu_km3s2=0.0), r"^mu_km3s2: 0 "),
+    (dict(dt_s="x"), r"^dt_s: 'x' is text"), (dict(r0_km=[1, 2]), r"^r0_km: expected"),
+    (dict(v0_kms=[object()] * 3), r"^v0_kms: expected numbers"),
+    (dict(return_status=2), r"^return_status: expected True or False"),
+])
+def test_propagate_refuses_junk_naming_the_argument(kwargs, message):
+    args = dict(r0_km=[7000.0, 0, 0], v0_kms=[0, 7.5, 0], dt_s=100.0, mu_km3s2=398600.0) | kwargs
+    with pytest.raises(InputError, match=message):
+        propagate(**args)

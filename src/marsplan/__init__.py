@@ -39,6 +39,7 @@ __getattr__, __dir__, __all__ = lazy_names(__name__, {
     "windows": "marsplan.transfer.windows",
     "missions": "marsplan.transfer.missions",
     "mission_opportunities": "marsplan.transfer.missions",
+    "Opportunities": "marsplan.transfer.missions",
     "assemble_mission": "marsplan.transfer.missions",
     "Orbit": "marsplan.transfer.maneuvers",
     "Orbits": "marsplan.transfer.maneuvers",

@@ -822,13 +822,29 @@ _PLAN_TABLES = (
     ("dose_members", "Crew dose against each agency's career limit"),
     ("timeline", "Timeline, TDB"),
 )
+#: Columns a narrow terminal may drop from each plan table, least important first:
+#: the costs, masses and verdict-bearing columns stay.
+_PLAN_DROP = {
+    "maneuvers": ("mass_before_t", "elements", "body"),
+    "burns": ("hold_days", "isp_s", "mass_after_t", "mass_before_t", "isru_propellant_t",
+              "boiloff_t", "provider", "loaded_leo_t"),
+    "launches": ("mass_per_launch_t", "propellant_per_flight_t", "payload_capacity_t", "crew",
+                 "price_musd", "element"),
+    "partners": ("mass_share_pct", "launch_share_pct", "seats_provided", "elements",
+                 "crew_seats"),
+    "interfaces_checks": ("a_value", "b_value", "adapter_mass_t", "remedy"),
+    "assembly_orbit_launches": ("note", "payload_site_min_t", "site_min_inclination_deg",
+                                "loss_fraction", "elements", "partners"),
+    "dose_members": ("mission_dose_msv", "prior_dose_msv", "fraction_of_limit"),
+}
 _VERDICT_WORDS = {"flies": "CAN FLY", "flies_with_waiver": "CAN FLY only with a radiation waiver",
                   "cannot_fly": "CANNOT FLY as planned"}
 
 
-def _plan_sections(doc: dict) -> dict[str, list[dict]]:
+def _plan_sections(doc: dict) -> dict[str, Section]:
     """The plan document's tables for the terminal, by title."""
     from marsplan.io.document import document_tables
+    from marsplan.io.emit import Section
 
     tables = document_tables(doc)
     out = {}
@@ -838,7 +854,7 @@ def _plan_sections(doc: dict) -> dict[str, list[dict]]:
             rows = [{"figure": k, "value": v} for k, v in rows[0].items()] if rows else []
         if key == "dose_members":
             rows = [{k: v for k, v in r.items() if k != "limit_source"} for r in rows]
-        out[title] = _uniform(rows)
+        out[title] = Section(key, _uniform(rows), title=title, drop=_PLAN_DROP.get(key))
     return out
 
 
@@ -859,12 +875,50 @@ def _verdict_lines(doc: dict) -> list[str]:
     return lines
 
 
+def _withdrawal_sections(result) -> dict[str, list[dict]]:
+    """The withdrawal's tables: the figures side by side, what moved, what was searched."""
+    from marsplan.time import jd_tdb_to_iso
+
+    who = result.label
+    searched = [{"opportunity": t.opportunity,
+                 "earth_departure": None if t.earth_departure_jd_tdb is None
+                 else jd_tdb_to_iso(t.earth_departure_jd_tdb),
+                 "verdict": t.status, "binding_limit": t.reason} for t in result.searched]
+    return {f"Without {who}: side by side": _uniform(result.comparison()),
+            f"Without {who}: replacements": _uniform(result.withdrawal.rows()),
+            f"Without {who}: opportunities searched (horizon {result.horizon_years:g} years)":
+            _uniform(searched)}
+
+
+def _withdrawal_lines(result) -> list[str]:
+    """The withdrawal's verdict, its binding limits, the later opportunities and
+    the seats, one line each."""
+    v = result.verdict
+    line = f"Without {result.label}: {_VERDICT_WORDS[v.status]}"
+    if v.status != "cannot_fly" and result.plan is not None:
+        if result.plan.scenario.mission.opportunity is not None:
+            line += f" in the {result.plan.scenario.mission.opportunity} opportunity"
+        line += f", slip {result.slip_days:+.1f} days"
+    lines = [line] + [f"  binding limit: {x.message}" for x in v.limits]
+    if result.search_note:
+        lines.append(f"  later opportunities: {result.search_note}")
+    lines.append(f"  crew seats: {result.withdrawal.seat_policy}")
+    lines += [f"  note: {note}" for note in result.withdrawal.notes]
+    return lines
+
+
 @app.command()
 def plan(
     scenario: Annotated[str, typer.Argument(metavar="SCENARIO", help="Scenario file (TOML).")],
-    without: Annotated[str | None, typer.Option(
-        "--without", metavar="PARTNER", help="Re-plan without this partner, side by side.")]
-    = None,
+    without: Annotated[list[str] | None, typer.Option(
+        "--without", metavar="PARTNER",
+        help="Re-plan without this partner, side by side; repeat to withdraw several "
+             "together (--without nasa --without roscosmos).")] = None,
+    horizon_years: Annotated[float | None, typer.Option(
+        "--horizon-years", metavar="YEARS", min=0.0,
+        help="With --without: when the re-plan cannot fly in this opportunity, search "
+             "later ones up to YEARS after the baseline's departure (default 10).",
+        show_default=False)] = None,
     chart: Annotated[str | None, typer.Option(
         "--chart", metavar="PATH", help="Draw each partner's contribution (.png/.svg/.pdf).")]
     = None,
@@ -878,21 +932,23 @@ def plan(
 ) -> None:
     """Plan a joint mission: trajectory, sizing, launches, contributions, crew dose, verdict.
 
-    --format json prints one document (docs/plan.schema.json); --format csv needs --out DIR.
+    --format json prints one document (docs/plan.schema.json); with --without,
+    {"baseline": PLAN, "withdrawals": [...]}. --format csv needs --out DIR.
     """
     import json
 
-    from marsplan.io.document import document_tables, plan_document
+    from marsplan.io.document import document_tables, plan_document, withdrawal_document
     from marsplan.io.emit import emit
     from marsplan.io.scenario import load_scenario
+    from marsplan.io.terminal import escape_control
     from marsplan.joint.plan import plan as make_plan
-    from marsplan.joint.plan import plan_without
-
-    from marsplan.io.emit import escape_control
+    from marsplan.joint.withdraw import DEFAULT_HORIZON_YEARS, plan_without
 
     if fmt.value == "csv" and out is None:
         raise InputError("--format csv: the plan has several tables; give --out DIR to write "
                          "one CSV per section")
+    if horizon_years is not None and not without:
+        raise InputError("--horizon-years: only with --without")
     chart = _output_file(chart, "--chart", chart=True)
     if out is not None:
         from marsplan.report.html import check_report_folder
@@ -900,15 +956,16 @@ def plan(
         check_report_folder(out)  # before the search: a bad --out costs a second
     scen, catalog = load_scenario(scenario)
     eph = open_ephemeris(ephemeris)
+    without = list(dict.fromkeys(without or ()))
+    for partner in without:
+        if partner not in scen.partners():
+            raise InputError(f"--without: {partner!r} is not a partner of this scenario; "
+                             f"partners: {', '.join(scen.partners())}")
     with _Progress("plan"):
-        if without is not None:
-            if without not in scen.partners():
-                raise InputError(f"--without: {without!r} is not a partner of this scenario; "
-                                 f"partners: {', '.join(scen.partners())}")
-            result = plan_without(scen, catalog, without, ephemeris=eph)
-            main_plan = result.baseline
-        else:
-            result, main_plan = None, make_plan(scen, catalog, ephemeris=eph)
+        main_plan = make_plan(scen, catalog, ephemeris=eph)
+        result = (plan_without(scen, catalog, without, baseline=main_plan, ephemeris=eph,
+                               horizon_years=DEFAULT_HORIZON_YEARS if horizon_years is None
+                               else horizon_years) if without else None)
     eph_name = getattr(eph, "name", type(eph).__name__)
     doc = plan_document(main_plan, ephemeris_name=eph_name)
     if chart:
@@ -917,32 +974,21 @@ def plan(
         path = plot_contributions(main_plan.contributions, chart,
                                   title=f"{scen.mission.name}: partner contributions")
         typer.echo(f"wrote {path}", err=fmt.value != "table")
-    withdrawals = None
-    if result is not None:
-        after = result.plan
-        withdrawals = [{
-            "partners": [without],
-            "verdict": (plan_document(after, ephemeris_name=eph_name)["verdict"]
-                        if after is not None else
-                        {"status": "cannot_fly", "binding_limit": "; ".join(
-                            result.withdrawal.notes), "limits": []}),
-            "plan": plan_document(after, ephemeris_name=eph_name) if after is not None else None,
-            "replacements": [r for r in result.withdrawal.rows() if r["status"] == "replaced"],
-            "unreplaced": [r for r in result.withdrawal.rows() if r["status"] == "unreplaced"],
-            "slip_days": 0.0,
-        }]
     if fmt.value == "table":
         for line in _verdict_lines(doc):
             typer.echo(escape_control(line))
         sections = _plan_sections(doc)
         if result is not None:
-            sections[f"Without {without}"] = _uniform(result.comparison())
-            sections[f"Without {without}: replacements"] = _uniform(result.withdrawal.rows())
-        for title, rows in sections.items():
+            sections.update(_withdrawal_sections(result))
+        for title, table in sections.items():
+            rows, drop = (table.rows, table.drop) if hasattr(table, "rows") else (table, None)
             if rows:
-                emit(rows, "table", title=title)
+                emit(rows, "table", title=title, drop=drop)
+        if result is not None:
+            for line in _withdrawal_lines(result):
+                typer.echo(escape_control(line))
     elif fmt.value == "json":
-        body = doc if withdrawals is None else {"baseline": doc, "withdrawals": withdrawals}
+        body = doc if result is None else withdrawal_document(result, ephemeris_name=eph_name)
         typer.echo(json.dumps(body, indent=2, allow_nan=False))
     extra = None
     if fmt.value == "csv":
@@ -953,7 +999,7 @@ def plan(
         from marsplan.report.html import write_report
 
         with _Progress("report"):
-            path = write_report(scen, catalog, out, without=without, ephemeris=eph,
+            path = write_report(scen, catalog, out, without=without or None, ephemeris=eph,
                                 plan=main_plan, withdrawal=result, extra_files=extra)
         # The path alone on the last line, for scripts; on stderr when stdout is JSON/CSV.
         typer.echo(path, err=fmt.value != "table")

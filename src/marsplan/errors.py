@@ -7,13 +7,42 @@ The CLI prints that line and exits with status 2.
 
 from __future__ import annotations
 
+import re
+
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: line breaks (with the indentation around them,
+    as in a NumPy array's repr) become one space, other control characters (ESC,
+    CR, ...) are escaped, so a message can never redraw a user's terminal."""
+    text = _LINE_BREAKS.sub(" ", text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
 
 class MarsplanError(Exception):
     """Base of every marsplan error; str(error) is one line a user can act on."""
 
+    def __str__(self) -> str:
+        return one_line(super().__str__())
+
 
 class InputError(MarsplanError, ValueError):
     """An argument has the wrong form or lies outside what is allowed."""
+
+
+class InputTypeError(InputError, TypeError):
+    """An argument of the wrong kind (a string for a number, a number for a body, ...).
+
+    Also a ``TypeError``, as Python itself would raise, and an :class:`InputError`.
+    """
+
+
+class InputFileError(InputError, OSError):
+    """A file marsplan was asked to read is missing, special (a folder, a pipe, a
+    device), too large, or not text; the message names the file."""
 
 
 class UnknownBodyError(MarsplanError, KeyError):
@@ -24,7 +53,7 @@ class UnknownBodyError(MarsplanError, KeyError):
         super().__init__(f"unknown body {body!r} for {source}; known bodies: {', '.join(known)}")
 
     def __str__(self) -> str:  # KeyError would quote the message
-        return self.args[0]
+        return one_line(self.args[0])
 
 
 class EphemerisRangeError(MarsplanError, ValueError):

@@ -12,7 +12,8 @@ import enum
 
 import numpy as np
 
-from marsplan.errors import InputError, NoSolutionError
+from marsplan.errors import InputError, InputTypeError, NoSolutionError
+from marsplan.validate import MAX_REVS, check_cells, float_array, real, short_repr
 
 
 class LambertStatus(enum.IntEnum):
@@ -54,9 +55,29 @@ def _guess_table():
 
 
 def _vectors(name, value):
-    array = np.asarray(value, dtype=np.float64)
-    if array.ndim == 0 or array.shape[-1] != 3:
-        raise InputError(f"{name}: expected an array of shape (..., 3), got shape {array.shape}")
+    # Non-finite rows are allowed: in a batch they give a NaN row and a status code.
+    return float_array(value, name, last_axis=3, finite=False)
+
+
+def _options(name, value, kind):
+    """``revs`` (kind "int") or a flag (kind "bool") as an array, strictly typed."""
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError):
+        raise InputError(f"{name}: not an array (ragged nesting)") from None
+    if kind == "bool":
+        if array.dtype != np.bool_:
+            raise InputTypeError(f"{name}: expected True or False, got {short_repr(value)}")
+        return array
+    if (array.dtype.kind == "f" and np.all(np.abs(array) <= 2.0**53)  # also False for NaN
+            and np.all(array == np.round(array))):
+        array = array.astype(np.int64)
+    if array.dtype.kind not in "iu":
+        raise InputTypeError(f"{name}: expected whole numbers, got {short_repr(value)}")
+    if array.size and array.min() < 0:
+        raise InputError(f"{name}: {int(array.min())} is below 0; revolutions are 0, 1, 2, ...")
+    if array.size and array.max() > MAX_REVS:
+        raise InputError(f"{name}: {int(array.max())} is above the limit of {MAX_REVS}")
     return array
 
 
@@ -98,8 +119,11 @@ def lambert(r1, r2, tof_s, mu, revs=0, prograde=True, low_path=True, *, return_s
         One problem (no batch dimension) that has no solution: time of flight
         too short for ``revs``, or r1 and r2 parallel (transfer plane undefined).
     InputError
-        One problem with a non-positive time of flight, a non-finite position,
-        mu <= 0 or revs < 0; or arrays of the wrong shape.
+        One problem with a non-positive time of flight or a non-finite position;
+        for any call: mu not a finite positive number, revs not whole numbers in
+        0..MAX_REVS, prograde/low_path not booleans (``"no"`` is refused, not read
+        as True), arrays of the wrong shape or with more problems than
+        :func:`marsplan.validate.max_grid_cells`.
 
     Notes
     -----
@@ -126,13 +150,14 @@ def lambert(r1, r2, tof_s, mu, revs=0, prograde=True, low_path=True, *, return_s
 
     r1 = _vectors("r1", r1)
     r2 = _vectors("r2", r2)
-    tof_s = np.asarray(tof_s, dtype=np.float64)
-    revs = np.asarray(revs)
-    if revs.dtype.kind not in "iub":
-        raise InputError(f"revs: expected whole numbers, got dtype {revs.dtype}")
-    prograde = np.asarray(prograde, dtype=bool)
-    low_path = np.asarray(low_path, dtype=bool)
-    mu = float(mu)
+    tof_s = float_array(tof_s, "tof_s", finite=False)
+    revs = _options("revs", revs, "int")
+    prograde = _options("prograde", prograde, "bool")
+    low_path = _options("low_path", low_path, "bool")
+    mu = real(mu, "mu", lo=0.0, lo_open=True, unit="km^3/s^2")
+    if not isinstance(return_status, (bool, np.bool_)):
+        raise InputTypeError(f"return_status: expected True or False, got "
+                             f"{short_repr(return_status)}")
     try:
         shape = np.broadcast_shapes(r1.shape[:-1], r2.shape[:-1], tof_s.shape, revs.shape,
                                     prograde.shape, low_path.shape)
@@ -141,6 +166,7 @@ def lambert(r1, r2, tof_s, mu, revs=0, prograde=True, low_path=True, *, return_s
             f"r1 {r1.shape}, r2 {r2.shape}, tof_s {tof_s.shape}, revs {revs.shape}: "
             "shapes do not broadcast") from None
 
+    check_cells(int(np.prod(shape, dtype=np.float64)), "lambert: problems")
     if shape == ():
         v1 = np.empty(3)
         v2 = np.empty(3)
@@ -204,7 +230,9 @@ def propagate(r0_km, v0_kms, dt_s, mu_km3s2, *, return_status=False):
     ------
     InputError
         A single state (no batch dimension) that cannot be propagated (non-finite
-        input, mu <= 0, r0 = 0, or a rectilinear fall through the centre).
+        input, r0 = 0, or a rectilinear fall through the centre); for any call,
+        mu_km3s2 not a finite positive number, or arrays that are not numbers of
+        the right shape.
 
     Examples
     --------
@@ -218,12 +246,17 @@ def propagate(r0_km, v0_kms, dt_s, mu_km3s2, *, return_status=False):
 
     r0 = _vectors("r0_km", r0_km)
     v0 = _vectors("v0_kms", v0_kms)
-    dt = np.asarray(dt_s, dtype=np.float64)
+    dt = float_array(dt_s, "dt_s", finite=False)
+    mu_km3s2 = real(mu_km3s2, "mu_km3s2", lo=0.0, lo_open=True, unit="km^3/s^2")
+    if not isinstance(return_status, (bool, np.bool_)):
+        raise InputTypeError(f"return_status: expected True or False, got "
+                             f"{short_repr(return_status)}")
     try:
         shape = np.broadcast_shapes(r0.shape[:-1], v0.shape[:-1], dt.shape)
     except ValueError:
         raise InputError(f"r0_km {r0.shape}, v0_kms {v0.shape}, dt_s {dt.shape}: "
                          "shapes do not broadcast") from None
+    check_cells(int(np.prod(shape, dtype=np.float64)), "propagate: states")
     n = int(np.prod(shape))
 
     def flat(a, tail=()):

@@ -15,7 +15,14 @@ from numpy.testing import assert_allclose
 from marsplan.constants import AU_KM, DAY_S, EMRAT, J2000_JD
 from marsplan.ephemeris import BODIES, Ephemeris, SPKEphemeris, default_ephemeris
 from marsplan.ephemeris.frames import ICRF_TO_ECLIPTIC
-from marsplan.errors import EphemerisRangeError, InputError, MarsplanError, UnknownBodyError
+from marsplan.errors import (
+    EphemerisRangeError,
+    InputError,
+    InputFileError,
+    InputTypeError,
+    MarsplanError,
+    UnknownBodyError,
+)
 from marsplan.time import jd_tdb_to_iso, to_jd_tdb
 
 METER_KM = 1e-3
@@ -379,9 +386,17 @@ def test_date_outside_de440(de440):
         de440.state("venus", "2700-01-01")
 
 
-def test_non_finite_jd_is_out_of_range(de440):
-    with pytest.raises(EphemerisRangeError, match=r"^mars on nan is outside de440\.bsp"):
-        de440.state_jd("mars", np.nan)
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, [2_463_703.5, np.nan]])
+def test_non_finite_jd_is_a_bad_date_not_a_range_error(de440, bad):
+    # NaN is checked before the range: "nan is outside de440.bsp" blamed the kernel.
+    with pytest.raises(InputError, match=r"^jd_tdb: NaN or infinite Julian date for mars$") as info:
+        de440.state_jd("mars", bad)
+    assert not isinstance(info.value, EphemerisRangeError)
+
+
+def test_far_jd_names_the_julian_date(de440):
+    with pytest.raises(EphemerisRangeError, match=r"^mars on Julian date 1e\+20 is outside"):
+        de440.state_jd("mars", 1e20)
 
 
 @pytest.mark.parametrize("name", ["pluto", "phobos", "", "399"])
@@ -402,15 +417,31 @@ def test_unknown_body_in_coverage(de421):
 
 def test_missing_kernel_file(tmp_path):
     missing = tmp_path / "de999.bsp"
-    with pytest.raises(InputError, match=r"^ephemeris: no SPK file at .*de999\.bsp$"):
+    with pytest.raises(InputFileError, match=r"de999\.bsp: no such JPL SPK ephemeris file$"):
         SPKEphemeris(missing)
 
 
 def test_unreadable_kernel_file(tmp_path):
     junk = tmp_path / "junk.bsp"
     junk.write_bytes(b"this is not a DAF file" * 100)
-    with pytest.raises(InputError, match=r"^ephemeris: .*junk\.bsp is not a readable SPK kernel"):
+    with pytest.raises(InputFileError,
+                       match=r"junk\.bsp: not a readable SPK kernel \(a JPL") as info:
         SPKEphemeris(junk)
+    assert "DAF" not in str(info.value)  # the file's bytes are never quoted
+
+
+def test_special_kernel_paths_are_refused_without_opening(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.bsp"
+    os.mkfifo(fifo)  # opening it for reading would block until a writer comes
+    for path, kind in [(tmp_path, "folder"), (fifo, "named pipe"), ("/dev/zero", "device")]:
+        with pytest.raises(InputFileError, match=rf": is a {kind}; a JPL SPK ephemeris file "
+                                                 "must be a regular file$"):
+            SPKEphemeris(path)
+    with pytest.raises(InputTypeError, match=r"^JPL SPK ephemeris file: expected a path"):
+        SPKEphemeris(440)
+
 
 
 def test_overlapping_segments_for_one_body_take_the_last_in_the_file():

@@ -85,7 +85,7 @@ def test_cli_json_report_and_api_agree_on_the_verdict(runs, name):
     assert doc == run["report_json"]
     assert doc["verdict"]["status"] == doc["summary"]["status"] == status
     assert [x["message"] for x in doc["verdict"]["limits"]] == api.limits
-    assert api.feasible == (status == "flies") == doc["summary"]["feasible"]
+    assert api.feasible == (status == "flies") == doc["summary"]["flies_without_waiver"]
     # The CLI banner, first line, and the report's verdict box.
     first = run["table"].splitlines()[0]
     assert first == f"{api.scenario.mission.name}: {BANNER[status]}"
@@ -192,3 +192,22 @@ def test_cli_csv_needs_out(tmp_path):
     result = CliRunner().invoke(app, ["plan", str(EXAMPLES / "us_russia_2033.toml"),
                                       "--format", "csv"])
     assert result.exit_code == 2 and "--out DIR" in result.output
+
+
+def test_cli_csv_with_out_writes_the_report_and_one_csv_per_section(tmp_path):
+    from typer.testing import CliRunner
+
+    from marsplan.cli import app
+    from marsplan.io.document import document_tables
+
+    out = tmp_path / "plan"
+    result = CliRunner().invoke(app, ["plan", str(EXAMPLES / "esa_jaxa_2035.toml"),
+                                      "--format", "csv", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    names = {p.name for p in out.iterdir()}
+    assert {f"{name}.csv" for name in document_tables(doc)} <= names
+    assert {"report.html", "plan.json"} <= names
+    with open(out / "verdict.csv", newline="", encoding="utf-8") as f:
+        (row,) = csv.DictReader(f)
+    assert row["status"] == "cannot_fly"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from marsplan.io.scenario import load_scenario
-from marsplan.joint.plan import departure_asymptote, plan, plan_without, reachable_inclination_deg
+from marsplan.joint.plan import departure_asymptote, plan, reachable_inclination_deg
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -40,20 +40,6 @@ def test_us_russia_plan_is_complete_and_consistent(us_russia):
     assert {r.partner: r.crew_seats for r in rows}["roscosmos"] == 2
     # Soyuz docks to Starship through the (notional) adapters, which ride along.
     assert s["adapter_mass_t"] > 0 and not p.interfaces.unresolved
-
-
-def test_withdrawal_of_roscosmos_replans_with_the_same_trajectory(us_russia):
-    scenario, catalog, baseline = us_russia
-    w = plan_without(scenario, catalog, "roscosmos")
-    assert w.plan is not None
-    assert w.plan.mission is w.baseline.mission
-    assert "roscosmos" not in w.plan.scenario.partners()
-    assert w.plan.scenario.crew_size == scenario.crew_size
-    # One launch fewer (no Soyuz) and no Soyuz adapter: lighter and cheaper.
-    assert sum(w.plan.sizing.launches.values()) == sum(baseline.sizing.launches.values()) - 1
-    assert w.plan.summary()["adapter_mass_t"] < baseline.summary()["adapter_mass_t"]
-    rows = {r["figure"]: r for r in w.comparison()}
-    assert rows["cost_musd"]["without_roscosmos"] < rows["cost_musd"]["with_all"]
 
 
 def test_dra_like_example_imleo_near_the_published_crew_vehicle():

@@ -432,7 +432,7 @@ def test_venus_swing_by_sits_between_the_right_legs(mission_class):
     (dict(mission_class="flyby", stay_days=(10.0, 20.0)), "stay_days"),
     (dict(mission_class="conjunction", max_duration_days=-5.0), "max_duration_days"),
     (dict(mission_class="conjunction", earth_return="splashdown"), "earth_return"),
-    (dict(mission_class="conjunction", warp_factor=9), "options"),
+    (dict(mission_class="conjunction", warp_factor=9), "warp_factor"),
 ])
 def test_bad_input_names_the_field(kwargs, field):
     with pytest.raises(InputError, match=rf"^{field}\b"):

@@ -28,7 +28,6 @@ from __future__ import annotations
 import difflib
 import functools
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -45,7 +44,15 @@ from marsplan.catalog.models import (
     Partner,
     Propellant,
 )
-from marsplan.errors import MarsplanError
+from marsplan.errors import InputError, InputFileError, MarsplanError, one_line
+from marsplan.validate import (
+    MAX_FILE_BYTES,
+    decode_text,
+    parse_toml,
+    read_regular_file,
+    regular_file,
+    show_path,
+)
 
 __all__ = [
     "KINDS",
@@ -69,7 +76,7 @@ class CatalogError(MarsplanError, KeyError):
         self.problems = list(problems) if problems is not None else [message]
 
     def __str__(self) -> str:  # KeyError would quote the message
-        return self.args[0]
+        return one_line(self.args[0])
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,9 @@ _BY_NAME = {
 }
 #: Most problems shown in one error message (all are in ``CatalogError.problems``).
 _SHOWN_PROBLEMS = 3
+#: Most user catalog files read at once, and records of one kind in one file.
+MAX_CATALOG_FILES = 32
+MAX_RECORDS = 1000
 
 
 @dataclass(frozen=True)
@@ -206,9 +216,11 @@ def load_catalog(*paths: str | os.PathLike, packaged: bool = True) -> Catalog:
     Raises
     ------
     CatalogError
-        A file is missing or not valid TOML, a table or key is unknown, a value has
-        the wrong type or lies outside its range, an id repeats within one file, or
-        a record names something the catalog lacks. The message is one line with
+        A file is missing, not a regular file (a folder, a named pipe, a device),
+        larger than 1 MiB, not UTF-8, not valid TOML or nested too deeply; a
+        table or key is unknown, a value has the wrong type, is NaN or infinite
+        or lies outside its range, an id repeats within one file, or a record
+        names something the catalog lacks. The message is one line with
         the file, the record and the field; ``problems`` lists every problem.
     """
     sources: list[tuple[str, dict]] = []
@@ -219,19 +231,17 @@ def load_catalog(*paths: str | os.PathLike, packaged: bool = True) -> Catalog:
             resource = data.joinpath(name)
             sources.append((str(resource), _parse(resource.read_bytes(), str(resource),
                                                   problems)))
+    if len(paths) > MAX_CATALOG_FILES:
+        raise CatalogError(f"paths: {len(paths)} catalog files; at most {MAX_CATALOG_FILES} "
+                           "may be read at once")
     for path in paths:
-        name = os.fspath(path)
+        # Only regular files of at most 1 MiB: a folder, a named pipe or /dev/zero is
+        # refused before it is opened for reading (no hang, no unbounded read).
         try:
-            with open(name, "rb") as handle:
-                raw = handle.read()
-        except FileNotFoundError:
-            problems.append(f"{name}: no such catalog file")
-            continue
-        except IsADirectoryError:
-            problems.append(f"{name}: is a directory, not a catalog file")
-            continue
-        except OSError as error:
-            problems.append(f"{name}: cannot read catalog file: {error.strerror or error}")
+            name = regular_file(path, "catalog file")
+            raw = read_regular_file(name, "catalog file", MAX_FILE_BYTES)
+        except InputError as error:  # missing, special, too large; a path of the wrong kind
+            problems.append(str(error))
             continue
         sources.append((name, _parse(raw, name, problems)))
 
@@ -265,40 +275,48 @@ def _summary(problems: list[str]) -> str:
 
 def _parse(raw: bytes, name: str, problems: list[str]) -> dict:
     try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        problems.append(f"{name}: not UTF-8 text (byte {error.start})")
-    except tomllib.TOMLDecodeError as error:
-        problems.append(f"{name}: not valid TOML: {error}")
+        return parse_toml(decode_text(raw, name, "catalog file"), name)
+    except InputFileError as error:  # not UTF-8, bad TOML syntax, nested too deeply
+        problems.append(str(error))
     return {}
 
 
 def _validate_file(name: str, document: dict, merged: dict, origins: dict,
                    problems: list[str]) -> None:
     """Validate every record of one file into ``merged``; append problems."""
+    shown = show_path(name)
     for table, entries in document.items():
+        table = table if table.isprintable() else repr(table)  # never print ESC or CR raw
         kind = _BY_TABLE.get(table)
         if kind is None:
-            problems.append(f"{name}: unknown table [[{table}]]{_did_you_mean(table, _BY_TABLE)};"
-                            f" allowed: {', '.join(f'[[{t}]]' for t in _BY_TABLE)}")
+            problems.append(f"{shown}: unknown table [[{table}]]"
+                            f"{_did_you_mean(table, _BY_TABLE)}; "
+                            f"allowed: {', '.join(f'[[{t}]]' for t in _BY_TABLE)}")
             continue
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-            problems.append(f"{name}: {table} must be an array of tables, written "
+            problems.append(f"{shown}: {table} must be an array of tables, written "
                             f"[[{table}]] before each record")
+            continue
+        if len(entries) > MAX_RECORDS:
+            problems.append(f"{shown}: {table}: {len(entries):,} records; at most "
+                            f"{MAX_RECORDS:,} of one kind per file")
             continue
         seen: dict[str, int] = {}
         for number, entry in enumerate(entries, start=1):
             label = _record_label(kind, entry, number)
             try:
                 record = kind.model.model_validate(entry, strict=True)
+            except RecursionError:
+                problems.append(f"{shown}: {label}: nested too deeply")
+                continue
             except ValidationError as error:
                 # An unknown key first: it is often a misspelt required one.
                 items = sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
-                problems.extend(f"{name}: {label}: {_describe(item, kind.model)}"
+                problems.extend(f"{shown}: {label}: {_describe(item, kind.model)}"
                                 for item in items)
                 continue
             if record.id in seen:
-                problems.append(f"{name}: {label}: id: duplicate id {record.id!r}, also "
+                problems.append(f"{shown}: {label}: id: duplicate id {record.id!r}, also "
                                 f"{kind.table} #{seen[record.id]} in this file; "
                                 f"ids must be unique within a file")
                 continue

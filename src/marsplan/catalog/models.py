@@ -14,13 +14,18 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Record(BaseModel):
-    """Base of every catalog record: an id, a name, a source; unknown keys refused."""
+    """Base of every catalog record: an id, a name, a source; unknown keys refused.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    NaN and infinities are refused in every number, and every number and list
+    has an upper bound far above any real figure, so an override cannot make a
+    budget infinite or a launch count unbounded.
+    """
 
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
-    name: str
-    source: str = Field(min_length=3)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$", max_length=100)
+    name: str = Field(max_length=200)
+    source: str = Field(min_length=3, max_length=2000)
     estimate: bool = False
 
 
@@ -37,10 +42,10 @@ class Partner(Record):
     """
 
     kind: Literal["agency", "company"]
-    country: str
+    country: str = Field(max_length=100)
     career_dose_limit_msv: float | None = Field(default=None, gt=0, le=10_000)
     career_dose_limit_max_msv: float | None = Field(default=None, gt=0, le=10_000)
-    dose_limit_source: str | None = None
+    dose_limit_source: str | None = Field(default=None, max_length=2000)
 
     @model_validator(mode="after")
     def _dose_limit(self):
@@ -56,7 +61,7 @@ class Partner(Record):
 class LaunchSite(Record):
     """A launch site and the orbit inclinations it can reach (crewed or not)."""
 
-    operator: str
+    operator: str = Field(max_length=200)
     latitude_deg: float = Field(ge=-90, le=90)
     min_inclination_deg: float = Field(ge=0, le=180)
     max_inclination_deg: float = Field(ge=0, le=180)
@@ -71,21 +76,21 @@ class LaunchSite(Record):
 class PayloadPoint(BaseModel):
     """Payload to a circular orbit of the given inclination and altitude."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     inclination_deg: float = Field(ge=0, le=180)
-    altitude_km: float = Field(gt=0)
-    payload_t: float = Field(ge=0)
+    altitude_km: float = Field(gt=0, le=100_000)
+    payload_t: float = Field(ge=0, le=10_000)
 
 
 class LaunchVehicle(Record):
     """A launch vehicle: payload by orbit, price, reusability, sites."""
 
     owner: str
-    sites: list[str] = Field(min_length=1)
-    payload_leo: list[PayloadPoint] = Field(min_length=1)
+    sites: list[str] = Field(min_length=1, max_length=100)
+    payload_leo: list[PayloadPoint] = Field(min_length=1, max_length=1000)
     reusable: bool
-    price_musd: float = Field(gt=0)
+    price_musd: float = Field(gt=0, le=1e6)
     crew_rated: bool = False
 
 
@@ -106,18 +111,20 @@ class Element(Record):
     kind: Literal["crew_vehicle", "transit_vehicle", "tanker", "module", "lander", "cargo",
                   "stage", "adapter"]
     owner: str
-    dry_mass_t: float = Field(ge=0)
-    propellant_capacity_t: float = Field(ge=0, default=0.0)
+    dry_mass_t: float = Field(ge=0, le=100_000)
+    propellant_capacity_t: float = Field(ge=0, default=0.0, le=100_000)
     propellant: str | None = None
-    isp_s: float | None = Field(default=None, gt=0)
-    crew_capacity: int = Field(ge=0, default=0)
-    docking: list[str] = Field(default_factory=list)
-    cabin_pressure_kpa: float | None = Field(default=None, ge=0)
+    # 1 s to 100,000 s spans cold gas to ion engines; below, the rocket equation
+    # overflows for any interplanetary delta-v.
+    isp_s: float | None = Field(default=None, ge=1, le=100_000)
+    crew_capacity: int = Field(ge=0, default=0, le=1000)
+    docking: list[str] = Field(default_factory=list, max_length=50)
+    cabin_pressure_kpa: float | None = Field(default=None, ge=0, le=1000)
     oxygen_fraction: float | None = Field(default=None, ge=0, le=1)
-    power_bus_v: float | None = Field(default=None, ge=0)
+    power_bus_v: float | None = Field(default=None, ge=0, le=100_000)
     launched_on: str | None = None
     integrated_launch: str | None = None
-    unit_cost_musd: float = Field(ge=0, default=0.0)
+    unit_cost_musd: float = Field(ge=0, default=0.0, le=1e6)
     reusable: bool = False
     descent_dv_kms: float | None = Field(default=None, gt=0, le=20)
     ascent_dv_kms: float | None = Field(default=None, gt=0, le=20)
@@ -146,7 +153,7 @@ class DockingStandard(Record):
     """A docking system and the systems it mates with."""
 
     androgynous: bool
-    mates_with: list[str]
+    mates_with: list[str] = Field(max_length=100)
 
 
 class Adapter(Record):
@@ -157,7 +164,7 @@ class Adapter(Record):
     fraction), ``power`` (different bus voltages).
     """
 
-    bridges: list[Literal["docking", "atmosphere", "power"]]
-    between: list[str] = Field(default_factory=list)
-    mass_t: float = Field(ge=0)
+    bridges: list[Literal["docking", "atmosphere", "power"]] = Field(max_length=3)
+    between: list[str] = Field(default_factory=list, max_length=10)
+    mass_t: float = Field(ge=0, le=10_000)
     owner: str | None = None

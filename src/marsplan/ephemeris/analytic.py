@@ -422,7 +422,8 @@ class AnalyticEphemeris(Ephemeris):
     name = "Standish approximate elements"
 
     def __init__(self, table="auto"):
-        if table not in ("auto", 1, 2):
+        if isinstance(table, bool) or not isinstance(table, (str, int)) or table not in (
+                "auto", 1, 2):
             raise InputError(f"table: {table!r} is not one of 'auto', 1 (1800-2050) "
                              "or 2 (3000 BC-3000 AD)")
         self.table = table

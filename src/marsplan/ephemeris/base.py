@@ -6,14 +6,27 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-from marsplan.errors import EphemerisRangeError, InputError, UnknownBodyError
+from marsplan.errors import EphemerisRangeError, InputError, InputTypeError, UnknownBodyError
 from marsplan.ephemeris.frames import FRAMES, ecliptic_to_icrf
 from marsplan.time import jd_tdb_to_iso, to_jd_tdb
+from marsplan.validate import check_cells, choice, float_array, instance, short_repr
 
 #: Body names every marsplan ephemeris understands. ``earth`` is the Earth's
 #: centre (NAIF 399); ``emb`` is the Earth-Moon barycentre (NAIF 3).
 BODIES = ("sun", "mercury", "venus", "earth", "moon", "emb", "mars",
           "jupiter", "saturn", "uranus", "neptune")
+
+
+def canonical_body(body, bodies, source: str, field: str = "body") -> str:
+    """``body`` lower-cased if it is one of ``bodies``; else UnknownBodyError/InputTypeError."""
+    if not isinstance(body, str):
+        raise InputTypeError(f"{field}: expected a body name such as 'mars', got "
+                             f"{type(body).__name__} {short_repr(body)}")
+    key = body.strip().lower()
+    if key not in bodies:
+        raise UnknownBodyError(body if len(body) <= 40 else body[:37] + "...", list(bodies),
+                               source)
+    return key
 
 
 class Ephemeris(ABC):
@@ -32,12 +45,13 @@ class Ephemeris(ABC):
         """Names of the bodies this ephemeris can give."""
         return BODIES
 
-    def check_body(self, body: str) -> str:
-        """Return the canonical body name or raise :class:`UnknownBodyError`."""
-        key = str(body).strip().lower()
-        if key not in self.bodies:
-            raise UnknownBodyError(str(body), list(self.bodies), self.name)
-        return key
+    def check_body(self, body: str, field: str = "body") -> str:
+        """Return the canonical (lower-case) body name or raise :class:`UnknownBodyError`.
+
+        Names are case-insensitive (``"EARTH"``, ``"Mars"``); a non-string is an
+        :class:`~marsplan.errors.InputTypeError` naming ``field``.
+        """
+        return canonical_body(body, self.bodies, self.name, field)
 
     @abstractmethod
     def coverage_jd(self, body: str) -> tuple[float, float]:
@@ -50,11 +64,15 @@ class Ephemeris(ABC):
     def check_range(self, body: str, jd_tdb) -> None:
         """Raise :class:`EphemerisRangeError` if any epoch lies outside the coverage."""
         start, end = self.coverage_jd(body)
-        jd = np.asarray(jd_tdb, dtype=np.float64).reshape(-1)
+        jd = float_array(jd_tdb, "jd_tdb", finite=False).reshape(-1)
+        # NaN first: "nan is outside de440.bsp" would blame the kernel for a bad date.
+        if not np.all(np.isfinite(jd)):
+            raise InputError(f"jd_tdb: NaN or infinite Julian date for {body}")
         bad = ~((jd >= start) & (jd <= end))
         if bad.any():
-            first = jd[np.argmax(bad)]
-            when = jd_tdb_to_iso(first, "days") if np.isfinite(first) else str(first)
+            first = float(jd[np.argmax(bad)])
+            when = (jd_tdb_to_iso(first, "days") if -1_930_999.5 <= first < 5_373_484.5
+                    else f"Julian date {first:g}")
             raise EphemerisRangeError(body, when, self.name, jd_tdb_to_iso(start, "days"),
                                       jd_tdb_to_iso(end, "days"))
 
@@ -77,12 +95,17 @@ class Ephemeris(ABC):
 
         Raises
         ------
-        UnknownBodyError, EphemerisRangeError, InputError
+        UnknownBodyError
+            ``body`` is not one of :attr:`bodies` (case-insensitive).
+        EphemerisRangeError
+            An epoch lies outside the ephemeris.
+        InputError
+            ``jd_tdb`` not numbers, NaN or infinite; an unknown ``frame``.
         """
         body = self.check_body(body)
-        if frame not in FRAMES:
-            raise InputError(f"frame: {frame!r} is not one of {', '.join(FRAMES)}")
-        jd = np.asarray(jd_tdb, dtype=np.float64)
+        frame = choice(frame, "frame", FRAMES)
+        jd = float_array(jd_tdb, "jd_tdb", finite=False)
+        check_cells(jd.size, "jd_tdb: epochs")
         self.check_range(body, jd)
         flat = jd.reshape(-1)
         if body == "sun":
@@ -112,8 +135,23 @@ class Ephemeris(ABC):
         r_km, v_kms : numpy.ndarray
             Position (km) and velocity (km/s): shape (3,) for one epoch,
             (N, 3) for N epochs.
+
+        Raises
+        ------
+        UnknownBodyError, EphemerisRangeError, InputError
+            As :meth:`state_jd`; ``epochs`` that are not dates (numbers are refused).
         """
-        return self.state_jd(body, to_jd_tdb(epochs), frame)
+        return self.state_jd(body, to_jd_tdb(epochs, "epochs"), frame)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r})"
+
+
+def ephemeris_or_default(ephemeris, field: str = "ephemeris") -> Ephemeris:
+    """``ephemeris`` if it is an :class:`Ephemeris`, DE440 if None; else InputTypeError."""
+    if ephemeris is None:
+        from marsplan.ephemeris.spk import default_ephemeris
+
+        return default_ephemeris()
+    return instance(ephemeris, field, Ephemeris,
+                    "an Ephemeris such as SPKEphemeris() or AnalyticEphemeris()")

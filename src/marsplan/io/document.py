@@ -5,6 +5,8 @@
 ``--format csv --out DIR`` writes one CSV per section of it
 (:func:`document_tables`, :func:`write_csv_tables`). Its shape is published as
 a JSON Schema in ``docs/plan.schema.json`` (:data:`SCHEMA_VERSION`).
+:func:`withdrawal_document` sets a baseline plan beside its re-plans without
+some partners (``plan --without``; ``docs/withdrawal.schema.json``).
 
 Conventions: keys in snake_case with the unit in the name; dates ISO 8601,
 TDB (``2033-04-21T01:54:51``); full precision; NaN and infinities are null.
@@ -59,11 +61,7 @@ def plan_document(plan, *, ephemeris_name: str | None = None) -> dict:
         "schema_version": SCHEMA_VERSION,
         "marsplan": {"version": __version__, "ephemeris": ephemeris_name, "time_scale": "TDB"},
         "summary": plan.summary(),
-        "verdict": {
-            "status": v.status,
-            "binding_limit": v.binding.message if v.binding else None,
-            "limits": [record(x) for x in v.limits],
-        },
+        "verdict": verdict_document(v),
         "trajectory": trajectory,
         "maneuvers": [{"maneuver": r.maneuver, "body": r.body, "date": r.date,
                        "dv_kms": r.dv_kms, "dv_with_margin_kms": r.dv_with_margin_kms,
@@ -109,6 +107,58 @@ def plan_document(plan, *, ephemeris_name: str | None = None) -> dict:
         "notes": list(dict.fromkeys([*s.notes, *getattr(plan.mission, "notes", ())])),
     }
     return jsonable(doc)
+
+
+def verdict_document(v) -> dict:
+    """A :class:`~marsplan.joint.verdict.Verdict` as the document's ``verdict``:
+    ``status``, ``binding_limit`` (the first limit's message) and ``limits``."""
+    return {"status": v.status, "binding_limit": v.binding.message if v.binding else None,
+            "limits": [record(x) for x in v.limits]}
+
+
+def withdrawal_document(result, *, ephemeris_name: str | None = None) -> dict:
+    """``{"baseline": PLAN, "withdrawals": [...]}``: what ``plan --without P
+    [--without Q] --format json`` prints.
+
+    ``result`` is one :class:`~marsplan.joint.withdraw.WithdrawalPlan` or a
+    sequence of them sharing a baseline (one entry each, in order); PLAN is
+    :func:`plan_document`. Each entry: ``partners`` (withdrawn together),
+    ``verdict`` (as a plan's: ``status``, ``binding_limit``, ``limits``),
+    ``plan`` (the re-plan at the earliest opportunity that flies, else the
+    one that cannot; null when nothing replaces the transit vehicle or no
+    trajectory was found), ``replacements``, ``unreplaced``, ``slip_days``
+    (the re-plan's Earth departure minus the baseline's, days; null when
+    nothing flies), ``seats`` and ``seat_policy``, ``notes``, ``searched``
+    (each opportunity planned), ``horizon_years`` and ``search_note``.
+    """
+    from marsplan.time import jd_tdb_to_iso
+
+    results = [result] if not isinstance(result, (list, tuple)) else list(result)
+
+    def entry(r) -> dict:
+        w = r.withdrawal
+        return {
+            "partners": list(r.partners),
+            "verdict": verdict_document(r.verdict),
+            "plan": (None if r.plan is None
+                     else plan_document(r.plan, ephemeris_name=ephemeris_name)),
+            "replacements": [record(x) for x in w.replacements],
+            "unreplaced": [record(x) for x in w.unreplaced],
+            "slip_days": r.slip_days,
+            "seats": [{"partner": p, "seats_gained": n} for p, n in w.seats],
+            "seat_policy": w.seat_policy,
+            "notes": list(w.notes),
+            "searched": [{"opportunity": t.opportunity,
+                          "earth_departure": None if t.earth_departure_jd_tdb is None
+                          else jd_tdb_to_iso(t.earth_departure_jd_tdb),
+                          "status": t.status, "reason": t.reason} for t in r.searched],
+            "horizon_years": r.horizon_years,
+            "search_note": r.search_note,
+        }
+
+    return jsonable({"baseline": plan_document(results[0].baseline,
+                                               ephemeris_name=ephemeris_name),
+                     "withdrawals": [entry(r) for r in results]})
 
 
 def record(value) -> dict:

@@ -8,12 +8,19 @@ parsed and validated whole before anything is returned).
 from __future__ import annotations
 
 import os
-import tomllib
 
 from pydantic import ValidationError
 
-from marsplan.errors import ScenarioError
+from marsplan.errors import InputError, ScenarioError
 from marsplan.joint.scenario import Scenario, check_against_catalog
+from marsplan.validate import (
+    MAX_FILE_BYTES,
+    decode_text,
+    parse_toml,
+    read_regular_file,
+    regular_file,
+    show_path,
+)
 
 
 def _field(loc) -> str:
@@ -21,34 +28,53 @@ def _field(loc) -> str:
     for item in loc:
         if isinstance(item, int):
             parts[-1] = f"{parts[-1]}[{item}]" if parts else f"[{item}]"
-        else:
-            parts.append(str(item))
+        else:  # a dict key from the file: escaped if it holds control characters
+            parts.append(str(item) if str(item).isprintable() else repr(item))
     return ".".join(parts) or "(file)"
 
 
 def load_scenario(path, catalog=None) -> tuple[Scenario, object]:
     """The scenario in ``path`` and the catalog it uses (packaged + its own files).
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A scenario TOML file (``examples/us_russia_2033.toml``).
+    catalog : Catalog, optional
+        Use this catalog instead of the packaged one plus the scenario's own files.
+
+    Returns
+    -------
+    (Scenario, Catalog)
+        The validated scenario and the catalog it refers to; pass both to
+        :func:`marsplan.plan` or :func:`marsplan.write_report`.
+
     Raises
     ------
     ScenarioError
-        Unreadable file, TOML syntax, an unknown or missing field, a value of the
-        wrong type or out of range, or a reference the catalog does not hold.
+        A missing file, or one that is not a regular file (a folder, a named
+        pipe, a device), larger than 1 MiB, not UTF-8, not valid TOML or
+        nested too deeply; an unknown or missing field, a value of the wrong
+        type (strictly: ``"12"`` is not a number), NaN, infinite or out of
+        range; or a reference the catalog does not hold. One line naming the
+        file and the field.
     """
-    from marsplan.catalog import default_catalog, load_catalog
+    from marsplan.catalog import Catalog, default_catalog, load_catalog
 
-    name = os.fspath(path)
+    if catalog is not None and not isinstance(catalog, Catalog):
+        raise ScenarioError(f"catalog: expected a Catalog (marsplan.catalog.load_catalog), got "
+                            f"{type(catalog).__name__}")
+
     try:
-        with open(name, "rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError:
-        raise ScenarioError(f"{name}: no such scenario file") from None
-    except OSError as exc:
-        raise ScenarioError(f"{name}: cannot read it ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{name}: not valid TOML: {exc}") from None
+        name = regular_file(path, "scenario file")
+        data = parse_toml(decode_text(read_regular_file(name, "scenario file", MAX_FILE_BYTES),
+                                      name, "scenario file"), name)
+    except InputError as exc:  # a special, large or non-text file; a path of the wrong kind
+        raise ScenarioError(str(exc)) from None
+    shown = show_path(name)
     try:
-        scenario = Scenario.model_validate(data)
+        # Strict: TOML is typed, so "12" is not a number and "no" is not a boolean.
+        scenario = Scenario.model_validate(data, strict=True)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = _field(first["loc"])
@@ -58,7 +84,9 @@ def load_scenario(path, catalog=None) -> tuple[Scenario, object]:
         elif first["type"] == "missing":
             message = "required field is missing"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ScenarioError(f"{name}: {where}: {message}{more}") from None
+        raise ScenarioError(f"{shown}: {where}: {message}{more}") from None
+    except RecursionError:  # nesting below the TOML parser's limit but above pydantic's
+        raise ScenarioError(f"{shown}: tables or arrays nested too deeply") from None
     if catalog is None:
         base = os.path.dirname(os.path.abspath(name))
         extra = [os.path.join(base, p) for p in scenario.catalog]
@@ -66,5 +94,5 @@ def load_scenario(path, catalog=None) -> tuple[Scenario, object]:
     problems = check_against_catalog(scenario, catalog)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise ScenarioError(f"{name}: {problems[0]}{more}")
+        raise ScenarioError(f"{shown}: {problems[0]}{more}")
     return scenario, catalog

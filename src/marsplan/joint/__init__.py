@@ -8,6 +8,6 @@ from marsplan._lazy import lazy_names
 
 __getattr__, __dir__, __all__ = lazy_names(__name__, {
     "Scenario": "marsplan.joint.scenario",
-    **dict.fromkeys(["Plan", "WithdrawalPlan", "Operations", "plan_without", "operations"],
-                    "marsplan.joint.plan"),
+    **dict.fromkeys(["Plan", "Operations", "operations"], "marsplan.joint.plan"),
+    **dict.fromkeys(["WithdrawalPlan", "plan_without"], "marsplan.joint.withdraw"),
 })

@@ -1,5 +1,6 @@
 """A joint mission planned end to end: trajectory, interfaces, assembly orbit,
-sizing, partner contributions, crew dose, light time, timeline and the verdict.
+sizing, partner contributions, crew dose, light time, timeline and the verdict
+(without some partners: :func:`marsplan.joint.withdraw.plan_without`).
 
 :func:`plan` chains the core steps for a :class:`~marsplan.joint.scenario.Scenario`:
 
@@ -22,10 +23,11 @@ sizing, partner contributions, crew dose, light time, timeline and the verdict.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
+from marsplan._results import show, to_frame
 from marsplan.joint.contributions import PartnerRow, contributions
 from marsplan.joint.interfaces import check_interfaces
 from marsplan.joint.scenario import Scenario
@@ -63,7 +65,7 @@ class TimelineEvent:
         return jd_tdb_to_iso(self.jd_tdb)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compare by identity, not element by element
 class LightTime:
     """One-way light time from the Earth's centre to the crew, day by day.
 
@@ -136,6 +138,26 @@ class Plan:
         """The crew's radiation dose (:class:`marsplan.crew.radiation.DoseReport`)."""
         return self.verdict.dose
 
+    def __repr__(self) -> str:
+        m, s = self.mission, self.sizing
+        return (f"Plan(name={self.scenario.mission.name!r}, status={self.verdict.status!r}, "
+                f"mission_class={m.mission_class!r}, "
+                f"earth_departure={show(m.earth_departure_jd_tdb, date=True)}, "
+                f"earth_arrival={show(m.earth_arrival_jd_tdb, date=True)}, "
+                f"imleo_t={show(s.imleo_t)}, launches={show(sum(s.launches.values()))}, "
+                f"cost_musd={show(s.cost_musd)})")
+
+    def to_pandas(self):
+        """The partners' contributions (:attr:`contributions`) as a DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per partner, the fields of :class:`PartnerRow` as columns.
+        """
+        return to_frame({f.name: [getattr(r, f.name) for r in self.contributions]
+                         for f in fields(PartnerRow)})
+
     def summary(self) -> dict:
         """The key figures, flat: what a policy reader asks first."""
         m, s = self.mission, self.sizing
@@ -143,7 +165,7 @@ class Plan:
         return {
             "name": self.scenario.mission.name,
             "status": self.verdict.status,
-            "feasible": self.feasible,
+            "flies_without_waiver": self.feasible,
             "binding_limit": binding.message if binding else None,
             "mission_class": m.mission_class,
             "crew": self.scenario.crew_size,
@@ -221,8 +243,22 @@ def trajectory(scenario: Scenario, ephemeris=None, *, max_dla_deg=None):
 def plan(scenario: Scenario, catalog, *, mission=None, ephemeris=None) -> Plan:
     """Plan ``scenario`` with ``catalog``: see the module docstring for the steps.
 
-    ``mission`` reuses a trajectory already found (a withdrawal re-plan may fly
-    the same one).
+    ``mission`` reuses a trajectory already found.
+
+    Parameters
+    ----------
+    scenario, catalog
+        From :func:`marsplan.load_scenario`.
+    mission : Mission, optional
+        The trajectory to fly; by default the scenario's is searched.
+    ephemeris : Ephemeris, optional
+        Defaults to DE440.
+
+    Returns
+    -------
+    Plan
+        The mission, its sizing, interfaces, launch sites, each partner's
+        contribution (``to_pandas()``) and the verdict.
 
     Raises
     ------
@@ -356,46 +392,6 @@ def _timeline(scenario, sizing, mission, blackouts) -> tuple[TimelineEvent, ...]
     events.sort(key=lambda e: (e[0], next((v for k, v in order.items()
                                            if e[1].startswith(k)), 1)))
     return tuple(TimelineEvent(float(t), name, who) for t, name, who in events)
-
-
-@dataclass(frozen=True)
-class WithdrawalPlan:
-    """The plan with every partner, the withdrawal's rearrangement, and the plan
-    without the partner (None when nothing can replace the transit vehicle)."""
-
-    partner: str
-    baseline: Plan
-    withdrawal: object
-    plan: Plan | None
-
-    def comparison(self) -> list[dict]:
-        """Side by side: each key figure with and without the partner."""
-        before = self.baseline.summary()
-        after = self.plan.summary() if self.plan is not None else {}
-        keys = ("status", "feasible", "binding_limit", "crew", "imleo_t", "launches", "tanker_flights",
-                "adapter_mass_t", "cost_musd")
-        rows = [{"figure": k, "with_all": before[k], f"without_{self.partner}": after.get(k)}
-                for k in keys]
-        share = {r.partner: r for r in self.baseline.contributions}
-        share_after = {r.partner: r for r in (self.plan.contributions if self.plan else [])}
-        for partner in dict.fromkeys([*share, *share_after]):
-            for k in ("mass_to_leo_t", "launches", "cost_share_pct"):
-                rows.append({"figure": f"{partner} {k}",
-                             "with_all": getattr(share.get(partner), k, None),
-                             f"without_{self.partner}": getattr(share_after.get(partner), k,
-                                                                None)})
-        return rows
-
-
-def plan_without(scenario: Scenario, catalog, partner: str, *, ephemeris=None):
-    """Re-plan ``scenario`` without ``partner``, on the same trajectory."""
-    from marsplan.joint.withdraw import withdraw
-
-    baseline = plan(scenario, catalog, ephemeris=ephemeris)
-    change = withdraw(scenario, catalog, partner)
-    after = (plan(change.scenario, catalog, mission=baseline.mission, ephemeris=ephemeris)
-             if change.scenario is not None else None)
-    return WithdrawalPlan(partner, baseline, change, after)
 
 
 # --------------------------------------------------------------------------- operations

@@ -9,18 +9,59 @@ are checked by :func:`check_against_catalog`.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbit, Orbits
 
 MANEUVERS = ("tmi", "moi", "tei", "eoi")
+#: Upper bounds that keep every loop and list a plan builds finite: crew members
+#: in all, days of a stay or a mission (10 years), elements flown, and partners.
+MAX_CREW = 100
+MAX_MISSION_DAYS = 3653.0
+MAX_ELEMENTS = 100
+MAX_PARTNERS = 50
+
+
+def _printable(text: str) -> str:
+    # Names reach terminals and reports: an ESC or CR in one could redraw a screen.
+    if not text.isprintable():
+        raise ValueError("control characters (ESC, CR, newline, ...) are not allowed")
+    return text
+
+
+_Text = Annotated[str, AfterValidator(_printable)]
+_Name = Annotated[_Text, Field(min_length=1, max_length=100)]
 ROLES = ("transit", "crew_access", "stage", "tanker", "lander", "cargo", "module")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # NaN and infinities are refused in every float field: NaN passes no bound
+    # check the wrong way round, and an infinity could reach a "flyable" verdict.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
+
+
+def _iso_date(value):
+    """An ISO date (read as TDB) that marsplan can use; the message without a prefix."""
+    from marsplan.errors import InputError
+    from marsplan.time import to_jd_tdb
+
+    if value is None:
+        return value
+    try:
+        to_jd_tdb(value, "date")
+    except InputError as exc:
+        raise ValueError(str(exc).removeprefix("date: ")) from None
+    return value
 
 
 class Dates(_Strict):
@@ -32,21 +73,51 @@ class Dates(_Strict):
     earth_arrival: str
     venus_flyby: str | None = None
 
+    _dates_are_dates = field_validator("earth_departure", "mars_arrival", "mars_departure",
+                                       "earth_arrival", "venus_flyby")(_iso_date)
+
+    @model_validator(mode="after")
+    def _in_order(self):
+        from marsplan.time import to_jd_tdb
+
+        names = ("earth_departure", "mars_arrival", "mars_departure", "earth_arrival")
+        jd = [to_jd_tdb(getattr(self, n)) for n in names]
+        for (a, ta), (b, tb) in zip(zip(names, jd), zip(names[1:], jd[1:])):
+            if tb < ta:
+                raise ValueError(f"{b} is before {a}")
+        if jd[3] - jd[0] > MAX_MISSION_DAYS:
+            raise ValueError(f"earth_arrival is {jd[3] - jd[0]:.0f} days after earth_departure;"
+                             f" at most {MAX_MISSION_DAYS:.0f} days (10 years) are allowed")
+        return self
+
 
 class MissionSpec(_Strict):
     """The trajectory: an opportunity and class searched by marsplan, or explicit dates."""
 
-    name: str = Field(min_length=1)
+    name: _Text = Field(min_length=1, max_length=200)
     opportunity: int | None = Field(default=None, ge=1900, le=2600)
     mission_class: Literal["conjunction", "opposition", "flyby"] = Field(
         default="conjunction", alias="class")
     venus: bool = False
     dates: Dates | None = None
     stay_days: tuple[float, float] | None = None
-    max_duration_days: float | None = Field(default=None, gt=0)
+    max_duration_days: float | None = Field(default=None, gt=0, le=MAX_MISSION_DAYS)
     max_dla_deg: float | None = Field(default=None, gt=0, le=90)
     mars_capture: Literal["propulsive", "aerocapture"] = "propulsive"
     earth_return: Literal["entry", "capture"] = "entry"
+
+    @field_validator("stay_days", mode="before")
+    @classmethod
+    def _stay_pair(cls, value):
+        # TOML has arrays, not tuples: read [min, max] as the (min, max) pair.
+        return tuple(value) if isinstance(value, list) else value
+
+    @field_validator("stay_days")
+    @classmethod
+    def _stay_range(cls, value):
+        if value is not None and not 0.0 <= value[0] <= value[1] <= MAX_MISSION_DAYS:
+            raise ValueError(f"need 0 <= min <= max <= {MAX_MISSION_DAYS:.0f} days")
+        return value
 
     @model_validator(mode="after")
     def _one_trajectory(self):
@@ -64,10 +135,11 @@ class OrbitsSpec(_Strict):
 
     leo_altitude_km: float = Field(default=DEFAULT_ORBITS.departure.periapsis_alt_km,
                                    gt=100, lt=2000)
+    # Mars's sphere of influence reaches ~577,000 km: an orbit must lie within it.
     mars_periapsis_alt_km: float = Field(default=DEFAULT_ORBITS.mars_capture.periapsis_alt_km,
-                                         gt=0)
+                                         gt=0, le=500_000)
     mars_apoapsis_alt_km: float = Field(default=DEFAULT_ORBITS.mars_capture.apoapsis_alt_km,
-                                        gt=0)
+                                        gt=0, le=500_000)
 
     @model_validator(mode="after")
     def _periapsis_below_apoapsis(self):
@@ -99,10 +171,10 @@ class LifeSupport(_Strict):
     personal equipment.
     """
 
-    consumables_kg_per_crew_day: float = Field(default=5.0, gt=0)
+    consumables_kg_per_crew_day: float = Field(default=5.0, gt=0, le=100)
     recyclable_fraction: float = Field(default=0.64, ge=0, le=1)
     closure: float = Field(default=0.85, ge=0, lt=1)
-    crew_member_t: float = Field(default=0.1, ge=0)
+    crew_member_t: float = Field(default=0.1, ge=0, le=10)
 
 
 class ElementUse(_Strict):
@@ -116,11 +188,12 @@ class ElementUse(_Strict):
     modules do; crew access vehicles stay at Earth).
     """
 
-    id: str
-    provider: str
+    id: _Name
+    provider: _Name
     role: Literal["transit", "crew_access", "stage", "tanker", "lander", "cargo", "module"]
     count: int = Field(default=1, ge=1, le=100)
-    burns: list[Literal["tmi", "moi", "tei", "eoi"]] = Field(default_factory=list)
+    burns: list[Literal["tmi", "moi", "tei", "eoi"]] = Field(default_factory=list,
+                                                             max_length=8)
     to_mars: bool | None = None
 
     @property
@@ -133,15 +206,15 @@ class ElementUse(_Strict):
 class Refuelling(_Strict):
     """Propellant transfer in the assembly orbit by tanker flights."""
 
-    tanker: str
-    provider: str
+    tanker: _Name
+    provider: _Name
 
 
 class Isru(_Strict):
     """Propellant made on Mars and loaded before the Mars departure burn, tonnes."""
 
-    propellant_t: float = Field(default=0.0, ge=0)
-    provider: str | None = None
+    propellant_t: float = Field(default=0.0, ge=0, le=100_000)
+    provider: _Name | None = None
 
 
 class CrewHealth(_Strict):
@@ -160,8 +233,9 @@ class CrewHealth(_Strict):
 
     shielding_factor: float = Field(default=1.0, gt=0, le=100)
     surface: bool = False
-    prior_dose_msv: dict[str, float] = Field(default_factory=dict)
-    dose_limit_msv: dict[str, float] = Field(default_factory=dict)
+    prior_dose_msv: dict[_Name, Annotated[float, Field(ge=0, le=100_000)]] = Field(
+        default_factory=dict, max_length=MAX_PARTNERS)
+    dose_limit_msv: dict[_Name, float] = Field(default_factory=dict, max_length=MAX_PARTNERS)
     blackout_threshold_deg: float = Field(default=2.0, gt=0, lt=30)
 
     @model_validator(mode="after")
@@ -178,29 +252,34 @@ class CrewHealth(_Strict):
 class DockingPair(_Strict):
     """Two elements (by id) that dock or exchange crew."""
 
-    a: str
-    b: str
+    a: _Name
+    b: _Name
 
 
 class Scenario(_Strict):
     """A joint crewed Mars mission as a scenario file describes it."""
 
     mission: MissionSpec
-    crew: dict[str, int] = Field(min_length=1)
-    elements: list[ElementUse] = Field(alias="element", min_length=1)
+    crew: dict[_Name, Annotated[int, Field(ge=0, le=MAX_CREW)]] = Field(
+        min_length=1, max_length=MAX_PARTNERS)
+    elements: list[ElementUse] = Field(alias="element", min_length=1, max_length=MAX_ELEMENTS)
     refuelling: Refuelling | None = None
     isru: Isru = Isru()
     orbits: OrbitsSpec = OrbitsSpec()
     margins: Margins = Margins()
     life_support: LifeSupport = LifeSupport()
     crew_health: CrewHealth = CrewHealth()
-    docking: list[DockingPair] = Field(default_factory=list)
-    catalog: list[str] = Field(default_factory=list)
+    docking: list[DockingPair] = Field(default_factory=list, max_length=1000)
+    catalog: list[Annotated[str, Field(min_length=1, max_length=4096)]] = Field(
+        default_factory=list, max_length=32)
 
     @model_validator(mode="after")
     def _consistent(self):
         if any(n < 0 for n in self.crew.values()) or sum(self.crew.values()) < 1:
             raise ValueError("crew: counts per partner must be >= 0 with at least one crew member")
+        if sum(self.crew.values()) > MAX_CREW:
+            raise ValueError(f"crew: {sum(self.crew.values())} crew members in all; at most "
+                             f"{MAX_CREW} are allowed")
         transit = [e for e in self.elements if e.role == "transit"]
         if len(transit) != 1 or transit[0].count != 1:
             raise ValueError("element: exactly one element with role = \"transit\" is required")
@@ -243,7 +322,8 @@ def check_against_catalog(scenario: Scenario, catalog) -> list[str]:
     partners, elements = catalog.partners, catalog.elements
     for partner in scenario.crew:
         if partner not in partners:
-            problems.append(f"crew.{partner}: unknown partner; known: {', '.join(partners)}")
+            shown = partner if partner.isprintable() else repr(partner)  # no raw ESC or CR
+            problems.append(f"crew.{shown}: unknown partner; known: {', '.join(partners)}")
     for n, use in enumerate(scenario.elements):
         if use.id not in elements:
             problems.append(f"element[{n}].id: unknown element {use.id!r}; known: "

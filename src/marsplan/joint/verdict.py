@@ -113,8 +113,8 @@ def verdict(sizing_limits, site_problems, unresolved_interfaces, dose) -> Verdic
         limits.append(Limit(
             "crew_dose",
             f"crew dose: {who} at {m.career_dose_msv:,.0f} mSv, "
-            f"{100.0 * m.fraction_of_limit:.0f}% of the {m.career_limit_msv:,.0f} mSv career "
-            f"limit {key} applies",
+            f"{100.0 * m.fraction_of_limit:.0f}% of the {key} career limit, "
+            f"{m.career_limit_msv:,.0f} mSv",
             subject=key, value=m.career_dose_msv, allowed=m.career_limit_msv, unit="mSv",
             source=m.limit_source or None))
     status = "cannot_fly" if hardware else ("flies_with_waiver" if limits else "flies")

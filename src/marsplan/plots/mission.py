@@ -367,7 +367,8 @@ def _pretty(detail: str) -> str:
 
 
 def _iso(jd_tdb) -> str:
-    return str(jd_tdb_to_iso(jd_tdb, "days"))
+    # The CLI's day (truncated, never rounded to the next one, as the report's dates).
+    return str(jd_tdb_to_iso(jd_tdb, "seconds"))[:10]
 
 
 def _body_name(body: str) -> str:

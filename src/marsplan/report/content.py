@@ -17,6 +17,7 @@ import numpy as np
 
 from marsplan import __version__
 from marsplan.errors import InputError, MarsplanError
+from marsplan.joint.withdraw import FLIES
 from marsplan.report.text import Names, money_musd, plural, quantity
 from marsplan.time import jd_tdb_to_datetime64, jd_tdb_to_iso, to_jd_tdb
 
@@ -26,13 +27,16 @@ _FALLBACK_LAUNCH_PAD_DAYS = 60.0
 _FALLBACK_ARRIVAL_PAD_DAYS = 90.0
 # The chosen leg is kept at least this far inside the chart's edges, days.
 _MARK_MARGIN_DAYS = 15.0
+# A re-planned departure within this many days of the baseline's is the same
+# launch period, not a slip to another opportunity.
+_SLIP_SAME_DAYS = 60.0
 
 
 @dataclass(frozen=True)
 class ReportContent:
     """Everything one report shows.
 
-    ``withdrawal`` is a :class:`~marsplan.joint.plan.WithdrawalPlan` or None
+    ``withdrawal`` is a :class:`~marsplan.joint.withdraw.WithdrawalPlan` or None
     (a one-partner mission); ``withdrawal_reason`` says why that partner was
     chosen (or why there is none). ``earth_mars`` is the chosen trajectory's
     Earth-to-Mars leg as a :class:`~marsplan.transfer.leg.Transfer` (None when
@@ -60,15 +64,15 @@ def gather(scenario, catalog, *, without=None, ephemeris=None, plan=None,
     ----------
     scenario, catalog
         From :func:`marsplan.io.scenario.load_scenario`.
-    without : str, optional
-        The partner whose withdrawal is compared. By default the partner, other
+    without : str or sequence of str, optional
+        The partners whose withdrawal (together) is compared. By default the partner, other
         than the transit vehicle's provider, that provides the fewest elements
         (at least one: a partner that only sends crew changes nothing but seats).
     ephemeris : Ephemeris, optional
         Defaults to DE440.
     plan, withdrawal : optional
         A :class:`~marsplan.joint.plan.Plan` of this scenario, and a
-        :class:`~marsplan.joint.plan.WithdrawalPlan` of it, already made
+        :class:`~marsplan.joint.withdraw.WithdrawalPlan` of it, already made
         (``marsplan plan --out`` has them): they are not planned again.
 
     Raises
@@ -86,12 +90,14 @@ def gather(scenario, catalog, *, without=None, ephemeris=None, plan=None,
             scenario, catalog, ephemeris=eph)
     ops = operations(plan)
     names = Names(catalog)
-    if withdrawal is not None and without is not None and withdrawal.partner == without:
-        reason = f"{names.partner(without)}, as asked"
+    if isinstance(without, str):
+        without = (without,)
+    if withdrawal is not None and without is not None and withdrawal.partners == tuple(without):
+        reason = f"{names.partners(without)}, as asked"
     elif withdrawal is not None and without is None:
         chosen, why = withdrawal_candidate(scenario)
-        reason = names.partner(withdrawal.partner) + (f": {why}" if chosen == withdrawal.partner
-                                                      else "")
+        reason = names.partners(withdrawal.partners) + (
+            f": {why}" if (chosen,) == withdrawal.partners else "")
     else:
         withdrawal, reason = _withdrawal(scenario, catalog, plan, without, eph, names)
     leg = _earth_mars_leg(plan.mission, eph)
@@ -131,9 +137,7 @@ def withdrawal_candidate(scenario) -> tuple[str | None, str]:
 
 
 def _withdrawal(scenario, catalog, baseline, without, eph, names):
-    from marsplan.joint.plan import WithdrawalPlan
-    from marsplan.joint.plan import plan as make_plan
-    from marsplan.joint.withdraw import withdraw
+    from marsplan.joint.withdraw import plan_without
 
     if without is None:
         partner, why = withdrawal_candidate(scenario)
@@ -141,15 +145,14 @@ def _withdrawal(scenario, catalog, baseline, without, eph, names):
             return None, why
         reason = f"{names.partner(partner)}: {why}"
     else:
-        if without not in scenario.partners():
-            raise InputError(f"without: {without!r} is not a partner of this scenario; "
-                             f"partners: {', '.join(scenario.partners())}")
-        partner, reason = without, f"{names.partner(without)}, as asked"
-    change = withdraw(scenario, catalog, partner)
-    # The same trajectory: a withdrawal changes who flies what, not the sky.
-    after = (make_plan(change.scenario, catalog, mission=baseline.mission, ephemeris=eph)
-             if change.scenario is not None else None)
-    return WithdrawalPlan(partner, baseline, change, after), reason
+        for partner in without:
+            if partner not in scenario.partners():
+                raise InputError(f"without: {partner!r} is not a partner of this scenario; "
+                                 f"partners: {', '.join(scenario.partners())}")
+        partner, reason = tuple(without), f"{names.partners(without)}, as asked"
+    # Planned afresh: the trajectory and assembly orbit for the remaining sites,
+    # later opportunities when this one cannot fly.
+    return plan_without(scenario, catalog, partner, baseline=baseline, ephemeris=eph), reason
 
 
 def _earth_mars_leg(mission, eph):
@@ -217,9 +220,9 @@ def _limit_text(limit, names) -> str:
     if limit.kind == "crew_dose":
         return (f"crew radiation dose: {names.partner(limit.subject)} crew at "
                 f"{quantity('dose_msv', limit.value)}, "
-                f"{100.0 * limit.value / limit.allowed:.0f}% of the "
-                f"{quantity('limit_msv', limit.allowed)} career limit "
-                f"{names.partner(limit.subject)} applies")
+                f"{100.0 * limit.value / limit.allowed:.0f}% of "
+                f"{names.partner(limit.subject)}'s {quantity('limit_msv', limit.allowed)} "
+                "career limit")
     return names.prose(limit.message)
 
 
@@ -259,14 +262,23 @@ def withdrawal_headline(content: ReportContent) -> str | None:
     w, names = content.withdrawal, content.names
     if w is None:
         return None
-    who = names.partner(w.partner)
-    if w.plan is None:
-        return (f"If {who} withdrew, nothing in the catalog could replace its "
+    who = names.partners(w.partners)
+    if w.withdrawal.scenario is None:
+        return (f"If {who} withdrew, nothing in the catalog could replace the "
                 "transit vehicle: no mission would remain.")
+    if w.plan is None:
+        return f"If {who} withdrew, no mission would be found: {names.prose(w.verdict.limits[0].message)}."
     before, after = w.baseline.summary(), w.plan.summary()
-    fly = {"flies": "the mission could still fly",
-           "flies_with_waiver": "the mission could still fly, with a radiation waiver",
-           "cannot_fly": "the mission could no longer fly as planned"}[w.plan.status]
+    slip = w.slip_days if w.slip_days is not None else 0.0
+    flew = w.baseline.verdict.status in FLIES
+    waiver = ", with a radiation waiver" if w.verdict.status == "flies_with_waiver" else ""
+    if w.verdict.status not in FLIES:
+        fly = ("the mission could no longer fly" if flew else "the mission still could not fly")
+    elif slip > _SLIP_SAME_DAYS:
+        fly = (f"the mission could fly only {plural(round(slip), 'day')} later, in the "
+               f"{w.plan.scenario.mission.opportunity} opportunity{waiver}")
+    else:
+        fly = ("the mission could still fly" if flew else "the mission could fly") + waiver
     moves = []
     for r in w.withdrawal.replacements:
         new = names.element(r.new) + (f" ({names.partner(r.new_provider)})"

@@ -552,23 +552,24 @@ def assembly_orbit(content) -> Html:
         bullets([names.prose(x) for x in sites.notes], class_="notes")]))
 
 
-_COMPARE_WORDS = {"status": "Verdict", "feasible": "Flies without a waiver",
-                  "binding_limit": "Binding limit", "crew": "Crew",
+_COMPARE_WORDS = {"verdict": "Verdict", "binding_limit": "Binding limit",
+                  "slip_days": "Slip", "earth_departure": "Earth departure",
+                  "duration_days": "Duration", "dv_total_kms": "Delta-v",
+                  "assembly_inclination_deg": "Assembly orbit", "crew": "Crew",
                   "imleo_t": "Mass to orbit", "launches": "Launches",
                   "tanker_flights": "Tanker flights", "adapter_mass_t": "Adapters",
                   "cost_musd": "Catalog price"}
 _SHARE_WORDS = {"mass_to_leo_t": "mass to orbit", "launches": "launches",
                 "cost_share_pct": "share of cost"}
+_STATUS_WORDS = {"flies": "flies", "flies_with_waiver": "flies with a radiation waiver",
+                 "cannot_fly": "cannot fly"}
 
 
 def _compare_value(key, value, names) -> str:
     if key == "binding_limit":
         return names.prose(value) if value else "none"
-    if key == "status" and value is not None:
-        return {"flies": "flies", "flies_with_waiver": "flies with a radiation waiver",
-                "cannot_fly": "cannot fly"}.get(value, value)
-    if key == "feasible" and value is not None:
-        return "yes" if value else "no"
+    if key == "verdict" and value is not None:
+        return _STATUS_WORDS.get(value, value)
     if key == "cost_musd" and value is not None:
         return money_musd(value)
     return quantity(key, value)
@@ -579,8 +580,8 @@ def withdrawal(content) -> Html:
     w, names = content.withdrawal, content.names
     if w is None:
         return section("withdrawal", para(f"Not compared: {content.withdrawal_reason}."))
-    who = names.partner(w.partner)
-    after_key = f"without_{w.partner}"
+    who = names.partners(w.partners)
+    after_key = f"without_{'_'.join(w.partners)}"
     rows = []
     for r in w.comparison():
         key = r["figure"]
@@ -590,9 +591,9 @@ def withdrawal(content) -> Html:
             partner, _, vkey = key.partition(" ")
             label = f"{names.partner(partner)}: {_SHARE_WORDS.get(vkey, vkey)}"
         before, after = r["with_all"], r[after_key]
-        if w.plan is None:
+        if w.plan is None and key not in ("verdict", "binding_limit"):
             after_text = "no mission"
-        elif key.startswith(f"{w.partner} "):
+        elif key.partition(" ")[0] in w.partners and key not in _COMPARE_WORDS:
             after_text = "withdrawn"
         else:
             after_text = _compare_value(vkey, after, names)
@@ -617,12 +618,17 @@ def withdrawal(content) -> Html:
     changes += [f"{names.partner(p)} gains {plural(n, 'crew seat')}"
                 for p, n in w.withdrawal.seats if n]
     changes += [names.prose(n) for n in w.withdrawal.notes]
+    if w.search_note:
+        note = names.prose(w.search_note)
+        changes.append(note[:1].upper() + note[1:])
     return section("withdrawal", join([
         para(join([tag("strong", withdrawal_headline(content))])),
-        para(f"Compared: {content.withdrawal_reason}. The same trajectory is flown; the "
-             "remaining partners take over the seats and replace the hardware from the "
-             "catalog. (marsplan plan SCENARIO --without PARTNER compares another.)",
-             class_="aside"),
+        para(f"Compared: {content.withdrawal_reason}. The remaining partners take over "
+             "the seats and replace the hardware from the catalog; the trajectory and the "
+             "assembly orbit are searched again for their launch sites, and later "
+             f"opportunities (up to {w.horizon_years:g} years) when this one cannot fly. "
+             "(marsplan plan SCENARIO --without PARTNER compares another; repeat "
+             "--without to withdraw several together.)", class_="aside"),
         tag("div", table(columns, rows, row_class=None, class_="compare"), class_="side"),
         tag("h3", "What changes"), bullets(changes)]))
 

@@ -219,6 +219,11 @@ class Names:
         self._pattern = (re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, ids))
                                     + r")(?![A-Za-z0-9_])") if ids else None)
 
+    def partners(self, pids) -> str:
+        """Several partners in words: "NASA and Roscosmos"."""
+        names = [self.partner(p) for p in pids]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
     def partner(self, pid: str | None) -> str:
         if not pid:
             return ""

@@ -65,9 +65,9 @@ inside). Propellant loaded in orbit comes by ceil(propellant / per flight)
 tanker flights, a flight bringing the tanker's ``propellant_capacity_t`` or
 what its booster lifts to the assembly orbit, whichever is less (the catalog's
 Starship tanker has 1,200 t tanks but delivers Super Heavy's payload). The
-crew flies up on the crew-access vehicles: each partner's crew on its own
-vehicle when it provides one, the rest in spare seats, then on more flights of
-the first vehicle. A crew-access vehicle that goes to Mars (DRA 5.0's Orion)
+crew flies up on the crew-access vehicles by :mod:`marsplan.sizing.seats`: each
+partner's crew on its own vehicle when it provides one, the rest in spare
+seats, and a flight is added only when the listed ones cannot seat the crew. A crew-access vehicle that goes to Mars (DRA 5.0's Orion)
 is in IMLEO too.
 
 Cost: launches x price per launch, plus element unit costs (a reusable tanker
@@ -93,6 +93,7 @@ from marsplan.sizing.launch import (
     payload_t,
 )
 from marsplan.sizing.rows import BurnRow, ItemRow, LaunchRow, ManeuverRow
+from marsplan.sizing.seats import seat_crew
 
 MANEUVERS = ("tmi", "moi", "tei", "eoi")
 #: The lander's maneuvers: from the Mars orbit to the surface and back.
@@ -629,36 +630,19 @@ def _launch_plan(scenario, catalog, parts, transit, crew_size, total_consumables
                       "how": "integrated" if el.integrated_launch else "payload",
                       "carry_t": carry_t})
 
-    # Crew access: each partner's crew on its own vehicle, the rest in spare seats.
+    # Crew access: the one seat rule (marsplan.sizing.seats), also a withdrawal's.
     crew_parts = [p for p in parts if p.role == "crew_access"]
-    seats_of = {p: p.element.crew_capacity for p in crew_parts}
     if crew_size > 0 and not crew_parts and transit is not None:
         notes.append(f"no crew-access vehicle: the crew launches aboard {transit.id}")
-    flights = {p: 0 for p in crew_parts}
     if crew_parts:
-        aboard = {p: 0 for p in crew_parts}
-        homeless = 0
-        for partner, n in scenario.crew.items():
-            own = next((p for p in crew_parts if p.provider == partner and seats_of[p] > 0),
-                       None)
-            if own is None:
-                homeless += n
-            else:
-                aboard[own] += n
         for p in crew_parts:
-            if seats_of[p] <= 0:
+            if p.element.crew_capacity <= 0:
                 limits.append(f"{p.id} is a crew-access vehicle with no seats (crew_capacity 0)")
-                continue
-            flights[p] = max(p.count, math.ceil(aboard[p] / seats_of[p]))
-            spare = flights[p] * seats_of[p] - aboard[p]
-            take = min(spare, homeless)
-            homeless -= take
-            aboard[p] += take
-        seated = [p for p in crew_parts if seats_of[p] > 0]
-        if homeless > 0 and seated:
-            extra = math.ceil(homeless / seats_of[seated[0]])
-            flights[seated[0]] += extra
-            aboard[seated[0]] += homeless
+        seating = seat_crew(scenario.crew, [(p.provider, p.element.crew_capacity, p.count)
+                                            for p in crew_parts])
+        flights = {p: n if p.element.crew_capacity > 0 else 0
+                   for p, n in zip(crew_parts, seating.flights)}
+        aboard = dict(zip(crew_parts, seating.aboard))
         for p in crew_parts:
             el = p.element
             flown = flights[p]

@@ -57,9 +57,24 @@ def payload_t(vehicle, inclination_deg: float, altitude_km: float) -> float | No
     return points[-1][1]  # pragma: no cover - x equals the last point, handled above
 
 
+#: Most launches one mass may need. Beyond it the figures are a mistake (a mistyped
+#: payload or tanker capacity), and the schedule of flights would grow without end.
+MAX_LAUNCHES = 100_000
+
+
 def launches_needed(mass_t: float, payload: float) -> int:
-    """Launches of ``payload`` tonnes each that lift ``mass_t`` (at least one)."""
+    """Launches of ``payload`` tonnes each that lift ``mass_t`` (at least one).
+
+    Raises InputError above :data:`MAX_LAUNCHES` (and for NaN or infinite masses).
+    """
     if mass_t <= 0.0:
         return 1
+    ratio = mass_t / payload if payload > 0.0 else math.inf
+    if not ratio <= MAX_LAUNCHES:  # also catches NaN
+        from marsplan.errors import InputError
+
+        raise InputError(f"launches: {mass_t:.4g} t at {payload:.4g} t a launch would take more "
+                         f"than {MAX_LAUNCHES:,} launches: a delta-v beyond the vehicles' "
+                         "reach, or a mistyped payload_t or propellant_capacity_t")
     # 1e-9 t: a mass equal to the payload up to rounding fits in one launch.
-    return max(1, math.ceil(mass_t / payload - 1e-9))
+    return max(1, math.ceil(ratio - 1e-9))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,10 +10,12 @@ import numpy as np
 from marsplan._results import short_repr, to_frame
 from marsplan.constants import GM_SUN_KM3S2
 from marsplan.ephemeris import Ephemeris, default_ephemeris
+from marsplan.ephemeris.base import ephemeris_or_default
 from marsplan.errors import InputError, NoSolutionError
 from marsplan.time import jd_tdb_to_iso, to_jd_tdb
 from marsplan.transfer.frames import check_angles, equator_matrix
 from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbits, capture_dv_kms, departure_dv_kms
+from marsplan.validate import MAX_REVS, check_cells, flag, instance, whole
 
 TYPE_NAMES = {1: "I", 2: "II"}
 # Columns of Transfer.to_pandas after origin and target.
@@ -34,8 +35,6 @@ TYPE_CODE = {"I": 1, "II": 2}
 # 0.01 deg, EMB) and makes its legs reproducible from ISO dates to 2e-4.
 RIDGE_BAND_DEG = 0.01
 SIN_RIDGE_BAND = math.sin(math.radians(RIDGE_BAND_DEG))
-# Bytes per grid cell kept by a porkchop: seven float64 surfaces, two int8 ones.
-_BYTES_PER_CELL = 7 * 8 + 2
 
 
 @dataclass(frozen=True)
@@ -103,16 +102,13 @@ class Transfer:
 
 
 def check_grid_memory(cells: int, what: str = "grid") -> None:
-    """Raise InputError when ``cells`` porkchop cells would not fit in half the free memory."""
-    need = cells * _BYTES_PER_CELL * 3  # outputs plus temporaries while they are built
-    try:
-        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        free = 8 << 30
-    if need > free // 2:
-        raise InputError(f"{what}: {cells:,} cells need ~{need / 2**30:.1f} GiB, more than half "
-                         f"the {free / 2**30:.1f} GiB free; use a coarser step_days or a "
-                         "shorter range")
+    """Raise InputError when a grid has more than ``MARSPLAN_MAX_GRID_CELLS`` cells.
+
+    An absolute limit (:func:`marsplan.validate.max_grid_cells`, 20 million cells,
+    ~3.5 GB at peak, by default), so a run succeeds or fails the same way
+    whatever else the machine is doing.
+    """
+    check_cells(cells, what)
 
 
 def solve_grid(origin, target, jd_launch, jd_arrival, *, shift=0, n_cols=None, ephemeris=None,
@@ -188,12 +184,18 @@ def transfer_leg(launch, arrival, *, origin="earth", target="mars", angles="eme2
     Raises
     ------
     InputError
-        Arrival not after launch, equal bodies, unknown ``angles``.
+        Arrival not after launch, equal bodies, unknown ``angles``, ``revs`` not a
+        whole number in 0..1000, ``low_path`` not True/False, ``orbits`` or
+        ``ephemeris`` of the wrong kind (InputTypeError), NaN dates.
     NoSolutionError
         A single leg without a solution (transfer angle exactly 180 deg, or
         too short for ``revs``).
     EphemerisRangeError, UnknownBodyError
     """
+    ephemeris = ephemeris_or_default(ephemeris)
+    origin, target = ephemeris.check_body(origin, "origin"), ephemeris.check_body(target, "target")
+    revs, low_path = whole(revs, "revs", lo=0, hi=MAX_REVS), flag(low_path, "low_path")
+    instance(orbits, "orbits", Orbits)
     jd_l = np.asarray(to_jd_tdb(launch, "launch"), dtype=np.float64)
     jd_a = np.asarray(to_jd_tdb(arrival, "arrival"), dtype=np.float64)
     jd_l, jd_a = np.broadcast_arrays(jd_l, jd_a)

@@ -21,6 +21,13 @@ class Orbit:
     apoapsis_alt_km: float
 
     def __post_init__(self):
+        from marsplan.validate import real
+
+        for name in ("periapsis_alt_km", "apoapsis_alt_km"):  # numbers only: "no" is named
+            value = getattr(self, name)
+            if isinstance(value, (bool, np.bool_)) or not isinstance(
+                    value, (int, float, np.integer, np.floating)):
+                real(value, name)  # raises InputTypeError naming the field
         if not (0.0 <= self.periapsis_alt_km <= self.apoapsis_alt_km < np.inf):
             raise InputError(
                 f"orbit: need 0 <= periapsis_alt_km <= apoapsis_alt_km, got "

@@ -236,9 +236,13 @@ class Missions(list):
         ------
         NoSolutionError
             No mission found carries that label; the message lists those that do.
+        InputError
+            ``year`` is not a whole number.
         """
         from marsplan.errors import NoSolutionError
+        from marsplan.validate import whole
 
+        year = whole(year, "year")
         for label, mission in zip(self.years, self):
             if label == year:
                 return mission

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from marsplan.constants import EQUATORIAL_RADIUS_KM, GM_KM3S2, GM_SUN_KM3S2
-from marsplan.ephemeris import Ephemeris, default_ephemeris
+from marsplan.ephemeris import Ephemeris
 from marsplan.errors import EphemerisRangeError, InputError, NoSolutionError
 from marsplan.time import jd_tdb_to_iso
 from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbits, capture_dv_kms, departure_dv_kms
@@ -43,6 +43,9 @@ WINDOW_DAYS = (-450.0, 330.0)
 # Stays and durations count as met within this margin, days (0.09 s): a date
 # sum such as arrival + 30 d is exact only to the ulp of a Julian date.
 _DATE_TOL_DAYS = 1e-6
+#: Longest stay or mission duration accepted, days (10 years): a bound on every
+#: date grid and loop a mission search builds.
+MAX_MISSION_DAYS = 3653.0
 
 
 @dataclass(frozen=True)
@@ -68,23 +71,31 @@ class MissionOptions:
     step_days: float = 4.0
 
     def checked(self, mission_class: str) -> "MissionOptions":
-        if self.earth_return not in ("entry", "capture"):
-            raise InputError(f"earth_return: {self.earth_return!r} is not one of entry, capture")
-        if not isinstance(self.orbits, Orbits):
-            raise InputError(f"orbits: expected an Orbits, got {type(self.orbits).__name__}")
+        """These options with every field checked (finite, in range, of the right kind)."""
+        from marsplan.validate import choice, flag, instance, pair, real
+
+        mission_class = choice(mission_class, "mission_class", MISSION_CLASSES)
+        earth_return = choice(self.earth_return, "earth_return", ("entry", "capture"))
+        instance(self.orbits, "orbits", Orbits)
         stay = self.stay_days if self.stay_days is not None else DEFAULT_STAY_DAYS[mission_class]
-        lo, hi = (float(x) for x in stay)
+        lo, hi = (real(x, "stay_days", lo=0.0, hi=MAX_MISSION_DAYS, unit="days")
+                  for x in pair(stay, "stay_days"))
         if mission_class == "flyby" and (lo, hi) != (0.0, 0.0):
             raise InputError("stay_days: a flyby has no stay at Mars (0, 0)")
         if not 0.0 <= lo <= hi:
             raise InputError(f"stay_days: need 0 <= min <= max, got {stay!r}")
-        for name in ("max_duration_days", "max_c3_km2s2", "max_entry_speed_kms", "max_dla_deg"):
+        limits = {"max_duration_days": MAX_MISSION_DAYS, "max_c3_km2s2": 1e4,
+                  "max_entry_speed_kms": 100.0, "max_dla_deg": 90.0}
+        for name, top in limits.items():
             value = getattr(self, name)
-            if value is not None and not value > 0:
-                raise InputError(f"{name}: must be positive, got {value}")
-        if not (0 < self.step_days <= 10):
-            raise InputError(f"step_days: must be in (0, 10], got {self.step_days}")
-        return replace(self, stay_days=(lo, hi))
+            if value is not None:
+                real(value, name, lo=0.0, lo_open=True, hi=top)
+        for name, top in (("entry_speed_limit_kms", 100.0), ("max_aerocapture_vinf_kms", 100.0),
+                          ("min_flyby_alt_km", 1e6)):
+            real(getattr(self, name), name, lo=0.0, hi=top)
+        real(self.step_days, "step_days", lo=0.0, lo_open=True, hi=10.0, unit="days")
+        flag(self.aerocapture, "aerocapture")
+        return replace(self, stay_days=(lo, hi), earth_return=earth_return)
 
 
 def entry_speed_kms(vinf_kms):
@@ -321,18 +332,25 @@ def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arriva
     EphemerisRangeError
         A date lies outside the ephemeris.
     """
+    from marsplan.ephemeris.base import ephemeris_or_default
     from marsplan.kernels.flyby import flyby as flyby_kernel
-    from marsplan.time import to_jd_tdb
+    from marsplan.time import JD_TDB_MAX, JD_TDB_MIN, to_jd_tdb
     from marsplan.twobody import lambert
+    from marsplan.validate import choice, instance, real
 
-    opts = (options or MissionOptions()).checked(mission_class)
-    eph = ephemeris or default_ephemeris()
+    mission_class = choice(mission_class, "mission_class", MISSION_CLASSES)
+    opts = instance(options or MissionOptions(), "options", MissionOptions).checked(mission_class)
+    eph = ephemeris_or_default(ephemeris)
 
-    def jd(x):
-        return float(x) if isinstance(x, (float, np.floating)) else to_jd_tdb(x)
+    def jd(x, name):
+        if isinstance(x, (float, np.floating)):
+            # A TDB Julian date: finite and a calendar date, or an InputError naming it.
+            return real(x, name, lo=JD_TDB_MIN, hi=JD_TDB_MAX)
+        return to_jd_tdb(x, name)
 
-    t = [jd(earth_departure), jd(mars_arrival), jd(mars_departure), jd(earth_arrival)]
-    tv = None if venus_flyby is None else jd(venus_flyby)
+    t = [jd(earth_departure, "earth_departure"), jd(mars_arrival, "mars_arrival"),
+         jd(mars_departure, "mars_departure"), jd(earth_arrival, "earth_arrival")]
+    tv = None if venus_flyby is None else jd(venus_flyby, "venus_flyby")
     stops = [("earth", t[0])]
     if tv is not None and tv < t[1]:
         stops.append(("venus", tv))
@@ -632,6 +650,58 @@ class Opportunity:
         return (f"Opportunity(year={self.year}, best={self.best!r}, "
                 f"front=<{len(self.front)} missions>, reasons={self.reasons!r})")
 
+    def front_to_pandas(self):
+        """The Pareto front (delta-v against duration) as a DataFrame, one row per mission.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :meth:`Missions.to_pandas`.
+        """
+        return Missions(self.front, years=[self.year] * len(self.front)).to_pandas()
+
+
+class Opportunities(list):
+    """The :class:`Opportunity` list of :func:`mission_opportunities`, in launch order.
+
+    A plain list, plus ``years``, ``by_year(2033)`` and ``to_pandas()`` (each
+    opportunity's best mission, as :meth:`Missions.to_pandas`).
+    """
+
+    @property
+    def years(self) -> list[int]:
+        return [o.year for o in self]
+
+    def by_year(self, year: int) -> Opportunity:
+        """The opportunity labelled ``year``.
+
+        Raises
+        ------
+        NoSolutionError
+            None found carries that label; the message lists those that do.
+        InputError
+            ``year`` is not a whole number.
+        """
+        from marsplan.validate import whole
+
+        year = whole(year, "year")
+        for opportunity in self:
+            if opportunity.year == year:
+                return opportunity
+        raise NoSolutionError(f"year: no opportunity labelled {year!r} among those found "
+                              f"({', '.join(map(str, self.years)) or 'none'})")
+
+    def missions(self) -> Missions:
+        """Each opportunity's best mission."""
+        return Missions([o.best for o in self], years=self.years)
+
+    def to_pandas(self):
+        """One row per opportunity: its best mission (see :meth:`Missions.to_pandas`)."""
+        return self.missions().to_pandas()
+
+    def __repr__(self) -> str:
+        return f"Opportunities({list.__repr__(self)})"
+
 
 def _anchors(first_year, last_year, eph):
     """(label, minimum-C3 launch) of the Earth-to-Mars opportunities labelled in the years.
@@ -771,15 +841,19 @@ def missions(first_year: int, last_year: int, mission_class: str = "conjunction"
     NoSolutionError
         No mission meets the constraints; the message names the binding one and
         the best value reachable.
+    InputError
+        Years that are not whole numbers, an unknown ``mission_class`` or
+        ``flyby`` (both case-insensitive), an unknown option, an option that is
+        NaN, infinite, out of range or of the wrong kind (InputTypeError).
     """
-    found = mission_opportunities(first_year, last_year, mission_class, flyby, options=options,
-                                  ephemeris=ephemeris, progress=progress, **option_values)
-    return Missions([o.best for o in found], years=[o.year for o in found])
+    return mission_opportunities(first_year, last_year, mission_class, flyby, options=options,
+                                 ephemeris=ephemeris, progress=progress,
+                                 **option_values).missions()
 
 
 def mission_opportunities(first_year, last_year, mission_class="conjunction", flyby=None, *,
                           options=None, ephemeris=None, progress=None, refine=True,
-                          **option_values) -> list[Opportunity]:
+                          **option_values) -> Opportunities:
     """Like :func:`missions`, with each opportunity's Pareto front (dv vs duration).
 
     Parameters are those of :func:`missions`; ``refine=False`` keeps the grid's
@@ -787,33 +861,43 @@ def mission_opportunities(first_year, last_year, mission_class="conjunction", fl
 
     Returns
     -------
-    list of Opportunity
-        One per opportunity with a mission meeting the constraints: its label
-        (``year``), ``best`` mission and the ``front`` of missions each the
-        cheapest of its duration.
+    Opportunities
+        A list of :class:`Opportunity` (with ``years``, ``by_year`` and
+        ``to_pandas()``), one per opportunity with a mission meeting the
+        constraints: its label (``year``), ``best`` mission and the ``front``
+        of missions each the cheapest of its duration (``front_to_pandas()``).
 
     Raises
     ------
     InputError
-        Unknown ``mission_class`` or ``flyby``, ``last_year`` before
-        ``first_year``, an unknown or invalid option.
+        Unknown ``mission_class`` or ``flyby`` (both case-insensitive), years
+        that are not whole numbers, ``last_year`` before ``first_year``, an
+        unknown option, or one that is NaN, infinite, out of range or of the
+        wrong kind (InputTypeError).
     NoSolutionError
         No opportunity has a mission meeting the constraints; the message
         names the binding one and the best value reachable.
     """
-    if mission_class not in MISSION_CLASSES:
-        raise InputError(f"mission_class: {mission_class!r} is not one of "
-                         f"{', '.join(MISSION_CLASSES)}")
-    if flyby not in (None, "venus"):
-        raise InputError(f"flyby: {flyby!r} is not one of None, 'venus'")
+    from marsplan.ephemeris.base import ephemeris_or_default
+    from marsplan.validate import choice, flag, instance, optional_callable, whole
+
+    mission_class = choice(mission_class, "mission_class", MISSION_CLASSES)
+    if flyby is not None:
+        flyby = choice(flyby, "flyby", ("venus",))
+    first_year = whole(first_year, "first_year", lo=-9999, hi=9999)
+    last_year = whole(last_year, "last_year", lo=-9999, hi=9999)
     if last_year < first_year:
         raise InputError(f"last_year: {last_year} is before first_year {first_year}")
-    try:
-        opts = replace(options or MissionOptions(), **option_values)
-    except TypeError as exc:
-        raise InputError(f"options: {exc}") from None
+    refine = flag(refine, "refine")
+    optional_callable(progress, "progress")
+    unknown = sorted(set(option_values) - set(MissionOptions.__dataclass_fields__))
+    if unknown:
+        raise InputError(f"{unknown[0]}: not an option of missions; known: "
+                         f"{', '.join(MissionOptions.__dataclass_fields__)}")
+    opts = replace(instance(options or MissionOptions(), "options", MissionOptions),
+                   **option_values)
     opts = opts.checked(mission_class)
-    eph = ephemeris or default_ephemeris()
+    eph = ephemeris_or_default(ephemeris)
     anchors = _anchors(first_year, last_year, eph)
     found = []
     for n, (label, anchor) in enumerate(anchors):
@@ -841,7 +925,7 @@ def mission_opportunities(first_year, last_year, mission_class="conjunction", fl
         detail = "; ".join(reasons) if reasons else "no opportunity in range"
         raise NoSolutionError(f"missions: no {mission_class} mission {first_year}-{last_year} "
                               f"meets the constraints: {detail}")
-    return ok
+    return Opportunities(ok)
 
 
 def _binding(m: Mission, opts: MissionOptions) -> str:

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from marsplan._results import short_repr, to_frame
-from marsplan.ephemeris import Ephemeris, default_ephemeris
+from marsplan.ephemeris import Ephemeris
+from marsplan.ephemeris.base import ephemeris_or_default
 from marsplan.errors import InputError
 from marsplan.time import jd_tdb_to_iso, to_jd_tdb
 from marsplan.transfer.leg import Transfer, make_transfer, solve_grid
 from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbits, capture_dv_kms, departure_dv_kms
+from marsplan.validate import MAX_REVS, flag, instance, optional_callable, pair, real, whole
 
 OBJECTIVES = ("min_c3", "min_vinf_arrival", "min_total_dv")
 _OBJECTIVE_FIELD = {"min_c3": "c3_km2s2", "min_vinf_arrival": "vinf_arrival_kms",
@@ -67,9 +69,9 @@ class Porkchop:
         InputError
             Unknown ``objective`` or ``type``, or no leg of ``type`` on the grid.
         """
-        if objective not in OBJECTIVES:
+        if not isinstance(objective, str) or objective not in OBJECTIVES:
             raise InputError(f"objective: {objective!r} is not one of {', '.join(OBJECTIVES)}")
-        if type is not None and type not in _TYPE_CODE:
+        if type is not None and (not isinstance(type, str) or type not in _TYPE_CODE):
             raise InputError(f"type: {type!r} is not one of I, II")
         values = np.array(getattr(self, _OBJECTIVE_FIELD[objective]), dtype=np.float64)
         if type is not None:
@@ -81,6 +83,8 @@ class Porkchop:
 
     def cell(self, i: int, j: int) -> Transfer:
         """The transfer at grid cell (i, j)."""
+        i = whole(i, "i", lo=0, hi=self.shape[0] - 1)
+        j = whole(j, "j", lo=0, hi=self.shape[1] - 1)
         grid = {k: np.array([getattr(self, k)[i, j]]) for k in (
             "tof_days", "c3_km2s2", "dla_deg", "rla_deg", "vinf_arrival_kms",
             "dec_arrival_deg", "type")}
@@ -132,9 +136,7 @@ class Porkchop:
 
 
 def _date_range(span, field_name):
-    if not (isinstance(span, (tuple, list)) and len(span) == 2):
-        raise InputError(f"{field_name}: expected (start, end), got {span!r}")
-    start, end = (to_jd_tdb(x, field_name) for x in span)
+    start, end = (to_jd_tdb(x, field_name) for x in pair(span, field_name))
     if not end > start:
         raise InputError(f"{field_name}: end {jd_tdb_to_iso(end, 'days')} is not after start "
                          f"{jd_tdb_to_iso(start, 'days')}")
@@ -174,14 +176,25 @@ def porkchop(origin: str = "earth", target: str = "mars", *, launch, arrival=Non
     ------
     InputError
         Neither or both of ``arrival`` and ``tof_days``, an empty or reversed
-        range, a non-positive step, or a grid too large for memory.
+        range, a step that is not a positive finite number of days, NaN or
+        infinite times of flight, ``revs`` not a whole number in 0..1000,
+        ``low_path`` not True/False, arguments of the wrong kind
+        (InputTypeError), or a grid above ``MARSPLAN_MAX_GRID_CELLS`` cells.
     EphemerisRangeError, UnknownBodyError
     """
-    eph = ephemeris or default_ephemeris()
+    eph = ephemeris_or_default(ephemeris)
+    origin, target = eph.check_body(origin, "origin"), eph.check_body(target, "target")
+    revs, low_path = whole(revs, "revs", lo=0, hi=MAX_REVS), flag(low_path, "low_path")
+    step_days = real(step_days, "step_days", lo=0.0, lo_open=True, hi=10_000.0, unit="days")
+    if arrival_step_days is not None:
+        arrival_step_days = real(arrival_step_days, "arrival_step_days", lo=0.0, lo_open=True,
+                                 hi=10_000.0, unit="days")
+    if tof_days is not None:
+        tof_days = tuple(real(x, "tof_days", unit="days") for x in pair(tof_days, "tof_days"))
+    instance(orbits, "orbits", Orbits)
+    optional_callable(progress, "progress")
     if (arrival is None) == (tof_days is None):
         raise InputError("arrival/tof_days: give exactly one of them")
-    if not step_days > 0:
-        raise InputError(f"step_days: must be positive, got {step_days}")
     from marsplan.transfer.leg import check_grid_memory
 
     l0, l1 = _date_range(launch, "launch")

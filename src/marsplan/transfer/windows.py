@@ -36,7 +36,7 @@ import numpy as np
 
 from marsplan._results import show, to_frame
 from marsplan.constants import GM_SUN_KM3S2
-from marsplan.ephemeris import Ephemeris, default_ephemeris
+from marsplan.ephemeris import Ephemeris
 from marsplan.errors import InputError, NoSolutionError
 from marsplan.time import jd_tdb_to_datetime64, to_jd_tdb
 from marsplan.transfer.frames import check_angles
@@ -116,9 +116,9 @@ class Window:
         NoSolutionError
             The opportunity has no transfer of ``type``.
         """
-        if objective not in OBJECTIVES:
+        if not isinstance(objective, str) or objective not in OBJECTIVES:
             raise InputError(f"objective: {objective!r} is not one of {', '.join(OBJECTIVES)}")
-        if type is not None and type not in TYPES:
+        if type is not None and (not isinstance(type, str) or type not in TYPES):
             raise InputError(f"type: {type!r} is not one of I, II")
         options = [self.optima[t][objective] for t in (TYPES if type is None else (type,))
                    if t in self.optima]
@@ -143,6 +143,8 @@ class Window:
         if self.launch_periods is None:
             raise InputError("c3_max: this search was run without a C3 limit, so it has no "
                              "launch period; pass c3_max")
+        if type is not None and (not isinstance(type, str) or type not in TYPES):
+            raise InputError(f"type: {type!r} is not one of I, II")
         return self.launch_periods[ANY_TYPE if type is None else type]
 
 
@@ -200,7 +202,12 @@ class Windows(list):
         ------
         NoSolutionError
             No opportunity found carries that label; the message lists those that do.
+        InputError
+            ``year`` is not a whole number.
         """
+        from marsplan.validate import whole
+
+        year = whole(year, "year")
         for w in self:
             if w.opportunity == year:
                 return w
@@ -224,7 +231,9 @@ class Windows(list):
             Dates as datetime64 columns (TDB), the other columns in the units
             their names carry.
         """
-        if daily:
+        from marsplan.validate import flag
+
+        if flag(daily, "daily"):
             return to_frame(_daily_columns(self))
         records = [r for w in self for r in w.records()]
         names = list(records[0]) if records else ["opportunity", "type", "objective",
@@ -490,19 +499,26 @@ def windows(origin: str = "earth", target: str = "mars", first_year: int = 2026,
     Raises
     ------
     InputError
-        ``last_year`` before ``first_year``, equal bodies, a non-positive
-        ``c3_max``, ``daily`` without ``c3_max``.
+        ``last_year`` before ``first_year``, years that are not whole numbers,
+        equal bodies, ``c3_max`` not a positive finite number, ``daily`` not
+        True/False or without ``c3_max``, arguments of the wrong kind
+        (InputTypeError).
     NoSolutionError
         ``c3_max`` below the lowest C3 of every opportunity found (the message
         gives that C3).
     EphemerisRangeError, UnknownBodyError
     """
-    eph = ephemeris or default_ephemeris()
+    from marsplan.ephemeris.base import ephemeris_or_default
+    from marsplan.validate import flag, instance, optional_callable, real
+
+    eph = ephemeris_or_default(ephemeris)
+    eph.check_body(origin, "origin")  # names the argument before _prepare canonicalizes
+    eph.check_body(target, "target")
     if c3_max is not None:
-        if not (isinstance(c3_max, (int, float, np.floating, np.integer))
-                and math.isfinite(c3_max) and c3_max > 0):
-            raise InputError(f"c3_max: {c3_max!r} km^2/s^2 is not a positive number")
-        c3_max = float(c3_max)
+        c3_max = real(c3_max, "c3_max", lo=0.0, lo_open=True, hi=1e4, unit="km^2/s^2")
+    daily = flag(daily, "daily")
+    instance(orbits, "orbits", Orbits)
+    optional_callable(progress, "progress")
     if daily and c3_max is None:
         raise InputError("daily: the day-by-day table covers the launch period, so it needs "
                          "c3_max")
