@@ -6,9 +6,13 @@ solved for all its departure and arrival dates at once (numba), costed in
 delta-v, and the legs are joined through stays (numba ``combine_stay``) or
 flybys (``chain2``/``chain3``, patched conics: a flyby is unpowered when the
 v-infinity magnitudes match and the turn is reachable above the minimum
-altitude, otherwise its periapsis impulse is charged). The best mission of each
-duration on the grid gives the delta-v / duration Pareto front; the cheapest
-one within the constraints is refined by Nelder-Mead on continuous dates.
+altitude, otherwise its periapsis impulse is charged). Each opportunity is
+searched on its own: its Earth departures span :data:`WINDOW_DAYS` about its
+minimum-C3 Earth-Mars launch, whatever else a request holds. The best mission
+of each duration in that window gives the delta-v / duration Pareto front; the
+cheapest few front members within the constraints are refined together by
+Nelder-Mead on continuous dates (stays and duration limits held exactly), and
+the best of them is the opportunity's mission.
 """
 
 from __future__ import annotations
