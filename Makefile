@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: demo test bench clean chromium
+.PHONY: demo test bench clean chromium readme readme-check
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,11 +35,20 @@ chromium:
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 test: $(VENV)/.stamp-test chromium
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 --dist loadfile -q
 
 bench: $(VENV)/.stamp-bench
 	$(PY) benchmarks/lambert.py && $(PY) benchmarks/porkchop.py && $(PY) benchmarks/windows.py \
 		&& $(PY) benchmarks/missions.py
+
+# README's console blocks are real output (tools/readme_tour.py): `readme` rewrites
+# them from what the commands print; `readme-check` compares them all, runs the Python
+# tour, and fails on any drift (tests/test_readme.py checks the quick ones every run).
+readme: $(VENV)/.stamp-test
+	$(PY) tools/readme_tour.py --update --python
+
+readme-check: $(VENV)/.stamp-test
+	MARSPLAN_README_FULL=1 $(PY) -m pytest tests/test_readme.py -n 2 -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -25,6 +25,13 @@ arrival is not after their launch have no transfer (type 0, NaN).
   (docs/design.md, "Peers in tests"; tests/peers.py). Timed once, after a
   warm-up call.
 
+A second grid times the multi-revolution porkchop: the same launches against
+arrivals every 1.0 day from 2033-07-01 (to 2036-03-26, flights up to 2.9 years),
+``max_revs=1``: per cell the 0-revolution leg and both 1-revolution branches
+(Types III/IV), up to 3 solutions, one call. pykep's loop there calls
+``lambert_problem(r1, r2, tof_s, mu, False, 1)`` per cell and reduces all of
+its solutions (1 or 3) to C3 and arrival v-infinity.
+
 It checks that the answers agree (largest |C3 difference| over the grid, where
 C3 < 100 km^2/s^2 and relative to C3; largest arrival v-infinity difference;
 both solve the same cells) and reports how many cores other processes kept
@@ -53,6 +60,8 @@ LAUNCH_STEP_DAYS = 0.25
 ARRIVAL_START = "2033-07-01"
 ARRIVAL_STEP_DAYS = 0.5
 MARSPLAN_REPEATS = 5
+MULTI_ARRIVAL_STEP_DAYS = 1.0
+MULTI_MAX_REVS = 1
 
 # Targets of the porkchop (the issue that asked for it), for the million-cell grid.
 TARGET_2CORE_SECONDS = 0.3
@@ -64,24 +73,29 @@ SANITY_REL_C3 = 1e-9
 USEFUL_C3_KM2S2 = 100.0
 
 
-def grid_spans(n):
+def grid_spans(n, arrival_step_days=ARRIVAL_STEP_DAYS):
     """(launch, arrival) ISO (start, end) pairs giving exactly n dates each."""
     from marsplan.time import jd_tdb_to_iso, to_jd_tdb
 
     def span(start, step_days):
         return start, jd_tdb_to_iso(to_jd_tdb(start) + (n - 1) * step_days)
 
-    return span(LAUNCH_START, LAUNCH_STEP_DAYS), span(ARRIVAL_START, ARRIVAL_STEP_DAYS)
+    return span(LAUNCH_START, LAUNCH_STEP_DAYS), span(ARRIVAL_START, arrival_step_days)
 
 
-def run_marsplan(launch, arrival):
+def run_marsplan(launch, arrival, max_revs=None):
     import marsplan
 
+    if max_revs is None:
+        return marsplan.porkchop("earth", "mars", launch=launch, arrival=arrival,
+                                 step_days=LAUNCH_STEP_DAYS,
+                                 arrival_step_days=ARRIVAL_STEP_DAYS)
     return marsplan.porkchop("earth", "mars", launch=launch, arrival=arrival,
-                             step_days=LAUNCH_STEP_DAYS, arrival_step_days=ARRIVAL_STEP_DAYS)
+                             step_days=LAUNCH_STEP_DAYS,
+                             arrival_step_days=MULTI_ARRIVAL_STEP_DAYS, max_revs=max_revs)
 
 
-def time_marsplan(launch, arrival, threads):
+def time_marsplan(launch, arrival, threads, max_revs=None):
     """Best wall time of the public ``porkchop`` call on ``threads`` threads.
 
     A warm-up call first loads the compiled code, starts the thread pool and
@@ -90,11 +104,11 @@ def time_marsplan(launch, arrival, threads):
     import numba
 
     numba.set_num_threads(threads)
-    run_marsplan(launch, arrival)  # warm-up
+    run_marsplan(launch, arrival, max_revs)  # warm-up
     best = np.inf
     for _ in range(MARSPLAN_REPEATS):
         t0 = time.perf_counter()
-        chart = run_marsplan(launch, arrival)
+        chart = run_marsplan(launch, arrival, max_revs)
         best = min(best, time.perf_counter() - t0)
     return best, chart
 
@@ -131,7 +145,42 @@ out["vinf"] = np.array(vinf)
 """
 
 
-def time_pykep(jd_launch, jd_arrival):
+# The multi-revolution loop: every solution lambert_problem returns up to one
+# revolution (index 0: 0 rev; 1: left branch; 2: right branch = marsplan's low path).
+PYKEP_MULTI_BODY = """
+import math, time
+r_l, v_l, jd_l = data["r_launch"].tolist(), data["v_launch"].tolist(), data["jd_launch"].tolist()
+r_a, v_a, jd_a = data["r_arrival"].tolist(), data["v_arrival"].tolist(), data["jd_arrival"].tolist()
+mu, day_s, nan = float(data["mu"]), float(data["day_s"]), float("nan")
+pk.lambert_problem(r_l[0], r_a[-1], (jd_a[-1] - jd_l[0]) * day_s, mu, False, 1)  # warm-up
+order = (0, 2, 1)  # marsplan's families: 0 rev, 1 rev low path, 1 rev high path
+t0 = time.perf_counter()
+c3 = [[], [], []]
+for i in range(len(jd_l)):
+    r1, (vex, vey, vez), jd1 = r_l[i], v_l[i], jd_l[i]
+    rows = [[], [], []]
+    for j in range(len(jd_a)):
+        tof_s = (jd_a[j] - jd1) * day_s
+        if tof_s <= 0.0:
+            for f in range(3):
+                rows[f].append(nan)
+            continue
+        v0 = pk.lambert_problem(r1, r_a[j], tof_s, mu, False, 1).v0
+        for f in range(3):
+            k = order[f]
+            if k < len(v0):
+                v = v0[k]
+                rows[f].append((v[0] - vex) ** 2 + (v[1] - vey) ** 2 + (v[2] - vez) ** 2)
+            else:
+                rows[f].append(nan)
+    for f in range(3):
+        c3[f].append(rows[f])
+out["seconds"] = np.array(time.perf_counter() - t0)
+out["c3"] = np.array(c3)
+"""
+
+
+def time_pykep(jd_launch, jd_arrival, body=PYKEP_BODY):
     """pykep's porkchop loop on the same DE440 states; (seconds, C3, arrival v-inf)."""
     from marsplan.constants import DAY_S, GM_SUN_KM3S2
     from marsplan.ephemeris import default_ephemeris
@@ -139,10 +188,10 @@ def time_pykep(jd_launch, jd_arrival):
     eph = default_ephemeris()
     r_launch, v_launch = eph.state_jd("earth", jd_launch)
     r_arrival, v_arrival = eph.state_jd("mars", jd_arrival)
-    out = run_pykep(PYKEP_BODY, timeout=3600.0, r_launch=r_launch, v_launch=v_launch,
+    out = run_pykep(body, timeout=3600.0, r_launch=r_launch, v_launch=v_launch,
                     jd_launch=jd_launch, r_arrival=r_arrival, v_arrival=v_arrival,
                     jd_arrival=jd_arrival, mu=np.array(GM_SUN_KM3S2), day_s=np.array(DAY_S))
-    return float(out["seconds"]), out["c3"], out["vinf"]
+    return float(out["seconds"]), out["c3"], out.get("vinf")
 
 
 def abs_diff(a, b):
@@ -243,6 +292,46 @@ def main(argv=None):
           f"(marsplan); {other_cores_run:.2f} over the whole run")
     warn_if_shared(other_cores_marsplan)
 
+    # --- multi-revolution grid: 0-1 revolutions, both branches, one call ---------
+    m_launch, m_arrival = grid_spans(n, MULTI_ARRIVAL_STEP_DAYS)
+    print()
+    print(f"multi-revolution grid: {n:,} x {n:,}, revs 0-{MULTI_MAX_REVS} both branches "
+          f"(up to 3 solutions per cell); arrival {m_arrival[0]} to {m_arrival[1]} every "
+          f"{MULTI_ARRIVAL_STEP_DAYS} d")
+    multi_s, multi_other = {}, {}
+    for threads in thread_counts:
+        phase = OtherLoad().start()
+        multi_s[threads], multi = time_marsplan(m_launch, m_arrival, threads, MULTI_MAX_REVS)
+        multi_other[threads] = phase.stop()
+    numba.set_num_threads(all_threads)
+    solved = [int(np.count_nonzero(layer.type)) for layer in multi.layers]
+    pykep_multi_s, c3_multi, _ = time_pykep(multi.launch_jd_tdb, multi.arrival_jd_tdb[0],
+                                            PYKEP_MULTI_BODY)
+    multi_rel, multi_mismatch = 0.0, 0
+    for f, layer in enumerate(multi.layers):
+        d, bad = abs_diff(layer.c3_km2s2, c3_multi[f])
+        finite = np.isfinite(c3_multi[f])
+        multi_rel = max(multi_rel, float(np.max(d[finite] / c3_multi[f][finite], initial=0.0)))
+        multi_mismatch += bad
+    rows_m = [(f"marsplan porkchop(max_revs=1), {k} thread{'s' if k > 1 else ''}", multi_s[k])
+              for k in reversed(thread_counts)]
+    rows_m.append(("pykep lambert_problem(max_revs=1) loop + C3", pykep_multi_s))
+    print(f"{'solver':<46} {'cells':>10} {'seconds':>9} {'cells/s':>12} {'marsplan x':>11}")
+    print("-" * 92)
+    for name, seconds in rows_m:
+        print(f"{name:<46} {cells:>10,} {seconds:>9.3f} {cells / seconds:>12,.0f} "
+              f"{seconds / multi_s[threads_2]:>10.1f}x")
+    print(f"legs: 0 rev {solved[0]:,}, 1 rev low path {solved[1]:,}, high path {solved[2]:,} "
+          f"({sum(solved):,} in all); agreement with pykep: max |dC3|/C3 {multi_rel:.2e}, "
+          f"legs solved by only one: {multi_mismatch}")
+    for name in multi.types():
+        best = multi.optimum("min_c3", name)
+        print(f"  Type {name} min C3 {float(best.c3_km2s2):.3f} km^2/s^2, launch "
+              f"{jd_tdb_to_iso(best.launch_jd_tdb, 'minutes')}, arrival "
+              f"{jd_tdb_to_iso(best.arrival_jd_tdb, 'minutes')}")
+    multi_other_max = max(multi_other.values())
+    warn_if_shared(multi_other_max)
+
     ratio_pykep = pykep_s / marsplan_s[threads_2]
     scale = "million-cell" if cells == 1_000_000 else f"{cells:,}-cell"
     targets = [
@@ -252,8 +341,12 @@ def main(argv=None):
          ratio_pykep >= TARGET_RATIO_PYKEP),
         ("sanity: C3 within 1e-9 (relative) of pykep, same cells", f"{max_rel_c3:.1e}",
          max_rel_c3 <= SANITY_REL_C3 and mismatched_c3 == 0 and mismatched_vinf == 0),
+        (f"{scale} porkchop, 0-1 revs both branches, < 0.3 s on 2 cores ({threads_2} "
+         "threads)", f"{multi_s[threads_2]:.3f} s", multi_s[threads_2] < TARGET_2CORE_SECONDS),
+        ("sanity: multi-rev C3 within 1e-9 of pykep, same legs", f"{multi_rel:.1e}",
+         multi_rel <= SANITY_REL_C3 and multi_mismatch == 0),
     ]
-    print_targets(targets, label_width=54)
+    print_targets(targets, label_width=72)
     total_s = time.perf_counter() - t_start
     print(f"\ntotal benchmark time {total_s:.1f} s")
 
@@ -276,6 +369,14 @@ def main(argv=None):
             "max_rel_diff_c3": max_rel_c3,
             "max_abs_diff_vinf_arrival_kms": diff_vinf,
             "cells_solved_by_only_one": mismatched_c3,
+            "multi_rev_arrival_step_days": MULTI_ARRIVAL_STEP_DAYS,
+            "multi_rev_legs_by_family": solved,
+            "multi_rev_marsplan_seconds_by_threads": {str(k): v for k, v in multi_s.items()},
+            "multi_rev_other_processes_cores_busy_by_threads":
+                {str(k): v for k, v in multi_other.items()},
+            "multi_rev_pykep_seconds": pykep_multi_s,
+            "multi_rev_max_rel_diff_c3": multi_rel,
+            "multi_rev_legs_solved_by_only_one": multi_mismatch,
             "targets": targets_json(targets),
             "total_seconds": total_s,
         }

@@ -45,6 +45,7 @@ __getattr__, __dir__, __all__ = lazy_names(__name__, {
     "Orbits": "marsplan.transfer.maneuvers",
     "Transfer": "marsplan.transfer.leg",
     "Porkchop": "marsplan.transfer.porkchop",
+    "PorkchopSet": "marsplan.transfer.porkchop",
     "Window": "marsplan.transfer.windows",
     "Windows": "marsplan.transfer.windows",
     "Mission": "marsplan.transfer.mission",

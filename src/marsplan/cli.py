@@ -445,6 +445,44 @@ def _span(text: str, option: str, example: str = "2033-01-01:2033-09-01") -> tup
     return parts[0].strip(), parts[1].strip()
 
 
+class Branch(str, enum.Enum):
+    """``--branch``: which multi-revolution arc (``--revs`` >= 1)."""
+
+    low = "low"
+    high = "high"
+    both = "both"
+
+
+class GridFormat(str, enum.Enum):
+    """``porkchop --format``: the line, the optima, or the whole grid (npz)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    npz = "npz"
+
+
+#: Most revolutions the CLI asks for (a porkchop's families grow as 1 + 2 revs).
+CLI_MAX_REVS = 10
+RevsOption = Annotated[int, typer.Option(
+    "--revs", min=0, max=CLI_MAX_REVS, metavar="N",
+    help="Complete heliocentric revolutions before arrival (0-10).")]
+
+
+def _leg_row(leg, revs: int, branch: str, family: bool | None = None) -> dict:
+    """A leg's row (docs/outputs.md); ``revs`` and ``branch`` follow ``type`` when
+    ``family`` (by default when revs >= 1)."""
+    row = leg.rows()[0]
+    if not (revs if family is None else family):
+        return row
+    out = {}
+    for key, value in row.items():
+        out[key] = value
+        if key == "type":
+            out["revs"], out["branch"] = revs, branch
+    return out
+
+
 @app.command()
 def transfer(
     launch: Annotated[str, typer.Argument(metavar="LAUNCH", help="Launch date (TDB).")],
@@ -452,6 +490,10 @@ def transfer(
     origin: OriginOption = "earth",
     target: TargetOption = "mars",
     angles: AnglesOption = Angles.eme2000,
+    revs: RevsOption = 0,
+    branch: Annotated[Branch, typer.Option(
+        "--branch", case_sensitive=False,
+        help="With --revs >= 1: the low or high path, or both (two rows).")] = Branch.both,
     fmt: FormatOption = Format.table,
     ephemeris: EphemerisOption = None,
 ) -> None:
@@ -460,12 +502,32 @@ def transfer(
     from marsplan.transfer.leg import transfer_leg as solve
 
     eph = open_ephemeris(ephemeris)
-    leg = solve(launch, arrival, origin=origin, target=target, angles=angles.value,
-                ephemeris=eph)
-    emit(leg.rows(), fmt.value, title=f"{leg.origin} to {leg.target}, ballistic, {eph.name}, "
+    paths = ([True] if branch is Branch.low else [False] if branch is Branch.high
+             else [True, False]) if revs else [True]
+    rows = []
+    for low_path in paths:
+        leg = solve(launch, arrival, origin=origin, target=target, angles=angles.value,
+                    revs=revs, low_path=low_path, ephemeris=eph)
+        rows.append(_leg_row(leg, revs, "low" if low_path else "high"))
+    kind = "ballistic" if not revs else f"ballistic, {revs} revolution{'s' * (revs > 1)}"
+    emit(rows, fmt.value, title=f"{leg.origin} to {leg.target}, {kind}, {eph.name}, "
          f"angles {angles.value}, TDB", hide=("origin", "target"),
          drop=("dv_departure_kms", "dv_arrival_kms", "dec_arrival_deg", "rla_deg", "dla_deg",
                "tof_days", "vinf_arrival_kms", "type"))
+
+
+def _levels(text: str | None, option: str) -> list[float] | None:
+    """``--c3-levels 8,10,12``: comma-separated numbers (checked by the chart)."""
+    if text is None:
+        return None
+    try:
+        values = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise InputError(f"{option}: expected numbers separated by commas, e.g. 8,10,12, "
+                         f"got {text!r}") from None
+    if not all(math.isfinite(v) for v in values):
+        raise InputError(f"{option}: levels must be finite numbers, got {text!r}")
+    return values
 
 
 @app.command()
@@ -483,27 +545,79 @@ def porkchop(
     step: Annotated[float, typer.Option(
         "--step", metavar="DAYS", parser=_number("days", 0.0, 366.0, low_open=True),
         help="Grid step, days.")] = 1.0,
+    revs: Annotated[int, typer.Option(
+        "--revs", min=0, max=CLI_MAX_REVS, metavar="N",
+        help="Also solve 1..N revolutions, both branches (Types III, IV, ...); the chart "
+             "shows each cell's lowest-C3 leg.")] = 0,
     origin: OriginOption = "earth",
     target: TargetOption = "mars",
     angles: AnglesOption = Angles.eme2000,
     c3_max: Annotated[float | None, typer.Option(
         "--c3-max", metavar="KM2S2", parser=_number("km^2/s^2", 0.0, C3_MAX_KM2S2, low_open=True),
         help="Draw this C3 contour (km^2/s^2) bold: the launch period.")] = None,
-    out: Annotated[str, typer.Option("--out", "-o", help="Chart file: .png, .svg or .pdf.")]
-    = "porkchop.png",
-    fmt: Annotated[Format, typer.Option(
+    dla_max: Annotated[float | None, typer.Option(
+        "--dla-max", metavar="DEG", parser=_number("deg", 0.0, 90.0, low_open=True),
+        help="Draw DLA = +-DEG bold and hatch the launches beyond it (e.g. 51.6).")] = None,
+    c3_levels: Annotated[str | None, typer.Option(
+        "--c3-levels", metavar="LIST", help="C3 contours, km^2/s^2, e.g. 8,10,12,16,20.")]
+    = None,
+    vinf_levels: Annotated[str | None, typer.Option(
+        "--vinf-levels", metavar="LIST", help="Arrival v-infinity contours, km/s.")] = None,
+    dla_levels: Annotated[str | None, typer.Option(
+        "--dla-levels", metavar="LIST",
+        help="DLA contours, deg (default every 10; 'none' for none).")] = None,
+    rla_levels: Annotated[str | None, typer.Option(
+        "--rla-levels", metavar="LIST", help="RLA contours, deg (0-360; default none).")]
+    = None,
+    mark: Annotated[str | None, typer.Option(
+        "--mark", metavar="LAUNCH:ARRIVAL",
+        help="Mark this transfer on the chart, e.g. 2033-04-10:2033-10-20.")] = None,
+    out: Annotated[str | None, typer.Option(
+        "--out", "-o", metavar="FILE",
+        help="Chart file (.png, .svg, .pdf; default porkchop.png); with --format "
+             "json/csv/npz and FILE.json/.csv/.npz, the whole grid.")] = None,
+    chart: Annotated[str | None, typer.Option(
+        "--chart", metavar="FILE",
+        help="Chart file when --out receives the grid.")] = None,
+    fmt: Annotated[GridFormat, typer.Option(
         "--format", "-f", case_sensitive=False,
-        help="table: one line; json or csv: the minimum-C3 transfer of each type (keys "
-             "in docs/outputs.md).")] = Format.table,
+        help="table: one line; json or csv: the minimum-C3 transfer of each type, or with "
+             "--out FILE.json/.csv every leg of the grid; npz: the grid's arrays to --out "
+             "FILE.npz (keys in docs/outputs.md).")] = GridFormat.table,
     ephemeris: EphemerisOption = None,
 ) -> None:
-    """Porkchop chart of C3 and arrival v-infinity over launch x arrival dates."""
-    out = _output_file(out, "--out", chart=True)
+    """Porkchop chart of C3, arrival v-infinity and DLA over launch x arrival dates."""
+    grid_out = None
+    if out is not None and fmt is not GridFormat.table and os.path.splitext(
+            str(out))[1].lower() in (".json", ".csv", ".npz"):
+        ext = os.path.splitext(str(out))[1].lower()
+        if ext != f".{fmt.value}":
+            raise InputError(f"--out: {out!r} does not end in .{fmt.value}, as --format "
+                             f"{fmt.value} writes")
+        grid_out, out = _output_file(out, "--out"), chart
+    elif fmt is GridFormat.npz:
+        raise InputError("--format npz: give --out FILE.npz (the grid's arrays)")
+    elif chart is not None:
+        raise InputError("--chart: only with a grid file, --format json/csv/npz --out FILE")
+    if out is None and (grid_out is None):
+        out = "porkchop.png"
+    out = _output_file(out, "--chart" if grid_out else "--out", chart=True)
     if year is not None:
         if launch or arrival or tof:
             raise InputError("YEAR: give either YEAR or --launch with --arrival/--tof, not both")
     elif launch is None or (arrival is None) == (tof is None):
         raise InputError("--launch with one of --arrival or --tof is required (or a YEAR)")
+    levels = {"c3_levels": _levels(c3_levels, "--c3-levels"),
+              "vinf_levels": _levels(vinf_levels, "--vinf-levels"),
+              "dla_levels": ([] if dla_levels is not None and dla_levels.strip().lower()
+                             == "none" else _levels(dla_levels, "--dla-levels")),
+              "rla_levels": _levels(rla_levels, "--rla-levels")}
+    from marsplan.plots.porkchop import check_levels  # no matplotlib: checks only
+
+    for name, value in levels.items():
+        if value is not None:
+            check_levels(value, name, f"--{name.replace('_', '-')}")
+    mark_span = _span(mark, "--mark", example="2033-04-10:2033-10-20") if mark else None
     from marsplan.transfer.porkchop import porkchop as solve
 
     eph = open_ephemeris(ephemeris)
@@ -516,21 +630,56 @@ def porkchop(
         launch_span = _span(launch, "--launch")
         arrival_span = _span(arrival, "--arrival") if arrival else None
         tof_span = _number_span(tof, "--tof", "days", 1.0, 3000.0) if tof else None
+    marked = None
+    if mark_span is not None:
+        from marsplan.transfer.leg import transfer_leg
+
+        marked = transfer_leg(mark_span[0], mark_span[1], origin=origin, target=target,
+                              angles=angles.value, ephemeris=eph)
     with _Progress("porkchop") as progress:
         pc = solve(origin, target, launch=launch_span, arrival=arrival_span, tof_days=tof_span,
-                   step_days=step, angles=angles.value, ephemeris=eph, progress=progress)
-        path = pc.plot(out, c3_max=c3_max)
-    best = [pc.optimum("min_c3", t).rows()[0] for t in ("I", "II")
-            if (pc.type == (1 if t == "I" else 2)).any()]
-    if fmt is not Format.table:
+                   step_days=step, angles=angles.value, ephemeris=eph, progress=progress,
+                   **({"max_revs": revs} if revs else {}))
+        path = (pc.plot(out, c3_max=c3_max, dla_max=dla_max, mark=marked, **levels)
+                if out is not None else None)
+    best = _best_rows(pc, revs)
+    if grid_out is not None:
+        from marsplan.io.porkchop import write_grid
+
+        count = write_grid(pc, grid_out, fmt.value)
+        if path is not None:
+            _wrote(path)
+        typer.echo(f"wrote {_safe(grid_out)}: {count} "
+                   f"{'cells x families' if fmt is GridFormat.npz else 'legs'} of a "
+                   f"{pc.shape[0]} x {pc.shape[1]} grid; " + _best_text(best))
+        return
+    if fmt is not GridFormat.table:
         from marsplan.io.emit import emit
 
         _wrote(path, err=True)
         emit(best, fmt.value)
         return
-    typer.echo(f"wrote {_safe(path)}: {pc.shape[0]} x {pc.shape[1]} transfers; " + "; ".join(
+    typer.echo(f"wrote {_safe(path)}: {pc.shape[0]} x {pc.shape[1]} transfers; "
+               + _best_text(best))
+
+
+def _best_rows(pc, revs: int) -> list[dict]:
+    """The minimum-C3 leg of each type on the grid, as rows (with revs and branch
+    when the grid holds several revolutions)."""
+    if not revs:
+        return [pc.optimum("min_c3", t).rows()[0] for t in ("I", "II")
+                if (pc.type == (1 if t == "I" else 2)).any()]
+    rows = []
+    for name in pc.types():
+        layer, i, j = pc.best("min_c3", name)
+        rows.append(_leg_row(layer.cell(i, j), layer.revs, layer.branch, family=True))
+    return rows
+
+
+def _best_text(best: list[dict]) -> str:
+    return "; ".join(
         f"Type {r['type']} min C3 {r['c3_km2s2']:.2f} km^2/s^2 launch {r['launch'][:10]} "
-        f"arrival {r['arrival'][:10]}" for r in best))
+        f"arrival {r['arrival'][:10]}" for r in best)
 
 
 #: Table columns dropped first on a narrow terminal (the rest always show).

@@ -154,6 +154,7 @@ def test_zero_vinf_gives_nan_not_an_exception():
 @example(vin=4.137, ratio=5.981 / 4.137, turn_deg=37.97, venus=False, direction=(1, 0, 0),
          normal=(0, 0, 1))  # the powered Mars flyby of marsplan's 2033 Venus free return
 @example(vin=7.0, ratio=1.0, turn_deg=120.0, venus=True, direction=(1, 2, 3), normal=(0, 0, 1))
+@example(vin=8.0, ratio=1.0, turn_deg=1.0, venus=False, direction=(1, 0, 0), normal=(0, 0, 1))
 def test_powered_flyby_matches_the_rebuilt_model(vin, ratio, turn_deg, venus, direction, normal):
     if abs(np.dot(_unit(np.array(direction)), _unit(np.array(normal)))) > 0.99:
         return
@@ -170,7 +171,11 @@ def test_powered_flyby_matches_the_rebuilt_model(vin, ratio, turn_deg, venus, di
     if turn < _powered_turn(rp_min, vin, vin * ratio, mu):
         # Within reach, the periapsis impulse is never dearer than changing the
         # speed at infinity (Oberth): dv <= | |vout| - |vin| |.
-        assert dv <= abs(vin * ratio - vin) * (1 + 1e-12) + 1e-15
+        # dv is a difference of two periapsis speeds of ~10 km/s, so with equal
+        # speeds at infinity it is a few ulps of that speed, not zero (found:
+        # 1.8e-15 at vin = 8, ratio 1): allow 8 ulps of the faster periapsis speed.
+        vp_kms = math.sqrt(max(vin, vin * ratio) ** 2 + 2 * mu / rp)
+        assert dv <= abs(vin * ratio - vin) * (1 + 1e-12) + 8 * np.finfo(float).eps * vp_kms
 
 
 def test_unequal_speeds_cost_the_periapsis_speed_difference():

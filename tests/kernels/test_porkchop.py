@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from marsplan import lambert, propagate
 from marsplan.kernels.lambert import BAD_TOF, SOLVED
-from marsplan.kernels.porkchop import porkchop_grid
+from marsplan.kernels.porkchop import porkchop_families, porkchop_grid
 from marsplan.twobody import _guess_table
 
 GM_SUN = 1.32712440041279419e11  # km^3/s^2, DE440
@@ -168,3 +168,41 @@ def test_a_cell_flies_from_departure_to_arrival_with_its_energy():
     # m_arr is the identity: the declination is that of the ecliptic z component.
     assert math.degrees(math.asin(vinf_arr[2] / np.linalg.norm(vinf_arr))) == pytest.approx(
         out["dec"][0, 0], abs=1e-9)
+
+
+def test_multi_revolution_families_equal_the_stand_alone_solver():
+    # One call for 0 revs and both 1-rev branches. The 1-rev families are
+    # solved by continuation along each row (kernels/porkchop.py); the public
+    # batch solver starts every problem from Izzo's guesses. Both iterate to
+    # ~1e-15 in x, so C3 agrees far within 1e-10 relative, and
+    # they must solve the same cells: continuation may not add or drop any.
+    rng = np.random.default_rng(11)
+    r_dep, v_dep, jd_dep = _planets(rng, 30, 0.95, 1.05, 2_463_000.5, 300.0)
+    r_arr, v_arr, jd_arr = _planets(rng, 400, 1.35, 1.7, 2_463_300.5, 900.0)
+    m_dep, m_arr = _rotations(rng, 30), _rotations(rng, 400)
+    revs = np.array([0, 1, 1])
+    paths = np.array([True, True, False])
+    shape = (3, 30, 400)
+    out = {k: np.empty(shape) for k in ("c3", "dla", "rla", "vinf", "dec")}
+    out["type"] = np.empty(shape, dtype=np.int16)
+    out["status"] = np.empty(shape, dtype=np.int8)
+    porkchop_families(r_dep, v_dep, jd_dep, m_dep, r_arr, v_arr, jd_arr, m_arr, 0, GM_SUN, revs,
+                      paths, 2 * revs, _guess_table(), out["c3"], out["dla"], out["rla"],
+                      out["vinf"], out["dec"], out["type"], out["status"])
+    tof_s = (jd_arr[None, :] - jd_dep[:, None]) * DAY
+    hz = np.cross(r_dep[:, None], r_arr[None])[..., 2]
+    for f in range(3):
+        v1, v2, status = lambert(np.broadcast_to(r_dep[:, None], shape[1:] + (3,)),
+                                 np.broadcast_to(r_arr[None], shape[1:] + (3,)), tof_s, GM_SUN,
+                                 revs=int(revs[f]), low_path=bool(paths[f]),
+                                 return_status=True)
+        ok = status == SOLVED
+        assert_array_equal(out["status"][f] == SOLVED, ok, err_msg=f"family {f}")
+        assert ok.sum() > 2000, f  # the 1-rev families solve a real share of the grid
+        c3 = np.sum((v1 - v_dep[:, None]) ** 2, axis=-1)
+        vinf = np.linalg.norm(v2 - v_arr[None], axis=-1)
+        assert_allclose(out["c3"][f][ok], c3[ok], rtol=1e-10)
+        assert_allclose(out["vinf"][f][ok], vinf[ok], rtol=1e-10)
+        # Types: 2 revs + 1 below a 180 deg transfer angle, + 2 above.
+        assert_array_equal(out["type"][f][ok], (2 * revs[f] + np.where(hz >= 0, 1, 2))[ok])
+        assert np.all(np.isnan(out["c3"][f][~ok])) and np.all(out["type"][f][~ok] == 0)

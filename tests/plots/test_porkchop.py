@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -214,3 +215,81 @@ def test_importing_the_module_does_not_load_matplotlib():
     code = ("import sys, marsplan.plots.porkchop; "
             "sys.exit('matplotlib' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+# Charts a person looks at: written under tests/output/ (kept out of git) so a
+# change to the drawing can be inspected (tests/output/porkchop_dla.png).
+OUTPUT = Path(__file__).resolve().parents[1] / "output"
+
+
+def test_dla_contours_and_limit_are_drawn_per_type(pc_2033):
+    OUTPUT.mkdir(exist_ok=True)
+    fig, artists = _draw(pc_2033, c3_max=12, dla_max=51.6)
+    fig.savefig(OUTPUT / "porkchop_dla.png", dpi=110)
+    assert sorted(artists["dla"]) == [1, 2]
+    for code, cs in artists["dla"].items():
+        # Every 10 deg by default, drawn only where C3 is within the contoured
+        # range (not in the bundle along the ridge), never across a type.
+        assert set(cs.levels) <= set(np.arange(-80.0, 81.0, 10.0))
+        assert _cells_outside_type(pc_2033, cs, code) == 0
+    # The limit's contour sits where |DLA| = 51.6: interpolate DLA at its vertices.
+    cs = artists["dla_max"][1]
+    assert {abs(v) for v in cs.levels} == {51.6}
+    assert artists["dla_hatch"], "cells beyond the limit are hatched"
+    labels = [t.get_text() for cs in artists["dla"].values() for t in cs.labelTexts]
+    assert labels and all(t.endswith("\N{DEGREE SIGN}") for t in labels)
+
+
+def test_no_label_covers_the_180_degree_ridge(pc_2033, drawn_2033):
+    fig, artists = drawn_2033
+    ax = fig.axes[0]
+    ridge = ax.transData.transform(artists["ridge"])
+    assert len(ridge) > 50  # the Type I/II boundary crosses the chart
+    renderer = fig.canvas.get_renderer()
+    texts = [t for key in ("c3", "vinf", "dla") for cs in artists[key].values()
+             for t in cs.labelTexts]
+    assert len(texts) > 20
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        inside = ((ridge[:, 0] > box.x0) & (ridge[:, 0] < box.x1) & (ridge[:, 1] > box.y0)
+                  & (ridge[:, 1] < box.y1))
+        assert not inside.any(), text.get_text()
+
+
+def test_rla_contours_on_request_skip_the_wrap(pc_2033):
+    _, artists = _draw(pc_2033, rla_levels=[200, 250, 300, 350], dla_levels=[])
+    assert artists["rla"] and not artists["dla"]
+    for cs in artists["rla"].values():
+        assert set(cs.levels) <= {200, 250, 300, 350}
+
+
+@pytest.mark.parametrize("bad", [[95], [10, 5], ["x"]])
+def test_bad_angle_levels_raise(pc_2033, bad):
+    with pytest.raises(InputError, match=r"^dla_levels: "):
+        _draw(pc_2033, dla_levels=bad)
+
+
+@pytest.mark.parametrize("bad", [0, 91, float("nan"), "high"])
+def test_bad_dla_max_raises(pc_2033, bad):
+    with pytest.raises(InputError, match=r"^dla_max: "):
+        _draw(pc_2033, dla_max=bad)
+
+
+def test_multi_revolution_chart_shows_types_three_and_four():
+    OUTPUT.mkdir(exist_ok=True)
+    ps = marsplan.porkchop("earth", "mars", launch=("2033-01-01", "2033-09-01"),
+                           arrival=("2033-08-01", "2036-03-01"), step_days=6, max_revs=1)
+    fig, artists = _draw(ps, dla_max=51.6)
+    fig.savefig(OUTPUT / "porkchop_multirev.png", dpi=110)
+    assert artists["region_types"] == [1, 2, 3, 4]
+    assert sorted(artists["optimum"]) == [1, 2, 3, 4]
+    for code in (3, 4):
+        best = ps.optimum("min_c3", {3: "III", 4: "IV"}[code])
+        marker = artists["optimum"][code]
+        assert marker.get_xdata()[0] == pytest.approx(_date_num(_scalar(best.launch_jd_tdb)))
+        assert f"Type {'III' if code == 3 else 'IV'} min C3" in marker.get_label()
+    # Each cell shows its lowest-C3 leg: the drawn field is the minimum over families.
+    lowest = np.nanmin(np.stack([p.c3_km2s2 for p in ps.layers]))
+    for cs in artists["c3"].values():
+        assert min(cs.levels) > lowest
+    assert "0 to 1 revolutions" in fig.axes[0].get_title()

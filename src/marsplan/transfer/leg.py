@@ -26,6 +26,21 @@ _FRAME_FIELDS = ("launch_jd_tdb", "arrival_jd_tdb", "tof_days", "type", "c3_km2s
 TYPES = ("I", "II")
 #: Kernel code of each type (the porkchop kernel's ``type`` output).
 TYPE_CODE = {"I": 1, "II": 2}
+
+
+def type_name(code: int) -> str:
+    """Name of a transfer type code: 2 * revs + 1 below a 180 deg transfer angle,
+    2 * revs + 2 above, as Roman numerals ("I", "II"; "III", "IV" for one
+    revolution, ...); "" for 0 (no leg)."""
+    out, code = "", int(code)
+    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
+                           (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                           (4, "IV"), (1, "I")):
+        while code >= value:
+            out, code = out + numeral, code - value
+    return out
+
+
 # Legs within 0.01 deg of a 180 deg transfer angle are left out of every
 # search. There the transfer plane is set by the target's tiny offset from the
 # origin's orbital plane, so C3 and v-infinity jump with a one-second change of
@@ -118,7 +133,7 @@ def solve_grid(origin, target, jd_launch, jd_arrival, *, shift=0, n_cols=None, e
     Cell (i, j) pairs ``jd_launch[i]`` with ``jd_arrival[j + shift * i]``;
     ``n_cols`` defaults to ``len(jd_arrival)``. Returns a dict of (L, J) arrays:
     tof_days, c3_km2s2, dla_deg, rla_deg, vinf_arrival_kms, dec_arrival_deg,
-    type (int8 1/2, 0 failed), status (Lambert codes).
+    type (int16: 2 * revs + 1 or 2, 0 failed), status (Lambert codes).
     """
     from marsplan.kernels.porkchop import porkchop_grid
     from marsplan.twobody import _guess_table
@@ -143,7 +158,7 @@ def solve_grid(origin, target, jd_launch, jd_arrival, *, shift=0, n_cols=None, e
     m_arr = np.ascontiguousarray(equator_matrix(target, jd_arrival, angles))
     out = {k: np.empty(shape) for k in ("c3_km2s2", "dla_deg", "rla_deg", "vinf_arrival_kms",
                                         "dec_arrival_deg")}
-    out["type"] = np.empty(shape, dtype=np.int8)
+    out["type"] = np.empty(shape, dtype=np.int16)  # 2 * revs + 2 passes int8 at 63 revs
     out["status"] = np.empty(shape, dtype=np.int8)
     porkchop_grid(r_dep, v_dep, jd_launch, m_dep, r_arr, v_arr, jd_arrival, m_arr, shift,
                   GM_SUN_KM3S2, int(revs), bool(low_path), _guess_table(), out["c3_km2s2"],
@@ -224,7 +239,8 @@ def make_transfer(origin, target, angles, jd_l, jd_a, grid, orbits: Orbits, shap
 
     dv_dep = departure_dv_kms(np.sqrt(grid["c3_km2s2"]), origin, orbits.leaving(origin))
     dv_arr = capture_dv_kms(grid["vinf_arrival_kms"], target, orbits.entering(target))
-    types = np.where(grid["type"] == 1, "I", np.where(grid["type"] == 2, "II", ""))
+    codes = np.asarray(grid["type"])
+    types = np.array([type_name(k) for k in range(int(codes.max(initial=0)) + 1)])[codes]
     return Transfer(
         origin=origin, target=target, angles=angles,
         launch_jd_tdb=shaped(jd_l), arrival_jd_tdb=shaped(jd_a),
