@@ -884,9 +884,7 @@ def missions(
     sections = [Section("missions", rows, hide=("class",), drop=MISSIONS_DROP,
                         title=f"{mission_class.value} missions {first_year}-{last_year}"
                               f"{' with a Venus swing-by allowed' if venus else ''}, "
-                              f"{eph.name}, TDB; an opportunity is labelled with the year of "
-                              "its minimum-C3 Earth-Mars launch and holds the missions "
-                              "leaving Earth from 450 days before it to 330 days after")]
+                              f"{eph.name}, TDB; opportunity: year of its minimum-C3 launch")]
     if front:
         front_rows = [{"opportunity": o.year, "duration_days": m.duration_days,
                        "dv_total_kms": m.dv_total_kms, "stay_days": m.stay_days,
