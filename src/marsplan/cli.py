@@ -801,7 +801,7 @@ def _per_mission_path(path: str, label: int, several: bool) -> str:
 
 #: Table columns dropped first on a narrow terminal; the opportunity, Earth
 #: departure, duration and total delta-v always show.
-MISSIONS_DROP = ("dv_flyby_kms", "dv_earth_return_kms", "dv_mars_departure_kms",
+MISSIONS_DROP = ("opportunity_min_c3_launch", "dv_flyby_kms", "dv_earth_return_kms", "dv_mars_departure_kms",
                  "dv_mars_arrival_kms", "dv_departure_kms", "vinf_earth_arrival_kms",
                  "vinf_mars_departure_kms", "vinf_mars_arrival_kms", "earth_entry_speed_kms",
                  "c3_km2s2", "earth_arrival", "venus_flyby", "mars_departure", "mars_arrival",
@@ -876,11 +876,15 @@ def missions(
         found = mission_opportunities(first_year, last_year, mission_class.value,
                                       "venus" if venus else None, ephemeris=eph,
                                       progress=progress, **options)
-    rows = [{"opportunity": o.year, **o.best.row()} for o in found]
+    from marsplan.time import jd_tdb_to_iso
+
+    rows = [{"opportunity": o.year,
+             "opportunity_min_c3_launch": jd_tdb_to_iso(o.anchor_jd_tdb), **o.best.row()}
+            for o in found]
     sections = [Section("missions", rows, hide=("class",), drop=MISSIONS_DROP,
                         title=f"{mission_class.value} missions {first_year}-{last_year}"
                               f"{' with a Venus swing-by allowed' if venus else ''}, "
-                              f"{eph.name}, TDB")]
+                              f"{eph.name}, TDB; opportunity: year of its minimum-C3 launch")]
     if front:
         front_rows = [{"opportunity": o.year, "duration_days": m.duration_days,
                        "dv_total_kms": m.dv_total_kms, "stay_days": m.stay_days,

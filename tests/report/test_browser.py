@@ -283,9 +283,9 @@ def test_timeline_rows_as_shown(page, report):
     assert "Crew launch on Soyuz MS (Soyuz-2.1a)" in events
     assert "Crew launch on Crew Dragon (Falcon 9 Block 5)" in events
     assert events[-1] == "Earth arrival: the crew is home"
-    assert rows[-1][1] == "22 Nov 2035 04:16"
+    assert rows[-1][1] == "22 Nov 2035 04:12"
     departure = next(r for r in rows if r[2].startswith("Earth departure"))
-    assert departure[0] == "0" and departure[1] == "21 Apr 2033 01:54"
+    assert departure[0] == "0" and departure[1] == "21 Apr 2033 02:03"
 
 
 def test_partner_rows_as_shown(page, report):

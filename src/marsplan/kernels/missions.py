@@ -134,6 +134,33 @@ def _best_by_duration(local, local_arg, best, arg):
 
 
 @njit(cache=True, parallel=True)
+def _stay_then_return(in_cost, in_m0, stay_lo, stay_hi, rest, rest_arg):
+    """For each Mars arrival date a: the cheapest stay and inbound leg per end date.
+
+    rest[a, j] (K, J) is the least in_cost[a + st, n] over stays st in
+    [stay_lo, stay_hi] and legs n with (st - stay_lo) + n == j, i.e. Earth
+    arrival on date a + stay_lo + in_m0 + j; rest_arg[a, j] holds (st, n).
+    """
+    n_k, n_i = in_cost.shape
+    for a in prange(n_k):
+        for j in range(rest.shape[1]):
+            rest[a, j] = np.inf
+            rest_arg[a, j, 0] = -1
+            rest_arg[a, j, 1] = -1
+        for st in range(stay_lo, stay_hi + 1):
+            d = a + st
+            if d >= n_k:
+                break
+            for n in range(n_i):
+                ci = in_cost[d, n]
+                j = st - stay_lo + n
+                if ci < rest[a, j]:
+                    rest[a, j] = ci
+                    rest_arg[a, j, 0] = st
+                    rest_arg[a, j, 1] = n
+
+
+@njit(cache=True, parallel=True)
 def combine_stay(out_cost, out_m0, in_cost, in_m0, stay_lo, stay_hi, best, arg):
     """Outbound, a stay, inbound: the cheapest mission for every duration.
 
@@ -142,10 +169,18 @@ def combine_stay(out_cost, out_m0, in_cost, in_m0, stay_lo, stay_hi, best, arg):
     stay_hi date steps. best (D,) receives, per duration index (steps from
     Earth departure to Earth arrival), the least total; arg (D, 4) the
     (k, m, stay, n) that gives it.
+
+    The stay and inbound leg are first reduced per (Mars arrival, Earth
+    arrival) date, so the work is K (Mo + S Mi) + K Mo (S + Mi) rather than
+    K Mo S Mi (a conjunction: 20 times less).
     """
     n_k, n_o = out_cost.shape
     n_i = in_cost.shape[1]
     n_d = best.shape[0]
+    n_j = stay_hi - stay_lo + n_i
+    rest = np.empty((n_k, n_j))
+    rest_arg = np.empty((n_k, n_j, 2), dtype=np.int64)
+    _stay_then_return(in_cost, in_m0, stay_lo, stay_hi, rest, rest_arg)
     local = np.full((n_k, n_d), np.inf)
     local_arg = np.full((n_k, n_d, 3), -1, dtype=np.int64)
     for k in prange(n_k):
@@ -154,22 +189,18 @@ def combine_stay(out_cost, out_m0, in_cost, in_m0, stay_lo, stay_hi, best, arg):
             if not co < np.inf:
                 continue
             a = k + out_m0 + m
-            for st in range(stay_lo, stay_hi + 1):
-                d = a + st
-                if d >= n_k:
+            if a >= n_k:
+                break
+            for j in range(n_j):
+                dur = a + stay_lo + in_m0 + j - k
+                if dur >= n_d:
                     break
-                for n in range(n_i):
-                    ci = in_cost[d, n]
-                    if not ci < np.inf:
-                        continue
-                    dur = d + in_m0 + n - k
-                    if dur >= n_d:
-                        break
-                    if co + ci < local[k, dur]:
-                        local[k, dur] = co + ci
-                        local_arg[k, dur, 0] = m
-                        local_arg[k, dur, 1] = st
-                        local_arg[k, dur, 2] = n
+                total = co + rest[a, j]
+                if total < local[k, dur]:
+                    local[k, dur] = total
+                    local_arg[k, dur, 0] = m
+                    local_arg[k, dur, 1] = rest_arg[a, j, 0]
+                    local_arg[k, dur, 2] = rest_arg[a, j, 1]
     _best_by_duration(local, local_arg, best, arg)
 
 
@@ -182,6 +213,11 @@ def chain3(cost1, varr1, m0_1, vdep2, varr2, m0_2, cost3, vdep3, m0_3, mu_a, rp_
     leg 3 [q, m3] (cost3: return); flyby a joins legs 1-2, flyby b legs 2-3.
     best (D,) receives the least total per duration index (first to last date),
     arg (D, 4) its (k, m1, m2, m3).
+
+    Flyby b depends on (p, m2, m3) only, not on the departure: it is kept in a
+    table the first time it is solved, as every departure date k reaching p
+    would solve it again (up to len(m1) times). Threads may both solve one
+    cell; they write the same value.
     """
     n_k, n1 = cost1.shape
     n2 = vdep2.shape[1]
@@ -189,6 +225,7 @@ def chain3(cost1, varr1, m0_1, vdep2, varr2, m0_2, cost3, vdep3, m0_3, mu_a, rp_
     n_d = best.shape[0]
     local = np.full((n_k, n_d), np.inf)
     local_arg = np.full((n_k, n_d, 3), -1, dtype=np.int64)
+    fb_table = np.full((n_k, n2, n3), -1.0)  # -1: not solved yet
     for k in prange(n_k):
         for m1 in range(n1):
             c1 = cost1[k, m1]
@@ -206,6 +243,8 @@ def chain3(cost1, varr1, m0_1, vdep2, varr2, m0_2, cost3, vdep3, m0_3, mu_a, rp_
                 if not bx == bx:
                     continue
                 fa = -1.0
+                lb_a = _flyby_lower_bound(ax * ax + ay * ay + az * az, bx * bx + by * by + bz * bz,
+                                          mu_a, rp_a)
                 for m3 in range(n3):
                     c3 = cost3[q, m3]
                     if not c3 < np.inf:
@@ -213,7 +252,7 @@ def chain3(cost1, varr1, m0_1, vdep2, varr2, m0_2, cost3, vdep3, m0_3, mu_a, rp_
                     dur = q + m0_3 + m3 - k
                     if dur >= n_d:
                         break
-                    if c1 + c3 >= local[k, dur]:
+                    if c1 + c3 + lb_a >= local[k, dur]:
                         continue
                     if fa < 0.0:
                         fa, rp, turn = flyby(ax, ay, az, bx, by, bz, mu_a, rp_a)
@@ -227,7 +266,10 @@ def chain3(cost1, varr1, m0_1, vdep2, varr2, m0_2, cost3, vdep3, m0_3, mu_a, rp_
                             cx * cx + cy * cy + cz * cz, dx * dx + dy * dy + dz * dz,
                             mu_b, rp_b) >= local[k, dur]:
                         continue
-                    fb, rp, turn = flyby(cx, cy, cz, dx, dy, dz, mu_b, rp_b)
+                    fb = fb_table[p, m2, m3]
+                    if fb < 0.0:
+                        fb, rp, turn = flyby(cx, cy, cz, dx, dy, dz, mu_b, rp_b)
+                        fb_table[p, m2, m3] = fb
                     total = c1 + c3 + fa + fb
                     if total < local[k, dur]:
                         local[k, dur] = total

@@ -6,9 +6,13 @@ solved for all its departure and arrival dates at once (numba), costed in
 delta-v, and the legs are joined through stays (numba ``combine_stay``) or
 flybys (``chain2``/``chain3``, patched conics: a flyby is unpowered when the
 v-infinity magnitudes match and the turn is reachable above the minimum
-altitude, otherwise its periapsis impulse is charged). The best mission of each
-duration on the grid gives the delta-v / duration Pareto front; the cheapest
-one within the constraints is refined by Nelder-Mead on continuous dates.
+altitude, otherwise its periapsis impulse is charged). Each opportunity is
+searched on its own: its Earth departures span :data:`WINDOW_DAYS` about its
+minimum-C3 Earth-Mars launch, whatever else a request holds. The best mission
+of each duration in that window gives the delta-v / duration Pareto front; the
+cheapest few front members within the constraints are refined together by
+Nelder-Mead on continuous dates (stays and duration limits held exactly), and
+the best of them is the opportunity's mission.
 """
 
 from __future__ import annotations
@@ -34,6 +38,15 @@ _TOF_DAYS = {
     ("mars", "venus"): (90.0, 400.0), ("venus", "earth"): (60.0, 260.0),
 }
 ENTRY_ALTITUDE_KM = 125.0
+#: Earth departures an opportunity owns, days from its anchor (the minimum-C3
+#: Earth-Mars launch that labels it): one mean synodic period (780 d) starting
+#: 450 d before the anchor, since Venus-outbound opposition missions leave
+#: 13-14 months before it (issue 11). The anchor alone fixes it, so an
+#: opportunity's missions do not depend on the other years of a request.
+WINDOW_DAYS = (-450.0, 330.0)
+# Stays and durations count as met within this margin, days (0.09 s): a date
+# sum such as arrival + 30 d is exact only to the ulp of a Julian date.
+_DATE_TOL_DAYS = 1e-6
 #: Longest stay or mission duration accepted, days (10 years): a bound on every
 #: date grid and loop a mission search builds.
 MAX_MISSION_DAYS = 3653.0
@@ -114,11 +127,13 @@ def _mars_arrival_dv(vinf, opts: MissionOptions):
 class _Grid:
     """A date axis with every body's states and the leg grids solved on it."""
 
-    def __init__(self, eph: Ephemeris, jd0: float, n_dates: int, step: float):
+    def __init__(self, eph: Ephemeris, jd0: float, n_dates: int, step: float, n_departures=None):
         from marsplan.twobody import _guess_table
 
         self.eph, self.step = eph, step
         self.jd = jd0 + step * np.arange(n_dates)
+        # Earth departures are the first n_departures dates (the opportunity's window).
+        self.n_departures = n_dates if n_departures is None else n_departures
         self.table = _guess_table()
         self.states = {b: eph.state_jd(b, self.jd) for b in ("earth", "mars", "venus")}
         self._legs = {}
@@ -161,6 +176,7 @@ def _route_costs(grid: _Grid, route, opts: MissionOptions, *, leaves_earth=True,
         m0, vdep, varr = grid.leg(origin, target)
         cost = np.zeros(vdep.shape[:2])
         if i == 0 and leaves_earth:
+            cost[grid.n_departures:] = np.inf  # departures outside the window
             c3 = np.einsum("...i,...i->...", vdep, vdep)
             cost += departure_dv_kms(np.sqrt(c3), "earth", opts.orbits.departure)
             if opts.max_c3_km2s2 is not None:
@@ -214,9 +230,11 @@ def _search_stay(grid, opts, venus_side, n_dur):
     lo, hi = opts.stay_days
     best = np.empty(n_dur)
     arg = np.empty((n_dur, 4), dtype=np.int64)
-    stay_lo, stay_hi = int(np.ceil(lo / grid.step)), int(np.floor(hi / grid.step))
-    if stay_lo > stay_hi:  # a range narrower than one step: its nearest grid stay,
-        stay_lo = stay_hi = int(round(0.5 * (lo + hi) / grid.step))  # refined after
+    # The grid stays that bracket the range (a stay of 30 d on a 4-day grid is
+    # searched as 28 and 32 d); the front and the refinement then set each
+    # mission's stay into the range exactly.
+    stay_lo = int(np.floor(lo / grid.step + 1e-9))
+    stay_hi = int(np.ceil(hi / grid.step - 1e-9))
     combine_stay(out_cost, out_m0, in_cost, in_m0, stay_lo, stay_hi, best, arg)
 
     def dates(dur):
@@ -390,11 +408,14 @@ def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arriva
 
 
 def _violations(m: Mission, opts: MissionOptions) -> float:
-    """How far a mission lies outside the constraints (0 inside), in rough km/s units."""
+    """How far a mission lies outside the constraints (0 inside), in rough km/s units.
+
+    Stays and durations count as met within ``_DATE_TOL_DAYS``.
+    """
     lo, hi = opts.stay_days
-    bad = max(0.0, lo - m.stay_days) + max(0.0, m.stay_days - hi)
+    bad = max(0.0, lo - m.stay_days - _DATE_TOL_DAYS) + max(0.0, m.stay_days - hi - _DATE_TOL_DAYS)
     if opts.max_duration_days is not None:
-        bad += max(0.0, m.duration_days - opts.max_duration_days)
+        bad += max(0.0, m.duration_days - opts.max_duration_days - _DATE_TOL_DAYS)
     if opts.max_c3_km2s2 is not None:
         bad += max(0.0, m.c3_km2s2 - opts.max_c3_km2s2)
     if opts.max_entry_speed_kms is not None:
@@ -406,57 +427,218 @@ def _violations(m: Mission, opts: MissionOptions) -> float:
     return bad
 
 
-# Refinement: Nelder-Mead on the continuous dates from a simplex of 2-day steps,
-# stopping at 0.01 day and 1e-6 km/s, at most 3000 evaluations (~3 s).
+# --------------------------------------------------------------------------- refinement
+#
+# Nelder-Mead on continuous dates from several starts at once (the batched
+# minimiser of transfer/optimize.py: each step solves every start's trial
+# missions in one Lambert kernel call). The variables are the event dates,
+# with the Mars departure replaced by the stay; the stay is clipped into its
+# range and the Earth return cut at the duration limit, so both hold exactly
+# (issue 11: --stay 30:30 is a stay of 30 days). The Earth departure stays in
+# the opportunity's window and every leg's flight time in the grid's range, so
+# the refinement searches the same set the grid samples. C3, entry speed, DLA
+# and aerocapture limits are penalties; each start keeps the best point that
+# meets them all. Simplices of 2 days stop at 0.01 day and 1e-6 km/s.
 _REFINE_STEP_DAYS = 2.0
 _REFINE_XATOL_DAYS = 0.01
 _REFINE_FATOL_KMS = 1e-6
 _REFINE_MAX_EVALS = 3000
+# Restarts: a fresh simplex at each start's best point, while one gains more
+# than 1e-5 km/s. The flyby routes' valleys are narrow and kinked where a
+# swing-by turns powered: a simplex collapses a few m/s short (2035 flyby via
+# Venus: 4.2751 km/s from one run, 4.2629 after restarts).
+_REFINE_RESTARTS = 3
+_REFINE_RESTART_GAIN_KMS = 1e-5
+# Starts: the cheapest front members within this margin of the best, km/s, no
+# two within a few days of each other in departure and duration.
+_START_MARGIN_KMS = 1.5
+_MAX_STARTS = 6
+_START_APART_DAYS = 12.0
 
 
-def _refine(m: Mission, opts: MissionOptions, eph) -> Mission:
-    """Nelder-Mead on the continuous dates, constraints as penalties."""
+def _stops(mission_class, venus_side):
+    """Bodies of a route's events in order; "mars" twice for a stay."""
+    out = ["earth"] + (["venus"] if venus_side == "out" else []) + ["mars"]
+    if mission_class != "flyby":
+        out.append("mars")
+    return out + (["venus"] if venus_side == "in" else []) + ["earth"]
+
+
+def _variables(m: Mission, stops) -> np.ndarray:
+    """A mission's search variables: its event dates, the Mars departure as the stay."""
+    t = [m.earth_departure_jd_tdb]
+    seen_mars = False
+    for body in stops[1:-1]:
+        if body == "venus":
+            t.append(m.venus_flyby_jd_tdb)
+        elif not seen_mars:
+            t.append(m.mars_arrival_jd_tdb)
+            seen_mars = True
+        else:
+            t.append(m.stay_days)
+    t.append(m.earth_arrival_jd_tdb)
+    return np.array(t)
+
+
+def _event_dates(x, stops, opts: MissionOptions):
+    """Event dates (N, S) from variables (N, S): stay clipped, duration cut at its limit."""
+    t = np.array(x, dtype=np.float64, copy=True)
+    if stops.count("mars") == 2:
+        i = stops.index("mars")
+        lo, hi = opts.stay_days
+        t[:, i + 1] = x[:, i] + np.clip(x[:, i + 1], lo, hi)
+    if opts.max_duration_days is not None:
+        t[:, -1] = np.minimum(t[:, -1], t[:, 0] + opts.max_duration_days)
+    return t
+
+
+def _batch_costs(t, stops, mission_class, opts: MissionOptions, eph, window, span):
+    """Total delta-v (N,) and constraint violation (N,) of missions on dates t (N, S).
+
+    The same budget as :func:`assemble_mission`, for many missions at once;
+    +inf where the departure leaves ``window``, a date the ``span`` of the
+    grid, or a leg its flight-time range (widened by a grid step: setting a
+    grid stay into its range moves a leg by up to a step), or a leg has no
+    Lambert solution.
+    """
+    tof_margin = opts.step_days
+    from marsplan.kernels.flyby import flyby_batch
+    from marsplan.kernels.lambert import _BLOCK, lambert_batch, solve_block
+    from marsplan.twobody import _guess_table
+
+    n = t.shape[0]
+    ok = (t[:, 0] >= window[0]) & (t[:, 0] <= window[1])
+    ok &= np.all((t >= span[0]) & (t <= span[1]), axis=1)
+    tc = np.clip(t, span[0], span[1])
+    states = [eph.state_jd(body, tc[:, i]) for i, body in enumerate(stops)]
+    legs = {}  # index of the leg's first stop -> (vinf_dep, vinf_arr)
+    table = _guess_table()
+    zero, one = np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.bool_)
+    for i in range(len(stops) - 1):
+        a, b = stops[i], stops[i + 1]
+        if a == b == "mars":
+            continue
+        tof = tc[:, i + 1] - tc[:, i]
+        lo, hi = _TOF_DAYS[(a, b)]
+        ok &= (tof >= lo - tof_margin) & (tof <= hi + tof_margin)
+        v1, v2 = np.empty((n, 3)), np.empty((n, 3))
+        status = np.empty(n, dtype=np.int8)
+        # A step's few dozen problems: one thread (a parallel kernel's start-up
+        # costs more than the solves on a busy machine).
+        solver = solve_block if n <= _BLOCK else lambert_batch
+        solver(np.ascontiguousarray(states[i][0]), np.ascontiguousarray(states[i + 1][0]),
+                      np.maximum(tof, 1.0) * 86_400.0, GM_SUN_KM3S2, zero, one, one, v1, v2,
+                      status, table)
+        ok &= status == 0
+        legs[i] = (v1 - states[i][1], v2 - states[i + 1][1])
+    vdep0 = legs[0][0]
+    c3 = np.einsum("ij,ij->i", vdep0, vdep0)
+    total = departure_dv_kms(np.sqrt(c3), "earth", opts.orbits.departure)
+    bad = np.zeros(n)
+    if opts.max_c3_km2s2 is not None:
+        bad += np.maximum(0.0, c3 - opts.max_c3_km2s2)
+    if opts.max_dla_deg is not None:
+        bad += np.maximum(0.0, np.abs(_dla_deg(vdep0)) - opts.max_dla_deg)
+    for k in range(1, len(stops) - 1):
+        body = stops[k]
+        if body == "mars" and mission_class != "flyby":
+            if stops[k + 1] == "mars":  # arrival for the stay
+                vinf = _norm(legs[k - 1][1])
+                total = total + _mars_arrival_dv(vinf, opts)
+                if opts.aerocapture:
+                    bad += 10 * np.maximum(0.0, vinf - opts.max_aerocapture_vinf_kms)
+            else:
+                total = total + departure_dv_kms(_norm(legs[k][0]), "mars",
+                                                 opts.orbits.mars_capture)
+            continue
+        dv = np.empty(n)
+        flyby_batch(np.ascontiguousarray(legs[k - 1][1]), np.ascontiguousarray(legs[k][0]),
+                    GM_KM3S2[body], _rp_min(body, opts), dv)
+        total = total + dv
+    v_earth = _norm(legs[len(stops) - 2][1])
+    total = total + _return_dv(v_earth, opts)
+    if opts.max_entry_speed_kms is not None:
+        bad += 10 * np.maximum(0.0, entry_speed_kms(v_earth) - opts.max_entry_speed_kms)
+    total = np.where(ok & np.isfinite(total), total, np.inf)
+    return total, bad
+
+
+def _refine_many(starts, mission_class, opts: MissionOptions, eph, window, span):
+    """Refine several missions of one opportunity together; the feasible results."""
     from marsplan.transfer.optimize import nelder_mead
 
-    venus = m.venus_flyby_jd_tdb
-    flyby_class = m.mission_class == "flyby"
-    x0 = [m.earth_departure_jd_tdb, m.mars_arrival_jd_tdb]
-    if not flyby_class:
-        x0.append(m.mars_departure_jd_tdb)
-    x0.append(m.earth_arrival_jd_tdb)
-    if venus is not None:
-        x0.append(venus)
-    x0 = np.array(x0)
+    by_route = {}
+    for m in starts:
+        by_route.setdefault(None if m.venus_flyby_jd_tdb is None else
+                            ("out" if m.venus_flyby_jd_tdb < m.mars_arrival_jd_tdb else "in"),
+                            []).append(m)
+    out = []
+    for side, group in by_route.items():
+        stops = _stops(mission_class, side)
+        x0 = np.array([_variables(m, stops) for m in group])
+        best_f = np.full(len(group), np.inf)
+        best_x = x0.copy()
 
-    def build(x):
-        d = [float(v) for v in x]
-        v = d.pop() if venus is not None else None
-        if flyby_class:
-            d.insert(2, d[1])
-        return assemble_mission(*d, mission_class=m.mission_class, venus_flyby=v,
-                                options=opts, ephemeris=eph)
+        def func(points, problem):
+            t = _event_dates(points, stops, opts)
+            total, bad = _batch_costs(t, stops, mission_class, opts, eph, window, span)
+            feasible = np.isfinite(total) & (bad == 0.0)
+            for i in np.flatnonzero(feasible):
+                p = problem[i]
+                if total[i] < best_f[p]:
+                    best_f[p], best_x[p] = total[i], points[i]
+            return total + 100.0 * bad
 
-    def cost(x) -> float:
-        """Delta-v plus penalties; +inf where the dates fly no mission."""
-        try:
-            cand = build(x)
-        except (InputError, NoSolutionError, EphemerisRangeError):
-            # Events out of order, a leg without a Lambert solution (transfer
-            # angle of 0 or 180 deg), or a date the ephemeris does not cover.
-            return np.inf
-        value = cand.dv_total_kms + 100.0 * _violations(cand, opts)
-        # NaN (a flyby the kernel could not solve) never wins.
-        return value if np.isfinite(value) else np.inf
+        x = x0
+        for attempt in range(1 + _REFINE_RESTARTS):
+            before = best_f.copy()
+            x, _ = nelder_mead(func, x, np.full(x0.shape, _REFINE_STEP_DAYS),
+                               xatol=_REFINE_XATOL_DAYS, fatol=_REFINE_FATOL_KMS,
+                               max_iter=_REFINE_MAX_EVALS, max_evals=_REFINE_MAX_EVALS)
+            if attempt and not np.any(best_f < before - _REFINE_RESTART_GAIN_KMS):
+                break
+            x = np.where(np.isfinite(best_f)[:, None], best_x, x)
+        for p in np.flatnonzero(np.isfinite(best_f)):
+            t = _event_dates(best_x[p][None, :], stops, opts)[0]
+            venus = t[stops.index("venus")] if side is not None else None
+            dates = [t[0], t[stops.index("mars")]]
+            dates.append(dates[1] if mission_class == "flyby" else t[stops.index("mars") + 1])
+            dates.append(t[-1])
+            try:
+                m = assemble_mission(*map(float, dates), mission_class=mission_class,
+                                     venus_flyby=None if venus is None else float(venus),
+                                     options=opts, ephemeris=eph)
+            except (InputError, NoSolutionError, EphemerisRangeError):
+                continue
+            if _violations(m, opts) == 0.0:
+                out.append(m)
+    return out
 
-    def batch(points, _problem):
-        return np.array([cost(x) for x in points])
 
-    x, f = nelder_mead(batch, x0[None, :], np.full((1, x0.size), _REFINE_STEP_DAYS),
-                       xatol=_REFINE_XATOL_DAYS, fatol=_REFINE_FATOL_KMS,
-                       max_iter=_REFINE_MAX_EVALS, max_evals=_REFINE_MAX_EVALS,
-                       speculative=False)
-    best = build(x[0]) if f[0] < cost(x0) else m
-    return best if _violations(best, opts) <= _violations(m, opts) else m
+def _pick_starts(front, opts):
+    """The front members to refine: the cheapest feasible ones, spread apart."""
+    feasible = sorted((m for m in front if _violations(m, opts) == 0.0),
+                      key=lambda m: m.dv_total_kms)
+    chosen = []
+    for m in feasible:
+        if m.dv_total_kms > feasible[0].dv_total_kms + _START_MARGIN_KMS:
+            break
+        if all(abs(m.earth_departure_jd_tdb - c.earth_departure_jd_tdb) >= _START_APART_DAYS
+               or abs(m.duration_days - c.duration_days) >= _START_APART_DAYS for c in chosen):
+            chosen.append(m)
+        if len(chosen) == _MAX_STARTS:
+            break
+    return chosen
+
+
+def _pareto(missions_):
+    """Missions each cheaper than every shorter one, by duration."""
+    front, running = [], np.inf
+    for m in sorted(missions_, key=lambda m: (m.duration_days, m.dv_total_kms)):
+        if m.dv_total_kms < running - 1e-9:
+            front.append(m)
+            running = m.dv_total_kms
+    return front
 
 
 # --------------------------------------------------------------------------- search
@@ -464,12 +646,21 @@ def _refine(m: Mission, opts: MissionOptions, eph) -> Mission:
 
 @dataclass(frozen=True)
 class Opportunity:
-    """The missions found for one opportunity: the best, and the Pareto front."""
+    """The missions found for one opportunity: the best, and the Pareto front.
+
+    ``year`` labels the opportunity: the calendar year (TDB) of its minimum-C3
+    Earth-Mars launch, ``anchor_jd_tdb``. Its missions leave Earth in
+    ``window_jd_tdb`` (:data:`WINDOW_DAYS` about the anchor), so a
+    Venus-outbound opposition mission leaving in March 2017 belongs to the
+    2018 opportunity.
+    """
 
     year: int
     best: Mission | None
     front: tuple[Mission, ...]
     reasons: tuple[str, ...] = ()
+    anchor_jd_tdb: float = float("nan")
+    window_jd_tdb: tuple[float, float] = (float("nan"), float("nan"))
 
     def __repr__(self) -> str:
         return (f"Opportunity(year={self.year}, best={self.best!r}, "
@@ -531,30 +722,55 @@ class Opportunities(list):
 def _anchors(first_year, last_year, eph):
     """(label, minimum-C3 launch) of the Earth-to-Mars opportunities labelled in the years.
 
-    A mission belongs to the opportunity it departs in, labelled as
-    :func:`marsplan.transfer.windows.windows` labels it (the year of its
-    minimum-C3 launch): a 2033 flyby may leave in December 2032.
+    A mission belongs to the opportunity whose window holds its Earth
+    departure, labelled as :func:`marsplan.transfer.windows.windows` labels it
+    (the year of its minimum-C3 launch): a 2033 flyby may leave in December
+    2032, a 2018 Venus-outbound opposition mission in March 2017.
     """
     from marsplan.transfer.windows import windows
 
-    found = windows("earth", "mars", first_year, last_year, ephemeris=eph)
-    return [(w.opportunity, float(w.optimum("min_c3").launch_jd_tdb)) for w in found]
+    key = (id(eph), first_year, last_year)
+    cached = _ANCHORS.get(key)
+    if cached is None or cached[0] is not eph:
+        found = windows("earth", "mars", first_year, last_year, ephemeris=eph)
+        cached = (eph, [(w.opportunity, float(w.optimum("min_c3").launch_jd_tdb))
+                        for w in found])
+        _ANCHORS[key] = cached
+    return list(cached[1])
+
+
+# Anchors by (ephemeris, years), kept for the process: a window search takes
+# about a second, and its answer depends on nothing else. The ephemeris itself
+# is kept with them, so a recycled id() never matches.
+_ANCHORS: dict = {}
+
+
+def _longest_days(mission_class, venus_sides, opts):
+    """The longest mission the legs' flight-time ranges and the stays allow, days."""
+    out = 0.0
+    for side in venus_sides:
+        stops = _stops(mission_class, side)
+        legs = [(a, b) for a, b in zip(stops, stops[1:]) if not a == b == "mars"]
+        out = max(out, sum(_TOF_DAYS[leg][1] for leg in legs) + opts.stay_days[1])
+    return out
 
 
 def search_opportunity(anchor_jd, mission_class, flyby, opts: MissionOptions, eph,
                        refine=True, label=None) -> Opportunity:
-    """Search the round trips whose Earth departure lies near ``anchor_jd``.
+    """Search the round trips whose Earth departure lies in the window of ``anchor_jd``.
 
-    ``label`` names the opportunity (default: the anchor's calendar year).
+    The window is :data:`WINDOW_DAYS` about the anchor, whatever else a request
+    holds. ``label`` names the opportunity (default: the anchor's calendar year).
     """
     if label is None:
         label = int(jd_tdb_to_iso(anchor_jd)[:4])
     venus_sides = [None] if flyby is None else ["out", "in"]
-    lo_stay, hi_stay = opts.stay_days
-    span = 1500.0 if mission_class == "conjunction" else 1200.0
     step = opts.step_days
-    n_dates = int(span / step) + 1
-    grid = _Grid(eph, anchor_jd - 420.0, n_dates, step)
+    window = (anchor_jd + WINDOW_DAYS[0], anchor_jd + WINDOW_DAYS[1])
+    n_departures = int(np.floor((WINDOW_DAYS[1] - WINDOW_DAYS[0]) / step + 1e-9)) + 1
+    n_dates = n_departures + int(np.ceil(_longest_days(mission_class, venus_sides, opts)
+                                         / step)) + 1
+    grid = _Grid(eph, window[0], n_dates, step, n_departures)
     n_dur = n_dates
     candidates = []
     for side in venus_sides:
@@ -563,44 +779,51 @@ def search_opportunity(anchor_jd, mission_class, flyby, opts: MissionOptions, ep
         else:
             best, dates = _search_stay(grid, opts, side, n_dur)
         candidates.append((best, dates, side))
-    # Pareto front over durations: each duration's best, kept while it improves.
+    # Per duration, the best of either route.
     merged = np.full(n_dur, np.inf)
     source = np.full(n_dur, -1)
     for c, (best, _, _) in enumerate(candidates):
         better = best < merged
         merged[better], source[better] = best[better], c
+    lo_stay, hi_stay = opts.stay_days
 
     def build(dur):
         best, dates, side = candidates[source[dur]]
         k, v, a, d, e = dates(dur)
         jd = grid.jd
-        return assemble_mission(jd[k], jd[a], jd[d], jd[e], mission_class=mission_class,
+        mars_dep = jd[d]
+        if mission_class != "flyby":  # the grid's stay, set into the range
+            mars_dep = jd[a] + min(max(jd[d] - jd[a], lo_stay), hi_stay)
+        return assemble_mission(jd[k], jd[a], mars_dep, jd[e], mission_class=mission_class,
                                 venus_flyby=None if v is None else jd[v], options=opts,
                                 ephemeris=eph)
 
-    # Keep departures in a window around the anchor (the next opportunity's
-    # missions belong to it).
-    front, running = [], np.inf
+    grid_front, running = [], np.inf
     for dur in np.flatnonzero(np.isfinite(merged)):
         if merged[dur] < running - 1e-9:
-            m = build(dur)
-            if abs(m.earth_departure_jd_tdb - anchor_jd) > 380:
-                continue
             running = merged[dur]
-            front.append(m)
+            try:
+                grid_front.append(build(dur))
+            except (InputError, NoSolutionError):
+                continue  # a stay set into range that no longer orders the events
+    front = _pareto(grid_front)
     feasible = [m for m in front if _violations(m, opts) == 0.0]
-    if not feasible and front:
-        feasible = [min(front, key=lambda m: (round(_violations(m, opts), 6), m.dv_total_kms))]
     best = min(feasible, key=lambda m: m.dv_total_kms) if feasible else None
-    if best is not None and refine:
-        refined = _refine(best, opts, eph)
-        # An infeasible start is refined only to reach feasibility: otherwise
-        # Nelder-Mead trades one violation for another (a 100-day "conjunction"
-        # with 9-day legs) and the grid's closest mission names the binding
-        # constraint better.
-        if _violations(best, opts) == 0.0 or _violations(refined, opts) == 0.0:
-            best = refined
-    return Opportunity(label, best, tuple(front))
+    if refine and front:
+        starts = _pick_starts(front, opts)
+        if not starts:  # only infeasible missions: refine the closest towards feasibility
+            starts = [min(front, key=lambda m: (round(_violations(m, opts), 6), m.dv_total_kms))]
+        refined = _refine_many(starts, mission_class, opts, eph, window,
+                               (float(grid.jd[0]), float(grid.jd[-1])))
+        if refined:
+            front = _pareto(front + refined)
+            top = min(refined, key=lambda m: m.dv_total_kms)
+            if best is None or top.dv_total_kms < best.dv_total_kms:
+                best = top
+    if best is None and front:
+        best = min(front, key=lambda m: (round(_violations(m, opts), 6), m.dv_total_kms))
+    return Opportunity(label, best, tuple(front), anchor_jd_tdb=float(anchor_jd),
+                       window_jd_tdb=window)
 
 
 def missions(first_year: int, last_year: int, mission_class: str = "conjunction",

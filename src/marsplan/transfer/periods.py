@@ -26,9 +26,10 @@ ANY_TYPE = "any"
 
 # Golden-section search over the arrival date for one launch date stops at
 # 1e-3 day. A launch period's end stops when its C3 is within 1e-5 km^2/s^2 of
-# the limit, or its bracket is under 1e-3 day (1.4 min).
+# the limit, or its bracket is under 1e-4 day (9 s): at a steep end (C3 rising
+# 0.15 km^2/s^2 a day) 1e-3 day left C3 1.5e-4 under the limit.
 _GOLDEN_TOL_DAYS = 1e-3
-_PERIOD_TOL_DAYS = 1e-3
+_PERIOD_TOL_DAYS = 1e-4
 _PERIOD_TOL_KM2S2 = 1e-5
 
 

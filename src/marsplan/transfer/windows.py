@@ -280,11 +280,17 @@ def _mean_motion_rad_day(eph, body, jd):
     return math.sqrt(GM_SUN_KM3S2 / a_km ** 3) * 86_400.0, a_km
 
 
-def _pair_periods(eph, origin, target, jd_mid):
+# Epoch the pair's periods are measured about and the coarse grid is aligned to
+# (J2000, TDB): neither depends on the years asked for, so an opportunity's
+# grid, seeds and optima are the same in every request that holds it.
+_GRID_EPOCH_JD = 2_451_545.0
+
+
+def _pair_periods(eph, origin, target, jd_mid=_GRID_EPOCH_JD):
     """Synodic period and Hohmann time of flight of the pair, days.
 
-    Semi-major axes are averaged over +-2000 days (inside the ephemeris), so the
-    Earth's monthly wobble about the EMB does not matter.
+    Semi-major axes are averaged over +-2000 days about ``jd_mid`` (inside the
+    ephemeris), so the Earth's monthly wobble about the EMB does not matter.
     """
     lo = max(eph.coverage_jd(origin)[0], eph.coverage_jd(target)[0])
     hi = min(eph.coverage_jd(origin)[1], eph.coverage_jd(target)[1])
@@ -316,8 +322,10 @@ def _coarse_grid(legs, launch_lo, launch_hi, tof_lo, tof_hi, synodic):
     # coarser tof step of m launch steps is solved as m interleaved sub-grids.
     m = max(1, int(round(tof_step_wanted / step)))
     tof_step = m * step
-    n_launch = int((launch_hi - launch_lo) // step) + 1
-    launch = launch_lo + step * np.arange(n_launch)
+    # Launch rows on J2000 + i * step: the same dates whatever the years asked.
+    i0 = math.ceil((launch_lo - _GRID_EPOCH_JD) / step)
+    n_launch = int((launch_hi - _GRID_EPOCH_JD) // step) - i0 + 1
+    launch = _GRID_EPOCH_JD + step * (i0 + np.arange(n_launch))
     k0 = int(math.ceil(tof_lo / tof_step))
     n_tof = int(tof_hi // tof_step) - k0 + 1
     tof = tof_step * (k0 + np.arange(n_tof))
@@ -328,7 +336,8 @@ def _coarse_grid(legs, launch_lo, launch_hi, tof_lo, tof_hi, synodic):
         rows = launch[r::m]
         if rows.size == 0:
             continue
-        arrival = rows[0] + tof_step * np.arange(k0, k0 + n_tof + rows.size - 1)
+        # Integer day-steps from J2000, as for the launch rows: bit-identical dates.
+        arrival = _GRID_EPOCH_JD + step * (i0 + r + m * np.arange(k0, k0 + n_tof + rows.size - 1))
         g = solve_grid(legs.origin, legs.target, rows, arrival, shift=1, n_cols=n_tof,
                        ephemeris=legs.eph, angles=legs.angles)
         c3[r::m], vinf[r::m], kind[r::m] = g["c3_km2s2"], g["vinf_arrival_kms"], g["type"]
@@ -343,8 +352,10 @@ def _segments(best, step, synodic):
     A centre is a row whose best C3 is the lowest within half a synodic period
     on both sides (cut at the grid's ends, which lie a synodic period beyond the
     years asked for unless the ephemeris ends first) and not within a few rows
-    of an end, where the true minimum may lie beyond the grid. Neighbours are
-    split at the highest C3 between them.
+    of an end, where the true minimum may lie beyond the grid. An opportunity's
+    launch dates are its centre +- half a synodic period: its own geometry, not
+    its neighbours' (which a request may or may not hold), so its optima do not
+    depend on the years asked for (issue 11).
     """
     n = best.size
     half = int(round(0.5 * synodic / step))
@@ -356,13 +367,7 @@ def _segments(best, step, synodic):
         lo, hi = max(0, i - half), min(n, i + half + 1)
         if int(np.argmin(best[lo:hi])) + lo == i:
             centres.append(i)
-    out = []
-    for k, c in enumerate(centres):
-        lo = c - half if k == 0 else centres[k - 1] + int(np.argmax(best[centres[k - 1]:c]))
-        hi = (c + half if k == len(centres) - 1
-              else c + int(np.argmax(best[c:centres[k + 1] + 1])))
-        out.append((max(0, lo), min(n - 1, hi), c))
-    return out
+    return [(max(0, c - half), min(n - 1, c + half), c) for c in centres]
 
 
 def _year_of(jd_tdb) -> int:
@@ -393,7 +398,7 @@ def _prepare(origin, target, first_year, last_year, angles, eph):
     # must every arrival the grid pairs with them; the margins of a synodic
     # period on either side are cut to what the ephemeris holds.
     eph.check_range(origin, np.array([jd0, jd1]))
-    synodic, hohmann = _pair_periods(eph, origin, target, 0.5 * (jd0 + jd1))
+    synodic, hohmann = _pair_periods(eph, origin, target)
     tof_lo, tof_hi = (f * hohmann for f in _TOF_HOHMANN)
     eph.check_range(target, np.array([jd0 + tof_lo, jd1 + tof_hi]))
     o_lo, o_hi = eph.coverage_jd(origin)
