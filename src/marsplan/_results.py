@@ -109,3 +109,26 @@ def records_frame(records: list[dict], names=None):
     """A DataFrame with one row per record (dicts with the same keys)."""
     names = list(names if names is not None else (records[0] if records else []))
     return to_frame({k: [r[k] for r in records] for k in names})
+
+
+def by_year(items, labels, year, what: str = "opportunity"):
+    """The item whose opportunity label is ``year``: the one look-up of
+    ``Windows``, ``Missions`` and ``Opportunities``.
+
+    Raises
+    ------
+    InputError
+        ``year`` is not a whole number.
+    NoSolutionError
+        No item carries that label; the message lists those that do.
+    """
+    from marsplan.errors import NoSolutionError
+    from marsplan.validate import whole
+
+    year = whole(year, "year")
+    labels = list(labels)
+    for label, item in zip(labels, items):
+        if label == year:
+            return item
+    raise NoSolutionError(f"year: no {what} labelled {year!r} among those found "
+                          f"({', '.join(map(str, labels)) or 'none'})")

@@ -239,15 +239,9 @@ class Missions(list):
         InputError
             ``year`` is not a whole number.
         """
-        from marsplan.errors import NoSolutionError
-        from marsplan.validate import whole
+        from marsplan._results import by_year
 
-        year = whole(year, "year")
-        for label, mission in zip(self.years, self):
-            if label == year:
-                return mission
-        raise NoSolutionError(f"year: no mission in the opportunity labelled {year!r} among "
-                              f"those found ({', '.join(map(str, self.years)) or 'none'})")
+        return by_year(self, self.years, year, "mission of an opportunity")
 
     def to_pandas(self):
         """One row per mission: the columns of ``marsplan missions`` (docs/design.md).

@@ -698,14 +698,9 @@ class Opportunities(list):
         InputError
             ``year`` is not a whole number.
         """
-        from marsplan.validate import whole
+        from marsplan._results import by_year
 
-        year = whole(year, "year")
-        for opportunity in self:
-            if opportunity.year == year:
-                return opportunity
-        raise NoSolutionError(f"year: no opportunity labelled {year!r} among those found "
-                              f"({', '.join(map(str, self.years)) or 'none'})")
+        return by_year(self, self.years, year)
 
     def missions(self) -> Missions:
         """Each opportunity's best mission."""

@@ -205,14 +205,9 @@ class Windows(list):
         InputError
             ``year`` is not a whole number.
         """
-        from marsplan.validate import whole
+        from marsplan._results import by_year
 
-        year = whole(year, "year")
-        for w in self:
-            if w.opportunity == year:
-                return w
-        raise NoSolutionError(f"year: no opportunity labelled {year!r} among those found "
-                              f"({', '.join(map(str, self.years)) or 'none'})")
+        return by_year(self, self.years, year)
 
     def to_pandas(self, daily: bool = False):
         """The windows as a :class:`pandas.DataFrame` (pandas is imported here).
