@@ -1,0 +1,1 @@
+"""The web page and JSON API (`marsplan serve`): an edge that words results of the core."""
