@@ -492,6 +492,24 @@ def _event_dates(x, stops, opts: MissionOptions):
     return t
 
 
+def _stop_states(eph, stops, tc):
+    """States [(r (N, 3), v (N, 3)) per stop] at dates tc (N, S): one call per body.
+
+    The dates lie in the grid's span, whose states state_jd fetched and
+    checked: the unchecked evaluator gives the same numbers without the
+    per-call checks, and one call per body (Earth's two stops together)
+    evaluates the Sun's chain once for them.
+    """
+    n = tc.shape[0]
+    out = [None] * len(stops)
+    for body in dict.fromkeys(stops):
+        cols = [i for i, b in enumerate(stops) if b == body]
+        r, v = eph._state_ecliptic(body, np.ascontiguousarray(tc[:, cols].T).reshape(-1))
+        for c, i in enumerate(cols):
+            out[i] = (r[c * n:(c + 1) * n], v[c * n:(c + 1) * n])
+    return out
+
+
 def _batch_costs(t, stops, mission_class, opts: MissionOptions, eph, window, span):
     """Total delta-v (N,) and constraint violation (N,) of missions on dates t (N, S).
 
@@ -510,11 +528,7 @@ def _batch_costs(t, stops, mission_class, opts: MissionOptions, eph, window, spa
     ok = (t[:, 0] >= window[0]) & (t[:, 0] <= window[1])
     ok &= np.all((t >= span[0]) & (t <= span[1]), axis=1)
     tc = np.clip(t, span[0], span[1])
-    # The dates lie in the grid's span, whose states state_jd fetched and
-    # checked: the unchecked evaluator gives the same numbers without the
-    # per-call checks, a third of the refinement's time.
-    states = [eph._state_ecliptic(body, np.ascontiguousarray(tc[:, i]))
-              for i, body in enumerate(stops)]
+    states = _stop_states(eph, stops, tc)
     legs = {}  # index of the leg's first stop -> (vinf_dep, vinf_arr)
     table = _guess_table()
     zero, one = np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.bool_)
