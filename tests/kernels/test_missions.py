@@ -55,8 +55,14 @@ def legs():
     r_m[40] = -1.5 * r_e[7]
     m0, n_m = 5, 280
     vdep, varr = np.empty((320, n_m, 3)), np.empty((320, n_m, 3))
-    leg_grid(r_e, v_e, r_m, v_m, jd, m0, n_m, GM_SUN, _guess_table(), vdep, varr)
+    leg_grid(r_e, v_e, r_m, v_m, jd, *_zero_rev(m0, n_m), GM_SUN, _guess_table(), vdep, varr)
     return dict(jd=jd, r_e=r_e, v_e=v_e, r_m=r_m, v_m=v_m, m0=m0, n_m=n_m, vdep=vdep, varr=varr)
+
+
+def _zero_rev(m0, n_m):
+    """Offsets, revolutions and branches of a zero-revolution leg of n_m flight times."""
+    return (m0 + np.arange(n_m, dtype=np.int64), np.zeros(n_m, dtype=np.int64),
+            np.ones(n_m, dtype=bool))
 
 
 def test_leg_grid_matches_marsplan_lambert_on_random_cells(legs):
@@ -90,7 +96,44 @@ def test_leg_grid_cells_past_the_axis_or_without_a_solution_are_nan(legs):
     assert status == LambertStatus.DEGENERATE
 
 
+def test_leg_grid_multi_revolution_cells_match_marsplan_lambert(legs):
+    # Each flight time carries three families side by side: 0 revolutions, then
+    # 1 revolution on the low and the high branch, as the mission search lays
+    # them out. Every cell must be the Lambert arc of its own family.
+    n_t, m0 = 300, 5
+    off = np.repeat(m0 + np.arange(n_t, dtype=np.int64), 3)
+    revs = np.tile(np.array([0, 1, 1], dtype=np.int64), n_t)
+    low = np.tile(np.array([True, True, False]), n_t)
+    vdep, varr = np.empty((320, off.size, 3)), np.empty((320, off.size, 3))
+    leg_grid(legs["r_e"], legs["v_e"], legs["r_m"], legs["v_m"], legs["jd"], off, revs, low,
+             GM_SUN, _guess_table(), vdep, varr)
+    rng = np.random.default_rng(11)
+    k = rng.integers(0, 100, 600)
+    m = rng.integers(0, off.size, 600)
+    arrive = k + off[m]
+    k, m, arrive = k[arrive < 320], m[arrive < 320], arrive[arrive < 320]
+    tof = (legs["jd"][arrive] - legs["jd"][k]) * DAY
+    v1, v2, status = lambert(legs["r_e"][k], legs["r_m"][arrive], tof, GM_SUN, revs=revs[m],
+                             low_path=low[m], return_status=True)
+    solved = status == LambertStatus.SOLVED
+    assert (solved & (revs[m] == 1)).sum() > 50  # multi-revolution cells were solved
+    assert ((status == LambertStatus.NO_SOLUTION) & (revs[m] == 1)).sum() > 10  # and too short
+    # Same solver, different driver: rounding only.
+    assert_allclose(vdep[k[solved], m[solved]], (v1 - legs["v_e"][k])[solved], rtol=1e-12,
+                    atol=1e-12)
+    assert_allclose(varr[k[solved], m[solved]], (v2 - legs["v_m"][arrive])[solved], rtol=1e-12,
+                    atol=1e-12)
+    assert np.isnan(vdep[k[~solved], m[~solved]]).all()
+    # The zero-revolution family is the zero-revolution grid's.
+    assert_array_equal(vdep[:, 0::3][:, :legs["n_m"]], legs["vdep"])
+
+
 # --------------------------------------------------------------------------- tiny grids
+
+
+def _offsets(m0, n_t, layers):
+    """Sorted offsets of n_t flight times with ``layers`` families each."""
+    return np.repeat(m0 + np.arange(n_t, dtype=np.int64), layers)
 
 
 def _costs(rng, shape, p_inf=0.2):
@@ -106,34 +149,39 @@ def _vinf(rng, shape):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_chain2_is_the_brute_force_minimum(seed):
+@pytest.mark.parametrize("layers, fb_weight", [(1, 1.0), (3, 1.0), (2, 10.0)])
+def test_chain2_is_the_brute_force_minimum(seed, layers, fb_weight):
     rng = np.random.default_rng(seed)
-    n_k, n1, n2, m0_1, m0_2 = 14, 4, 5, 2, 1
+    n_k, t1, t2, m0_1, m0_2 = 14, 4, 5, 2, 1
+    off1, off2 = _offsets(m0_1, t1, layers), _offsets(m0_2, t2, layers)
+    n1, n2 = off1.size, off2.size
     cost1, cost2 = _costs(rng, (n_k, n1)), _costs(rng, (n_k, n2))
     varr1, vdep2 = _vinf(rng, (n_k, n1)), _vinf(rng, (n_k, n2))
-    width = n1 + n2 - 1
-    out_cost, out_mid, out_fb = np.empty((n_k, width)), np.empty((n_k, width), np.int64), \
-        np.empty((n_k, width))
-    chain2(cost1, varr1, m0_1, cost2, vdep2, m0_2, MU_MARS, RP_MARS, out_cost, out_mid, out_fb)
+    width = t1 + t2 - 1
+    out_cost, out_m1, out_m2 = np.empty((n_k, width)), np.empty((n_k, width), np.int64), \
+        np.empty((n_k, width), np.int64)
+    chain2(cost1, varr1, off1, cost2, vdep2, off2, MU_MARS, RP_MARS, fb_weight, out_cost,
+           out_m1, out_m2)
 
     best = np.full((n_k, width), np.inf)
-    mid_ref = np.full((n_k, width), -1)
-    fb_ref = np.full((n_k, width), np.nan)
+    m1_ref = np.full((n_k, width), -1)
+    m2_ref = np.full((n_k, width), -1)
     for k in range(n_k):
         for m1 in range(n1):
-            mid = k + m0_1 + m1
+            mid = k + off1[m1]
             if mid >= n_k or cost1[k, m1] == np.inf:
                 continue
             for m2 in range(n2):
                 if cost2[mid, m2] == np.inf:
                     continue
+                j = off1[m1] - m0_1 + off2[m2] - m0_2
                 dv = flyby(*varr1[k, m1], *vdep2[mid, m2], MU_MARS, RP_MARS)[0]
-                total = cost1[k, m1] + cost2[mid, m2] + dv
-                if total < best[k, m1 + m2]:
-                    best[k, m1 + m2], mid_ref[k, m1 + m2], fb_ref[k, m1 + m2] = total, mid, dv
+                total = cost1[k, m1] + cost2[mid, m2] + fb_weight * dv
+                if total < best[k, j]:
+                    best[k, j], m1_ref[k, j], m2_ref[k, j] = total, m1, m2
     assert_array_equal(out_cost, best)
-    assert_array_equal(out_mid, mid_ref)
-    assert_array_equal(out_fb, fb_ref)
+    assert_array_equal(out_m1, m1_ref)
+    assert_array_equal(out_m2, m2_ref)
     assert np.isfinite(best).sum() > 20  # the grid is not trivially empty
 
 
@@ -164,34 +212,37 @@ def test_combine_stay_is_the_brute_force_minimum_per_duration(seed):
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_chain3_is_the_brute_force_minimum_per_duration(seed):
+@pytest.mark.parametrize("layers, fb_weight", [(1, 1.0), (3, 1.0), (2, 10.0)])
+def test_chain3_is_the_brute_force_minimum_per_duration(seed, layers, fb_weight):
     rng = np.random.default_rng(200 + seed)
-    n_k, n1, n2, n3, m0_1, m0_2, m0_3 = 16, 3, 3, 3, 1, 2, 1
+    n_k, m0_1, m0_2, m0_3 = 16, 1, 2, 1
+    off1, off2, off3 = (_offsets(m0, 3, layers) for m0 in (m0_1, m0_2, m0_3))
+    n1, n2, n3 = off1.size, off2.size, off3.size
     cost1, cost3 = _costs(rng, (n_k, n1)), _costs(rng, (n_k, n3))
     varr1, vdep2, varr2, vdep3 = (_vinf(rng, (n_k, n)) for n in (n1, n2, n2, n3))
     vdep2[rng.random((n_k, n2)) < 0.15] = np.nan  # middle legs without a solution
     varr2[np.isnan(vdep2)] = np.nan
     n_d = n_k
     best, arg = np.empty(n_d), np.empty((n_d, 4), np.int64)
-    chain3(cost1, varr1, m0_1, vdep2, varr2, m0_2, cost3, vdep3, m0_3, MU_VENUS, RP_VENUS,
-           MU_MARS, RP_MARS, best, arg)
+    chain3(cost1, varr1, off1, vdep2, varr2, off2, cost3, vdep3, off3, MU_VENUS, RP_VENUS,
+           MU_MARS, RP_MARS, fb_weight, best, arg)
 
     best_ref, arg_ref = np.full(n_d, np.inf), np.full((n_d, 4), -1)
     for k in range(n_k):
         for m1 in range(n1):
-            p = k + m0_1 + m1
+            p = k + off1[m1]
             if p >= n_k or cost1[k, m1] == np.inf:
                 continue
             for m2 in range(n2):
-                q = p + m0_2 + m2
+                q = p + off2[m2]
                 if q >= n_k or np.isnan(vdep2[p, m2, 0]):
                     continue
-                fa = flyby(*varr1[k, m1], *vdep2[p, m2], MU_VENUS, RP_VENUS)[0]
+                fa = fb_weight * flyby(*varr1[k, m1], *vdep2[p, m2], MU_VENUS, RP_VENUS)[0]
                 for m3 in range(n3):
-                    dur = q + m0_3 + m3 - k
+                    dur = q + off3[m3] - k
                     if dur >= n_d or cost3[q, m3] == np.inf:
                         continue
-                    fb = flyby(*varr2[p, m2], *vdep3[q, m3], MU_MARS, RP_MARS)[0]
+                    fb = fb_weight * flyby(*varr2[p, m2], *vdep3[q, m3], MU_MARS, RP_MARS)[0]
                     # Summed in the kernel's order, so the floats are identical.
                     total = cost1[k, m1] + cost3[q, m3] + fa + fb
                     if total < best_ref[dur]:

@@ -19,22 +19,27 @@ from marsplan.kernels.flyby import flyby
 from marsplan.kernels.lambert import _BLOCK, SOLVED, solve_block
 
 _DAY_S = 86_400.0
+_PROGRADE = np.ones(1, dtype=np.bool_)
 
 
 @njit(cache=True, parallel=True)
-def leg_grid(r_dep, v_dep, r_arr, v_arr, jd, m0, n_m, mu, table, vinf_dep, vinf_arr):
-    """v-infinity vectors of every zero-revolution prograde leg on the grid.
+def leg_grid(r_dep, v_dep, r_arr, v_arr, jd, off, revs, low_path, mu, table, vinf_dep,
+             vinf_arr):
+    """v-infinity vectors of every prograde leg on the grid, any revolutions.
 
     r_dep, v_dep: (K, 3) departure body states; r_arr, v_arr: (K, 3) arrival
-    body states, on the dates ``jd`` (K,). Cell [k, m] flies from date k to date
-    k + m0 + m; cells past the axis or without a solution get NaN.
-    Outputs vinf_dep, vinf_arr: (K, n_m, 3) km/s, relative to the bodies.
+    body states, on the dates ``jd`` (K,). Cell [k, m] flies from date k to
+    date k + off[m] with revs[m] complete revolutions on branch low_path[m]
+    (off (M,) non-decreasing int64, revs (M,) int64, low_path (M,) bool: a
+    leg's solution families side by side). Cells past the axis or without a
+    solution get NaN. Outputs vinf_dep, vinf_arr: (K, M, 3) km/s, relative to
+    the bodies.
     """
     n_k = jd.shape[0]
-    rev = np.zeros(1, dtype=np.int64)
-    pro = np.ones(1, dtype=np.bool_)
+    n_m = off.shape[0]
     for k in prange(n_k):
         r1 = np.empty((_BLOCK, 3))
+        r2 = np.empty((_BLOCK, 3))
         tof = np.empty(_BLOCK)
         v1 = np.empty((_BLOCK, 3))
         v2 = np.empty((_BLOCK, 3))
@@ -44,24 +49,31 @@ def leg_grid(r_dep, v_dep, r_arr, v_arr, jd, m0, n_m, mu, table, vinf_dep, vinf_
             r1[b, 1] = r_dep[k, 1]
             r1[b, 2] = r_dep[k, 2]
         for lo in range(0, n_m, _BLOCK):
-            a0 = k + m0 + lo
-            # At most one block at a time: the buffers above hold _BLOCK rows.
-            n = min(n_m - lo, n_k - a0, _BLOCK)
-            for b in range(max(n, 0), min(_BLOCK, n_m - lo)):
+            hi = min(n_m, lo + _BLOCK)
+            # Offsets are sorted: the cells before n reach dates on the axis.
+            n = 0
+            while lo + n < hi and k + off[lo + n] < n_k:
+                n += 1
+            for b in range(n, hi - lo):
                 for c in range(3):
                     vinf_dep[k, lo + b, c] = np.nan
                     vinf_arr[k, lo + b, c] = np.nan
-            if n <= 0:
+            if n == 0:
                 continue
             for b in range(n):
-                tof[b] = (jd[a0 + b] - jd[k]) * _DAY_S
-            solve_block(r1[:n], r_arr[a0:a0 + n], tof[:n], mu, rev, pro, pro, v1[:n], v2[:n],
-                        code[:n], table)
+                a = k + off[lo + b]
+                tof[b] = (jd[a] - jd[k]) * _DAY_S
+                r2[b, 0] = r_arr[a, 0]
+                r2[b, 1] = r_arr[a, 1]
+                r2[b, 2] = r_arr[a, 2]
+            solve_block(r1[:n], r2[:n], tof[:n], mu, revs[lo:lo + n], _PROGRADE,
+                        low_path[lo:lo + n], v1[:n], v2[:n], code[:n], table)
             for b in range(n):
+                a = k + off[lo + b]
                 for c in range(3):
                     if code[b] == SOLVED:
                         vinf_dep[k, lo + b, c] = v1[b, c] - v_dep[k, c]
-                        vinf_arr[k, lo + b, c] = v2[b, c] - v_arr[a0 + b, c]
+                        vinf_arr[k, lo + b, c] = v2[b, c] - v_arr[a, c]
                     else:
                         vinf_dep[k, lo + b, c] = np.nan
                         vinf_arr[k, lo + b, c] = np.nan
@@ -75,47 +87,53 @@ def _flyby_lower_bound(vin2, vout2, mu, rp):
 
 
 @njit(cache=True, parallel=True)
-def chain2(cost1, varr1, m0_1, cost2, vdep2, m0_2, mu, rp_min, out_cost, out_mid, out_fb):
-    """Two legs through a flyby: the cheapest middle date for every (start, end).
+def chain2(cost1, varr1, off1, cost2, vdep2, off2, mu, rp_min, fb_weight, out_cost, out_m1,
+           out_m2):
+    """Two legs through a flyby: the cheapest middle cell for every (start, end).
 
-    cost1 (K, M1), varr1 (K, M1, 3): first leg's cost and arrival v-infinity;
-    cost2 (K, M2), vdep2 (K, M2, 3): second leg's. out_cost[k, j] (K, M1 + M2 - 1)
-    is the least cost1 + flyby dv + cost2 over the routes from date k to date
-    k + m0_1 + m0_2 + j; out_mid holds the middle date index, out_fb the flyby dv.
+    cost1 (K, M1), varr1 (K, M1, 3): first leg's cost and arrival v-infinity,
+    cell [k, m1] arriving on date k + off1[m1]; cost2 (K, M2), vdep2 (K, M2,
+    3), off2: the second leg's (offsets sorted, as :func:`leg_grid` takes
+    them). out_cost[k, j] (K, J) is the least cost1 + fb_weight * flyby dv +
+    cost2 over the routes from date k to date k + off1[0] + off2[0] + j;
+    out_m1, out_m2 hold the two legs' cells (-1 where none).
     """
     n_k, n1 = cost1.shape
     n2 = cost2.shape[1]
+    base1 = off1[0]
+    base2 = off2[0]
     for k in prange(n_k):
         for j in range(out_cost.shape[1]):
             out_cost[k, j] = np.inf
-            out_mid[k, j] = -1
-            out_fb[k, j] = np.nan
+            out_m1[k, j] = -1
+            out_m2[k, j] = -1
         for m1 in range(n1):
             c1 = cost1[k, m1]
             if not c1 < np.inf:
                 continue
-            mid = k + m0_1 + m1
+            mid = k + off1[m1]
             if mid >= n_k:
                 break
             ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
             vin2 = ax * ax + ay * ay + az * az
+            j1 = off1[m1] - base1
             for m2 in range(n2):
                 c2 = cost2[mid, m2]
                 if not c2 < np.inf:
                     continue
-                j = m1 + m2
+                j = j1 + off2[m2] - base2
                 base = c1 + c2
                 if base >= out_cost[k, j]:
                     continue
                 bx, by, bz = vdep2[mid, m2, 0], vdep2[mid, m2, 1], vdep2[mid, m2, 2]
-                if base + _flyby_lower_bound(vin2, bx * bx + by * by + bz * bz, mu,
-                                             rp_min) >= out_cost[k, j]:
+                if base + fb_weight * _flyby_lower_bound(vin2, bx * bx + by * by + bz * bz,
+                                                         mu, rp_min) >= out_cost[k, j]:
                     continue
                 dv, rp, turn = flyby(ax, ay, az, bx, by, bz, mu, rp_min)
-                if base + dv < out_cost[k, j]:
-                    out_cost[k, j] = base + dv
-                    out_mid[k, j] = mid
-                    out_fb[k, j] = dv
+                if base + fb_weight * dv < out_cost[k, j]:
+                    out_cost[k, j] = base + fb_weight * dv
+                    out_m1[k, j] = m1
+                    out_m2[k, j] = m2
 
 
 @njit(cache=True)
@@ -205,14 +223,16 @@ def combine_stay(out_cost, out_m0, in_cost, in_m0, stay_lo, stay_hi, best, arg):
 
 
 @njit(cache=True, parallel=True)
-def chain3(cost1, varr1, m0_1, vdep2, varr2, m0_2, cost3, vdep3, m0_3, mu_a, rp_a, mu_b,
-           rp_b, best, arg):
+def chain3(cost1, varr1, off1, vdep2, varr2, off2, cost3, vdep3, off3, mu_a, rp_a, mu_b,
+           rp_b, fb_weight, best, arg):
     """Three legs through two flybys (a free return with a Venus swing-by).
 
     Leg 1 [k, m1] (cost1: departure), leg 2 [p, m2] (no cost of its own),
-    leg 3 [q, m3] (cost3: return); flyby a joins legs 1-2, flyby b legs 2-3.
-    best (D,) receives the least total per duration index (first to last date),
-    arg (D, 4) its (k, m1, m2, m3).
+    leg 3 [q, m3] (cost3: return), each cell arriving on its departure date
+    plus off1/off2/off3 (sorted offsets, as :func:`leg_grid` takes them);
+    flyby a joins legs 1-2, flyby b legs 2-3, their dv counted fb_weight
+    times. best (D,) receives the least total per duration index (first to
+    last date), arg (D, 4) its (k, m1, m2, m3).
 
     Flyby b depends on (p, m2, m3) only, not on the departure: it is kept in a
     table the first time it is solved, as every departure date k reaching p
@@ -231,25 +251,25 @@ def chain3(cost1, varr1, m0_1, vdep2, varr2, m0_2, cost3, vdep3, m0_3, mu_a, rp_
             c1 = cost1[k, m1]
             if not c1 < np.inf:
                 continue
-            p = k + m0_1 + m1
+            p = k + off1[m1]
             if p >= n_k:
                 break
             ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
             for m2 in range(n2):
-                q = p + m0_2 + m2
+                q = p + off2[m2]
                 if q >= n_k:
                     break
                 bx, by, bz = vdep2[p, m2, 0], vdep2[p, m2, 1], vdep2[p, m2, 2]
                 if not bx == bx:
                     continue
                 fa = -1.0
-                lb_a = _flyby_lower_bound(ax * ax + ay * ay + az * az, bx * bx + by * by + bz * bz,
-                                          mu_a, rp_a)
+                lb_a = fb_weight * _flyby_lower_bound(
+                    ax * ax + ay * ay + az * az, bx * bx + by * by + bz * bz, mu_a, rp_a)
                 for m3 in range(n3):
                     c3 = cost3[q, m3]
                     if not c3 < np.inf:
                         continue
-                    dur = q + m0_3 + m3 - k
+                    dur = q + off3[m3] - k
                     if dur >= n_d:
                         break
                     if c1 + c3 + lb_a >= local[k, dur]:
@@ -258,11 +278,12 @@ def chain3(cost1, varr1, m0_1, vdep2, varr2, m0_2, cost3, vdep3, m0_3, mu_a, rp_
                         fa, rp, turn = flyby(ax, ay, az, bx, by, bz, mu_a, rp_a)
                         if not fa == fa:
                             break
+                        fa *= fb_weight
                     if c1 + c3 + fa >= local[k, dur]:
                         continue
                     cx, cy, cz = varr2[p, m2, 0], varr2[p, m2, 1], varr2[p, m2, 2]
                     dx, dy, dz = vdep3[q, m3, 0], vdep3[q, m3, 1], vdep3[q, m3, 2]
-                    if c1 + c3 + fa + _flyby_lower_bound(
+                    if c1 + c3 + fa + fb_weight * _flyby_lower_bound(
                             cx * cx + cy * cy + cz * cz, dx * dx + dy * dy + dz * dz,
                             mu_b, rp_b) >= local[k, dur]:
                         continue
@@ -270,7 +291,7 @@ def chain3(cost1, varr1, m0_1, vdep2, varr2, m0_2, cost3, vdep3, m0_3, mu_a, rp_
                     if fb < 0.0:
                         fb, rp, turn = flyby(cx, cy, cz, dx, dy, dz, mu_b, rp_b)
                         fb_table[p, m2, m3] = fb
-                    total = c1 + c3 + fa + fb
+                    total = c1 + c3 + fa + fb_weight * fb
                     if total < local[k, dur]:
                         local[k, dur] = total
                         local_arg[k, dur, 0] = m1

@@ -26,7 +26,9 @@ class Leg:
     ``r1_km``/``v1_kms`` is the spacecraft's state just after leaving ``origin``
     at ``departure_jd_tdb``, ``r2_km``/``v2_kms`` just before reaching ``target``
     at ``arrival_jd_tdb``; ``vinf_*_kms`` are the hyperbolic excess velocity
-    vectors relative to those bodies (all (3,), ecliptic J2000).
+    vectors relative to those bodies (all (3,), ecliptic J2000). ``revs``:
+    complete heliocentric revolutions; ``low_path`` their branch (Izzo's
+    T(x), as :func:`marsplan.lambert`), True for 0 revolutions.
     """
 
     origin: str
@@ -39,10 +41,17 @@ class Leg:
     v2_kms: np.ndarray
     vinf_departure_kms: np.ndarray
     vinf_arrival_kms: np.ndarray
+    revs: int = 0
+    low_path: bool = True
 
     @property
     def tof_days(self) -> float:
         return self.arrival_jd_tdb - self.departure_jd_tdb
+
+    @property
+    def branch(self) -> str:
+        """``""`` for 0 revolutions, else ``"low"`` or ``"high"`` (as ``transfer --revs``)."""
+        return "" if self.revs == 0 else ("low" if self.low_path else "high")
 
     def __repr__(self) -> str:
         return short_repr(self, ("origin", "target", "departure_jd_tdb", "arrival_jd_tdb",
@@ -188,6 +197,8 @@ class Mission:
             "dv_earth_return_kms": self.dv_earth_return_kms,
             "dv_flyby_kms": self.dv_flyby_kms,
             "dv_total_kms": self.dv_total_kms,
+            "leg_revs": ",".join(str(leg.revs) + (f" {leg.branch}" if leg.revs else "")
+                                 for leg in self.legs),
         }
 
     def events(self) -> list[Event]:

@@ -31,12 +31,29 @@ from marsplan.transfer.mission import MISSION_CLASSES, Flyby, Leg, Mission, Miss
 #: Default stay ranges at Mars, days (docs/design.md: conjunction 300-600 typical).
 DEFAULT_STAY_DAYS = {"conjunction": (300.0, 650.0), "opposition": (30.0, 90.0),
                      "flyby": (0.0, 0.0)}
-# Leg flight-time ranges searched, days, by (origin, target).
+# Leg flight-time ranges searched, days, by (origin, target), without
+# revolutions (MissionOptions.leg_tof_days overrides them).
 _TOF_DAYS = {
     ("earth", "mars"): (90.0, 400.0), ("mars", "earth"): (90.0, 450.0),
     ("earth", "venus"): (60.0, 260.0), ("venus", "mars"): (80.0, 380.0),
     ("mars", "venus"): (90.0, 400.0), ("venus", "earth"): (60.0, 260.0),
 }
+#: Leg names for ``leg_tof_days`` and ``--leg-tof``: "origin-target".
+LEGS = tuple(f"{a}-{b}" for a, b in _TOF_DAYS)
+#: Sidereal orbital periods, days (Standish 1992, J2000 mean elements): with
+#: ``max_revs`` N, a leg's longest default flight time grows by N periods of
+#: the outer of its two bodies, the time one more revolution takes at least
+#: on the orbits that reach it.
+_PERIOD_DAYS = {"venus": 224.70, "earth": 365.26, "mars": 686.98}
+#: Most revolutions per leg a mission search takes (each one widens the grid).
+MAX_MISSION_REVS = 3
+#: A ballistic flyby's periapsis impulse counts as none at or below this, km/s:
+#: the patched-conic match of the two v-infinity magnitudes to 1 m/s, well
+#: within a trajectory-correction budget.
+BALLISTIC_TOL_KMS = 1e-3
+# With ``ballistic``, the grid search charges powered flybys this many times
+# their delta-v, so that its starts lie near unpowered routes.
+_BALLISTIC_FLYBY_WEIGHT = 10.0
 ENTRY_ALTITUDE_KM = 125.0
 #: Earth departures an opportunity owns, days from its anchor (the minimum-C3
 #: Earth-Mars launch that labels it): one mean synodic period (780 d) starting
@@ -59,6 +76,16 @@ class MissionOptions:
     ``orbits``: the Earth departure orbit, the Mars orbit captured into and
     departed from, and the Earth orbit captured into with
     ``earth_return="capture"`` (:class:`~marsplan.transfer.maneuvers.Orbits`).
+    ``max_revs``: complete heliocentric revolutions a leg may make (0 to
+    :data:`MAX_MISSION_REVS`; both branches of each), where its flight-time
+    range allows them. ``leg_tof_days``: flight-time ranges of named legs
+    (:data:`LEGS`), a mapping ``{"mars-earth": (400, 900)}`` or pairs; a leg
+    not named keeps its default (longer by one outer-body period per allowed
+    revolution). ``ballistic``: unpowered flybys only (a true free return:
+    periapsis impulse at most :data:`BALLISTIC_TOL_KMS`). ``launch_jd_tdb``: a
+    fixed Earth departure (TDB Julian date or epoch); an opportunity whose
+    window does not hold it has no mission. ``min_flyby_alt_km`` bounds every
+    swing-by's periapsis; ``max_dla_deg`` the Earth departure's |DLA| (EME2000).
     """
 
     stay_days: tuple[float, float] | None = None
@@ -73,10 +100,15 @@ class MissionOptions:
     min_flyby_alt_km: float = 300.0
     max_dla_deg: float | None = None
     step_days: float = 4.0
+    max_revs: int = 0
+    leg_tof_days: tuple = ()
+    ballistic: bool = False
+    launch_jd_tdb: float | None = None
 
     def checked(self, mission_class: str) -> "MissionOptions":
         """These options with every field checked (finite, in range, of the right kind)."""
-        from marsplan.validate import choice, flag, instance, pair, real
+        from marsplan.time import JD_TDB_MAX, JD_TDB_MIN, to_jd_tdb
+        from marsplan.validate import choice, flag, instance, pair, real, whole
 
         mission_class = choice(mission_class, "mission_class", MISSION_CLASSES)
         earth_return = choice(self.earth_return, "earth_return", ("entry", "capture"))
@@ -99,7 +131,54 @@ class MissionOptions:
             real(getattr(self, name), name, lo=0.0, hi=top)
         real(self.step_days, "step_days", lo=0.0, lo_open=True, hi=10.0, unit="days")
         flag(self.aerocapture, "aerocapture")
-        return replace(self, stay_days=(lo, hi), earth_return=earth_return)
+        max_revs = whole(self.max_revs, "max_revs", lo=0, hi=MAX_MISSION_REVS)
+        ballistic = flag(self.ballistic, "ballistic")
+        launch = self.launch_jd_tdb
+        if launch is not None:
+            launch = (real(launch, "launch_jd_tdb", lo=JD_TDB_MIN, hi=JD_TDB_MAX)
+                      if isinstance(launch, (int, float, np.floating)) and not isinstance(launch, bool)
+                      else to_jd_tdb(launch, "launch_jd_tdb"))
+        return replace(self, stay_days=(lo, hi), earth_return=earth_return, max_revs=max_revs,
+                       leg_tof_days=_checked_leg_tof(self.leg_tof_days), ballistic=ballistic,
+                       launch_jd_tdb=launch)
+
+    def leg_tof(self, origin: str, target: str) -> tuple[float, float]:
+        """Flight-time range searched for the leg origin -> target, days."""
+        name = f"{origin}-{target}"
+        for leg, lo, hi in self.leg_tof_days:
+            if leg == name:
+                return lo, hi
+        lo, hi = _TOF_DAYS[(origin, target)]
+        outer = max(_PERIOD_DAYS[origin], _PERIOD_DAYS[target])
+        return lo, hi + self.max_revs * outer
+
+
+def _checked_leg_tof(value) -> tuple:
+    """``leg_tof_days`` as sorted (leg, min, max) triples, or an InputError naming it."""
+    from marsplan.validate import pair, real
+
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, (list, tuple)):
+        items = []
+        for item in value:
+            if not isinstance(item, (list, tuple)) or len(item) not in (2, 3):
+                raise InputError(f"leg_tof_days: {item!r} is not (leg, (min, max)) or "
+                                 f"(leg, min, max)")
+            items.append((item[0], tuple(item[1:]) if len(item) == 3 else item[1]))
+    else:
+        raise InputError(f"leg_tof_days: a mapping of leg names to (min, max) days, got "
+                         f"{type(value).__name__}")
+    out = {}
+    for leg, span in items:
+        if not isinstance(leg, str) or leg.lower() not in LEGS:
+            raise InputError(f"leg_tof_days: unknown leg {leg!r}; known: {', '.join(LEGS)}")
+        lo, hi = (real(x, f"leg_tof_days[{leg}]", lo=1.0, hi=MAX_MISSION_DAYS, unit="days")
+                  for x in pair(span, f"leg_tof_days[{leg}]"))
+        if lo > hi:
+            raise InputError(f"leg_tof_days[{leg}]: need min <= max, got {lo:g} > {hi:g}")
+        out[leg.lower()] = (lo, hi)
+    return tuple((leg, lo, hi) for leg, (lo, hi) in sorted(out.items()))
 
 
 def entry_speed_kms(vinf_kms):
@@ -124,13 +203,34 @@ def _mars_arrival_dv(vinf, opts: MissionOptions):
 # --------------------------------------------------------------------------- grid search
 
 
+@dataclass(frozen=True)
+class _LegGrid:
+    """One leg's cells on the grid: cell [k, m] leaves date k and arrives on date
+    k + off[m], with revs[m] revolutions on branch low_path[m]. The cells run
+    by flight time, each flight time's solution families side by side
+    (``layers`` of them: 0 revolutions, then 1 low, 1 high, 2 low, ...)."""
+
+    off: np.ndarray
+    revs: np.ndarray
+    low_path: np.ndarray
+    layers: int
+    vdep: np.ndarray
+    varr: np.ndarray
+
+    def spec(self, m) -> tuple[int, bool]:
+        """(revs, low_path) of cell column m."""
+        return int(self.revs[m]), bool(self.low_path[m])
+
+
 class _Grid:
     """A date axis with every body's states and the leg grids solved on it."""
 
-    def __init__(self, eph: Ephemeris, jd0: float, n_dates: int, step: float, n_departures=None):
+    def __init__(self, eph: Ephemeris, jd0: float, n_dates: int, step: float, n_departures=None,
+                 opts=None):
         from marsplan.twobody import _guess_table
 
         self.eph, self.step = eph, step
+        self.opts = opts if opts is not None else MissionOptions()
         self.jd = jd0 + step * np.arange(n_dates)
         # Earth departures are the first n_departures dates (the opportunity's window).
         self.n_departures = n_dates if n_departures is None else n_departures
@@ -138,20 +238,27 @@ class _Grid:
         self.states = {b: eph.state_jd(b, self.jd) for b in ("earth", "mars", "venus")}
         self._legs = {}
 
-    def leg(self, origin, target):
-        """(m0, vinf_dep (K, M, 3), vinf_arr (K, M, 3)) for legs origin -> target."""
+    def leg(self, origin, target) -> _LegGrid:
+        """The grid of legs origin -> target (every family the options allow)."""
         if (origin, target) not in self._legs:
             from marsplan.kernels.missions import leg_grid
 
-            lo, hi = _TOF_DAYS[(origin, target)]
-            m0 = int(np.ceil(lo / self.step))
-            n_m = int(np.floor(hi / self.step)) - m0 + 1
+            lo, hi = self.opts.leg_tof(origin, target)
+            m0 = int(np.ceil(lo / self.step - 1e-9))
+            n_t = max(int(np.floor(hi / self.step + 1e-9)) - m0 + 1, 1)
+            layer_revs = [0] + [r for r in range(1, self.opts.max_revs + 1) for _ in (0, 1)]
+            layer_low = [True] + [low for _ in range(self.opts.max_revs) for low in (True, False)]
+            n_l = len(layer_revs)
+            off = np.repeat(m0 + np.arange(n_t, dtype=np.int64), n_l)
+            revs = np.tile(np.array(layer_revs, dtype=np.int64), n_t)
+            low = np.tile(np.array(layer_low, dtype=np.bool_), n_t)
             r_d, v_d = self.states[origin]
             r_a, v_a = self.states[target]
-            shape = (self.jd.size, n_m, 3)
+            shape = (self.jd.size, off.size, 3)
             vdep, varr = np.empty(shape), np.empty(shape)
-            leg_grid(r_d, v_d, r_a, v_a, self.jd, m0, n_m, GM_SUN_KM3S2, self.table, vdep, varr)
-            self._legs[(origin, target)] = (m0, vdep, varr)
+            leg_grid(r_d, v_d, r_a, v_a, self.jd, off, revs, low, GM_SUN_KM3S2, self.table,
+                     vdep, varr)
+            self._legs[(origin, target)] = _LegGrid(off, revs, low, n_l, vdep, varr)
         return self._legs[(origin, target)]
 
 
@@ -173,7 +280,8 @@ def _route_costs(grid: _Grid, route, opts: MissionOptions, *, leaves_earth=True,
     route ``leaves_earth``, the Earth return dv on its last when it ``returns``."""
     costs = []
     for i, (origin, target) in enumerate(route):
-        m0, vdep, varr = grid.leg(origin, target)
+        lg = grid.leg(origin, target)
+        vdep, varr = lg.vdep, lg.varr
         cost = np.zeros(vdep.shape[:2])
         if i == 0 and leaves_earth:
             cost[grid.n_departures:] = np.inf  # departures outside the window
@@ -196,9 +304,39 @@ def _rp_min(body, opts):
     return EQUATORIAL_RADIUS_KM[body] + opts.min_flyby_alt_km
 
 
+def _fb_weight(opts):
+    return _BALLISTIC_FLYBY_WEIGHT if opts.ballistic else 1.0
+
+
+def _min_over_layers(cost, lg: _LegGrid):
+    """A single leg's cost (K, M) reduced to its cheapest family per flight time:
+    (cost (K, T), cell column (K, T)); flight time t arrives on date k + off[0] + t."""
+    n_k = cost.shape[0]
+    by_layer = cost.reshape(n_k, -1, lg.layers)
+    layer = np.argmin(by_layer, axis=2)
+    best = np.take_along_axis(by_layer, layer[..., None], axis=2)[..., 0]
+    column = np.arange(by_layer.shape[1])[None, :] * lg.layers + layer
+    return best, column
+
+
+def _chain_side(grid, costs, route, body, opts):
+    """Two legs through a swing-by of ``body``: (cost (K, J), first cells, second cells);
+    cell [k, j] runs from date k to k + off1[0] + off2[0] + j."""
+    from marsplan.kernels.missions import chain2
+
+    lg1, lg2 = grid.leg(*route[0]), grid.leg(*route[1])
+    width = int(lg1.off[-1] - lg1.off[0] + lg2.off[-1] - lg2.off[0]) + 1
+    shape = (grid.jd.size, width)
+    cost = np.empty(shape)
+    m1, m2 = np.empty(shape, dtype=np.int64), np.empty(shape, dtype=np.int64)
+    chain2(costs[0], lg1.varr, lg1.off, costs[1], lg2.vdep, lg2.off, GM_KM3S2[body],
+           _rp_min(body, opts), _fb_weight(opts), cost, m1, m2)
+    return cost, m1, m2
+
+
 def _search_stay(grid, opts, venus_side, n_dur):
     """Conjunction/opposition: outbound, stay, inbound; Venus on one side or none."""
-    from marsplan.kernels.missions import chain2, combine_stay
+    from marsplan.kernels.missions import combine_stay
 
     sides = {}
     for side, route in (("out", [("earth", "mars")] if venus_side != "out" else
@@ -208,25 +346,23 @@ def _search_stay(grid, opts, venus_side, n_dur):
         costs = _route_costs(grid, route, opts, leaves_earth=side == "out",
                              returns=side == "in")
         if side == "out":
-            m0, _, varr = grid.leg(*route[-1])
+            varr = grid.leg(*route[-1]).varr
             costs[-1] = costs[-1] + np.where(np.isnan(varr[..., 0]), np.inf,
                                              _mars_arrival_dv(_norm(varr), opts))
         else:
-            m0, vdep, _ = grid.leg(*route[0])
+            vdep = grid.leg(*route[0]).vdep
             costs[0] = costs[0] + np.where(np.isnan(vdep[..., 0]), np.inf,
                                            departure_dv_kms(_norm(vdep), "mars", opts.orbits.mars_capture))
+        legs = [grid.leg(*leg) for leg in route]
         if len(route) == 1:
-            sides[side] = (grid.leg(*route[0])[0], np.where(np.isnan(costs[0]), np.inf,
-                                                            costs[0]), None)
+            cost, column = _min_over_layers(np.where(np.isnan(costs[0]), np.inf, costs[0]),
+                                            legs[0])
+            sides[side] = (int(legs[0].off[0]), cost, legs, (column,))
             continue
-        m0a, _, varr1 = grid.leg(*route[0])
-        m0b, vdep2, _ = grid.leg(*route[1])
-        shape = (grid.jd.size, costs[0].shape[1] + costs[1].shape[1] - 1)
-        cost, mid, fb = np.empty(shape), np.empty(shape, dtype=np.int64), np.empty(shape)
-        chain2(costs[0], varr1, m0a, costs[1], vdep2, m0b, GM_KM3S2["venus"],
-               _rp_min("venus", opts), cost, mid, fb)
-        sides[side] = (m0a + m0b, cost, mid)
-    (out_m0, out_cost, out_mid), (in_m0, in_cost, in_mid) = sides["out"], sides["in"]
+        cost, m1, m2 = _chain_side(grid, costs, route, "venus", opts)
+        sides[side] = (int(legs[0].off[0] + legs[1].off[0]), cost, legs, (m1, m2))
+    (out_m0, out_cost, out_legs, out_cells), (in_m0, in_cost, in_legs, in_cells) = \
+        sides["out"], sides["in"]
     lo, hi = opts.stay_days
     best = np.empty(n_dur)
     arg = np.empty((n_dur, 4), dtype=np.int64)
@@ -243,32 +379,33 @@ def _search_stay(grid, opts, venus_side, n_dur):
         d = a + st
         e = d + in_m0 + n
         venus = None
+        specs = [lg.spec(cells[start, j]) for lg, cells, start, j in
+                 [(lg, c, k, m) for lg, c in zip(out_legs, out_cells)]
+                 + [(lg, c, d, n) for lg, c in zip(in_legs, in_cells)]]
         if venus_side == "out":
-            venus = out_mid[k, m]
+            venus = k + out_legs[0].off[out_cells[0][k, m]]
         elif venus_side == "in":
-            venus = in_mid[d, n]
-        return k, venus, a, d, e
+            venus = d + in_legs[0].off[in_cells[0][d, n]]
+        return k, venus, a, d, e, tuple(specs)
 
     return best, dates
 
 
 def _search_flyby(grid, opts, venus_side, n_dur):
     """Flyby class: a free return past Mars, with a Venus swing-by on one side or none."""
-    from marsplan.kernels.missions import chain2, chain3
+    from marsplan.kernels.missions import chain3
 
-    rp_mars = _rp_min("mars", opts)
     best = np.empty(n_dur)
     arg = np.empty((n_dur, 4), dtype=np.int64)
     if venus_side is None:
-        c_out, c_in = _route_costs(grid, [("earth", "mars"), ("mars", "earth")], opts)
-        m0a, _, varr1 = grid.leg("earth", "mars")
-        m0b, vdep2, _ = grid.leg("mars", "earth")
-        shape = (grid.jd.size, c_out.shape[1] + c_in.shape[1] - 1)
-        cost, mid, fb = np.empty(shape), np.empty(shape, dtype=np.int64), np.empty(shape)
-        chain2(c_out, varr1, m0a, c_in, vdep2, m0b, GM_KM3S2["mars"], rp_mars, cost, mid, fb)
+        route = [("earth", "mars"), ("mars", "earth")]
+        costs = _route_costs(grid, route, opts)
+        cost, m1, m2 = _chain_side(grid, costs, route, "mars", opts)
+        lg1, lg2 = grid.leg(*route[0]), grid.leg(*route[1])
+        m0 = int(lg1.off[0] + lg2.off[0])
         best[:] = np.inf
-        for j in range(shape[1]):
-            dur = m0a + m0b + j
+        for j in range(cost.shape[1]):
+            dur = m0 + j
             if dur < n_dur:
                 k = int(np.argmin(cost[:, j]))
                 if cost[k, j] < best[dur]:
@@ -277,8 +414,9 @@ def _search_flyby(grid, opts, venus_side, n_dur):
 
         def dates(dur):
             k, j = arg[dur][:2]
-            m = mid[k, j]
-            return k, None, m, m, k + m0a + m0b + j
+            c1, c2 = m1[k, j], m2[k, j]
+            m = k + lg1.off[c1]
+            return k, None, m, m, m + lg2.off[c2], (lg1.spec(c1), lg2.spec(c2))
 
         return best, dates
     route = ([("earth", "venus"), ("venus", "mars"), ("mars", "earth")] if venus_side == "out"
@@ -286,16 +424,17 @@ def _search_flyby(grid, opts, venus_side, n_dur):
     costs = _route_costs(grid, route, opts)
     legs = [grid.leg(*leg) for leg in route]
     bodies = ("venus", "mars") if venus_side == "out" else ("mars", "venus")
-    chain3(costs[0], legs[0][2], legs[0][0], legs[1][1], legs[1][2], legs[1][0], costs[2],
-           legs[2][1], legs[2][0], GM_KM3S2[bodies[0]], _rp_min(bodies[0], opts),
-           GM_KM3S2[bodies[1]], _rp_min(bodies[1], opts), best, arg)
+    chain3(costs[0], legs[0].varr, legs[0].off, legs[1].vdep, legs[1].varr, legs[1].off,
+           costs[2], legs[2].vdep, legs[2].off, GM_KM3S2[bodies[0]], _rp_min(bodies[0], opts),
+           GM_KM3S2[bodies[1]], _rp_min(bodies[1], opts), _fb_weight(opts), best, arg)
 
     def dates(dur):
         k, m1, m2, m3 = arg[dur]
-        p = k + legs[0][0] + m1
-        q = p + legs[1][0] + m2
-        e = q + legs[2][0] + m3
-        return (k, p, q, q, e) if venus_side == "out" else (k, q, p, p, e)
+        p = k + legs[0].off[m1]
+        q = p + legs[1].off[m2]
+        e = q + legs[2].off[m3]
+        specs = (legs[0].spec(m1), legs[1].spec(m2), legs[2].spec(m3))
+        return (k, p, q, q, e, specs) if venus_side == "out" else (k, q, p, p, e, specs)
 
     return best, dates
 
@@ -305,7 +444,7 @@ def _search_flyby(grid, opts, venus_side, n_dur):
 
 def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arrival, *,
                      mission_class="conjunction", venus_flyby=None, options=None,
-                     ephemeris=None) -> Mission:
+                     ephemeris=None, leg_revs=None) -> Mission:
     """The mission flying these dates, with its delta-v budget.
 
     Parameters
@@ -321,6 +460,9 @@ def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arriva
         Orbits and limits (the budget depends on the orbits and ``earth_return``).
     ephemeris : Ephemeris, optional
         Defaults to DE440.
+    leg_revs : sequence of (int, bool), optional
+        Per leg in time order, its complete revolutions and, for one or more,
+        its branch (``low_path``, as :func:`marsplan.lambert`); default all 0.
 
     Returns
     -------
@@ -332,7 +474,8 @@ def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arriva
     InputError
         The events do not follow one another in time; bad ``options``.
     NoSolutionError
-        A leg has no Lambert solution (its transfer angle is 0 or 180 deg).
+        A leg has no Lambert solution (its transfer angle is 0 or 180 deg, or
+        its flight time is too short for its revolutions).
     EphemerisRangeError
         A date lies outside the ephemeris.
     """
@@ -366,14 +509,16 @@ def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arriva
     stops.append(("earth", t[3]))
     if any(b[1] <= a[1] for a, b in zip(stops, stops[1:]) if not (a[0] == b[0] == "mars")):
         raise InputError("dates: the mission's events must follow one another in time")
+    pairs = [(a, b) for a, b in zip(stops, stops[1:]) if not a[0] == b[0] == "mars"]
+    specs = _checked_leg_revs(leg_revs, len(pairs))
     legs = []
-    for (a, ta), (b, tb) in zip(stops, stops[1:]):
-        if a == b == "mars":
-            continue
+    for ((a, ta), (b, tb)), (revs, low_path) in zip(pairs, specs):
         ra, va = eph.state_jd(a, ta)
         rb, vb = eph.state_jd(b, tb)
-        v1, v2 = lambert(ra, rb, (tb - ta) * 86_400.0, GM_SUN_KM3S2)
-        legs.append(Leg(a, b, ta, tb, ra, v1, rb, v2, v1 - va, v2 - vb))
+        v1, v2 = lambert(ra, rb, (tb - ta) * 86_400.0, GM_SUN_KM3S2, revs=revs,
+                         low_path=low_path)
+        legs.append(Leg(a, b, ta, tb, ra, v1, rb, v2, v1 - va, v2 - vb, revs=revs,
+                        low_path=low_path))
     flybys = []
     dv_flyby = 0.0
     for prev, nxt in zip(legs, legs[1:]):
@@ -407,6 +552,27 @@ def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arriva
         dv_total_kms=dv_dep + dv_cap + dv_mdep + dv_ret + dv_flyby)
 
 
+def _checked_leg_revs(leg_revs, n_legs):
+    """``leg_revs`` as n_legs (revs, low_path) pairs, or an InputError naming it."""
+    from marsplan.validate import MAX_REVS, flag, whole
+
+    if leg_revs is None:
+        return ((0, True),) * n_legs
+    if not isinstance(leg_revs, (list, tuple)) or len(leg_revs) != n_legs:
+        raise InputError(f"leg_revs: one (revs, low_path) pair per leg, {n_legs} legs")
+    out = []
+    for i, spec in enumerate(leg_revs):
+        if not isinstance(spec, (list, tuple)) or len(spec) != 2:
+            raise InputError(f"leg_revs[{i}]: a (revs, low_path) pair, got {spec!r}")
+        revs = whole(spec[0], f"leg_revs[{i}]", lo=0, hi=MAX_REVS)
+        out.append((revs, True if revs == 0 else flag(spec[1], f"leg_revs[{i}]")))
+    return tuple(out)
+
+
+def _leg_specs(m: Mission) -> tuple:
+    return tuple((leg.revs, leg.low_path) for leg in m.legs)
+
+
 def _violations(m: Mission, opts: MissionOptions) -> float:
     """How far a mission lies outside the constraints (0 inside), in rough km/s units.
 
@@ -424,6 +590,10 @@ def _violations(m: Mission, opts: MissionOptions) -> float:
         bad += 10 * max(0.0, m.vinf_mars_arrival_kms - opts.max_aerocapture_vinf_kms)
     if opts.max_dla_deg is not None:
         bad += max(0.0, abs(float(_dla_deg(m.legs[0].vinf_departure_kms))) - opts.max_dla_deg)
+    if opts.ballistic:
+        bad += 10 * max(0.0, m.dv_flyby_kms - BALLISTIC_TOL_KMS)
+    if opts.launch_jd_tdb is not None:
+        bad += abs(m.earth_departure_jd_tdb - opts.launch_jd_tdb) > _DATE_TOL_DAYS
     return bad
 
 
@@ -487,6 +657,8 @@ def _event_dates(x, stops, opts: MissionOptions):
         i = stops.index("mars")
         lo, hi = opts.stay_days
         t[:, i + 1] = x[:, i] + np.clip(x[:, i + 1], lo, hi)
+    if opts.launch_jd_tdb is not None:
+        t[:, 0] = opts.launch_jd_tdb
     if opts.max_duration_days is not None:
         t[:, -1] = np.minimum(t[:, -1], t[:, 0] + opts.max_duration_days)
     return t
@@ -510,14 +682,15 @@ def _stop_states(eph, stops, tc):
     return out
 
 
-def _batch_costs(t, stops, mission_class, opts: MissionOptions, eph, window, span):
+def _batch_costs(t, stops, mission_class, opts: MissionOptions, eph, window, span,
+                 specs=None):
     """Total delta-v (N,) and constraint violation (N,) of missions on dates t (N, S).
 
     The same budget as :func:`assemble_mission`, for many missions at once;
     +inf where the departure leaves ``window``, a date the ``span`` of the
     grid, or a leg its flight-time range (widened by a grid step: setting a
     grid stay into its range moves a leg by up to a step), or a leg has no
-    Lambert solution.
+    Lambert solution. ``specs``: each leg's (revs, low_path), default all 0.
     """
     tof_margin = opts.step_days
     from marsplan.kernels.flyby import flyby_batch
@@ -532,21 +705,25 @@ def _batch_costs(t, stops, mission_class, opts: MissionOptions, eph, window, spa
     legs = {}  # index of the leg's first stop -> (vinf_dep, vinf_arr)
     table = _guess_table()
     zero, one = np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.bool_)
+    leg_specs = iter(specs if specs is not None else [(0, True)] * len(stops))
     for i in range(len(stops) - 1):
         a, b = stops[i], stops[i + 1]
         if a == b == "mars":
             continue
+        revs, low_path = next(leg_specs)
         tof = tc[:, i + 1] - tc[:, i]
-        lo, hi = _TOF_DAYS[(a, b)]
+        lo, hi = opts.leg_tof(a, b)
         ok &= (tof >= lo - tof_margin) & (tof <= hi + tof_margin)
         v1, v2 = np.empty((n, 3)), np.empty((n, 3))
         status = np.empty(n, dtype=np.int8)
         # A step's few dozen problems: one thread (a parallel kernel's start-up
         # costs more than the solves on a busy machine).
         solver = solve_block if n <= _BLOCK else lambert_batch
+        revs_a = zero if revs == 0 else np.full(1, revs, dtype=np.int64)
+        low_a = one if low_path else np.zeros(1, dtype=np.bool_)
         solver(np.ascontiguousarray(states[i][0]), np.ascontiguousarray(states[i + 1][0]),
-                      np.maximum(tof, 1.0) * 86_400.0, GM_SUN_KM3S2, zero, one, one, v1, v2,
-                      status, table)
+               np.maximum(tof, 1.0) * 86_400.0, GM_SUN_KM3S2, revs_a, one, low_a, v1, v2,
+               status, table)
         ok &= status == 0
         legs[i] = (v1 - states[i][1], v2 - states[i + 1][1])
     vdep0 = legs[0][0]
@@ -557,6 +734,7 @@ def _batch_costs(t, stops, mission_class, opts: MissionOptions, eph, window, spa
         bad += np.maximum(0.0, c3 - opts.max_c3_km2s2)
     if opts.max_dla_deg is not None:
         bad += np.maximum(0.0, np.abs(_dla_deg(vdep0)) - opts.max_dla_deg)
+    fb_total = np.zeros(n)
     for k in range(1, len(stops) - 1):
         body = stops[k]
         if body == "mars" and mission_class != "flyby":
@@ -573,10 +751,13 @@ def _batch_costs(t, stops, mission_class, opts: MissionOptions, eph, window, spa
         flyby_batch(np.ascontiguousarray(legs[k - 1][1]), np.ascontiguousarray(legs[k][0]),
                     GM_KM3S2[body], _rp_min(body, opts), dv)
         total = total + dv
+        fb_total += dv
     v_earth = _norm(legs[len(stops) - 2][1])
     total = total + _return_dv(v_earth, opts)
     if opts.max_entry_speed_kms is not None:
         bad += 10 * np.maximum(0.0, entry_speed_kms(v_earth) - opts.max_entry_speed_kms)
+    if opts.ballistic:
+        bad += 10 * np.maximum(0.0, fb_total - BALLISTIC_TOL_KMS)
     total = np.where(ok & np.isfinite(total), total, np.inf)
     return total, bad
 
@@ -587,11 +768,11 @@ def _refine_many(starts, mission_class, opts: MissionOptions, eph, window, span)
 
     by_route = {}
     for m in starts:
-        by_route.setdefault(None if m.venus_flyby_jd_tdb is None else
-                            ("out" if m.venus_flyby_jd_tdb < m.mars_arrival_jd_tdb else "in"),
-                            []).append(m)
+        side = (None if m.venus_flyby_jd_tdb is None else
+                ("out" if m.venus_flyby_jd_tdb < m.mars_arrival_jd_tdb else "in"))
+        by_route.setdefault((side, _leg_specs(m)), []).append(m)
     out = []
-    for side, group in by_route.items():
+    for (side, specs), group in by_route.items():
         stops = _stops(mission_class, side)
         x0 = np.array([_variables(m, stops) for m in group])
         best_f = np.full(len(group), np.inf)
@@ -599,7 +780,8 @@ def _refine_many(starts, mission_class, opts: MissionOptions, eph, window, span)
 
         def func(points, problem):
             t = _event_dates(points, stops, opts)
-            total, bad = _batch_costs(t, stops, mission_class, opts, eph, window, span)
+            total, bad = _batch_costs(t, stops, mission_class, opts, eph, window, span,
+                                      specs)
             feasible = np.isfinite(total) & (bad == 0.0)
             for i in np.flatnonzero(feasible):
                 p = problem[i]
@@ -608,9 +790,12 @@ def _refine_many(starts, mission_class, opts: MissionOptions, eph, window, span)
             return total + 100.0 * bad
 
         x = x0
+        step = np.full(x0.shape, _REFINE_STEP_DAYS)
+        if opts.launch_jd_tdb is not None:
+            step[:, 0] = 0.0  # the launch is fixed (_event_dates)
         for attempt in range(1 + _REFINE_RESTARTS):
             before = best_f.copy()
-            x, _ = nelder_mead(func, x, np.full(x0.shape, _REFINE_STEP_DAYS),
+            x, _ = nelder_mead(func, x, step,
                                xatol=_REFINE_XATOL_DAYS, fatol=_REFINE_FATOL_KMS,
                                max_iter=_REFINE_MAX_EVALS, max_evals=_REFINE_MAX_EVALS)
             if attempt and not np.any(best_f < before - _REFINE_RESTART_GAIN_KMS):
@@ -625,7 +810,7 @@ def _refine_many(starts, mission_class, opts: MissionOptions, eph, window, span)
             try:
                 m = assemble_mission(*map(float, dates), mission_class=mission_class,
                                      venus_flyby=None if venus is None else float(venus),
-                                     options=opts, ephemeris=eph)
+                                     options=opts, ephemeris=eph, leg_revs=specs)
             except (InputError, NoSolutionError, EphemerisRangeError):
                 continue
             if _violations(m, opts) == 0.0:
@@ -635,6 +820,28 @@ def _refine_many(starts, mission_class, opts: MissionOptions, eph, window, span)
 
 def _pick_starts(front, opts):
     """The front members to refine: the cheapest feasible ones, spread apart."""
+    if opts.ballistic:
+        # Grid missions fly powered swing-bys: start from those cheapest when
+        # a flyby's delta-v counts as the grid counted it.
+        loose = replace(opts, ballistic=False)
+        feasible = sorted((m for m in front if _violations(m, loose) == 0.0),
+                          key=lambda m: m.dv_total_kms
+                          + (_BALLISTIC_FLYBY_WEIGHT - 1.0) * m.dv_flyby_kms)
+        if not feasible:
+            return []
+        key = [m.dv_total_kms + (_BALLISTIC_FLYBY_WEIGHT - 1.0) * m.dv_flyby_kms
+               for m in feasible]
+        chosen = []
+        for m, cost in zip(feasible, key):
+            if cost > key[0] + _START_MARGIN_KMS:
+                break
+            if all(abs(m.earth_departure_jd_tdb - c.earth_departure_jd_tdb) >= _START_APART_DAYS
+                   or abs(m.duration_days - c.duration_days) >= _START_APART_DAYS
+                   for c in chosen):
+                chosen.append(m)
+            if len(chosen) == _MAX_STARTS:
+                break
+        return chosen
     feasible = sorted((m for m in front if _violations(m, opts) == 0.0),
                       key=lambda m: m.dv_total_kms)
     chosen = []
@@ -764,7 +971,7 @@ def _longest_days(mission_class, venus_sides, opts):
     for side in venus_sides:
         stops = _stops(mission_class, side)
         legs = [(a, b) for a, b in zip(stops, stops[1:]) if not a == b == "mars"]
-        out = max(out, sum(_TOF_DAYS[leg][1] for leg in legs) + opts.stay_days[1])
+        out = max(out, sum(opts.leg_tof(*leg)[1] for leg in legs) + opts.stay_days[1])
     return out
 
 
@@ -781,9 +988,20 @@ def search_opportunity(anchor_jd, mission_class, flyby, opts: MissionOptions, ep
     step = opts.step_days
     window = (anchor_jd + WINDOW_DAYS[0], anchor_jd + WINDOW_DAYS[1])
     n_departures = int(np.floor((WINDOW_DAYS[1] - WINDOW_DAYS[0]) / step + 1e-9)) + 1
+    jd0 = window[0]
+    if opts.launch_jd_tdb is not None:
+        if not window[0] <= opts.launch_jd_tdb <= window[1]:
+            return Opportunity(label, None, (), reasons=(
+                f"launch {jd_tdb_to_iso(opts.launch_jd_tdb, 'days')} is outside the "
+                f"opportunity's window, {jd_tdb_to_iso(window[0], 'days')} to "
+                f"{jd_tdb_to_iso(window[1], 'days')}",), anchor_jd_tdb=float(anchor_jd),
+                window_jd_tdb=window)
+        # One departure, the launch: the date axis starts there.
+        jd0, n_departures = opts.launch_jd_tdb, 1
+        window = (opts.launch_jd_tdb, opts.launch_jd_tdb)
     n_dates = n_departures + int(np.ceil(_longest_days(mission_class, venus_sides, opts)
                                          / step)) + 1
-    grid = _Grid(eph, window[0], n_dates, step, n_departures)
+    grid = _Grid(eph, jd0, n_dates, step, n_departures, opts)
     n_dur = n_dates
     candidates = []
     for side in venus_sides:
@@ -802,14 +1020,14 @@ def search_opportunity(anchor_jd, mission_class, flyby, opts: MissionOptions, ep
 
     def build(dur):
         best, dates, side = candidates[source[dur]]
-        k, v, a, d, e = dates(dur)
+        k, v, a, d, e, specs = dates(dur)
         jd = grid.jd
         mars_dep = jd[d]
         if mission_class != "flyby":  # the grid's stay, set into the range
             mars_dep = jd[a] + min(max(jd[d] - jd[a], lo_stay), hi_stay)
         return assemble_mission(jd[k], jd[a], mars_dep, jd[e], mission_class=mission_class,
                                 venus_flyby=None if v is None else jd[v], options=opts,
-                                ephemeris=eph)
+                                ephemeris=eph, leg_revs=specs)
 
     grid_front, running = [], np.inf
     for dur in np.flatnonzero(np.isfinite(merged)):
@@ -934,13 +1152,15 @@ def mission_opportunities(first_year, last_year, mission_class="conjunction", fl
                                  label=label)
         if opp.best is not None and _violations(opp.best, opts) == 0.0:
             found.append(opp)
+        elif opp.reasons:
+            found.append(opp)
         elif opp.best is not None:
             found.append(replace(opp, best=None, reasons=(_binding(opp.best, opts),)))
         else:
             # The grid excluded every route (C3, entry speed or aerocapture limits):
             # search without them to name the binding one and the best value.
             relaxed = replace(opts, max_c3_km2s2=None, max_entry_speed_kms=None,
-                              aerocapture=False, max_dla_deg=None)
+                              aerocapture=False, max_dla_deg=None, ballistic=False)
             closest = search_opportunity(anchor, mission_class, flyby, relaxed, eph,
                                          refine=False).best
             reason = ("no route on the search grid" if closest is None
@@ -977,4 +1197,7 @@ def _binding(m: Mission, opts: MissionOptions) -> str:
     if opts.aerocapture and m.vinf_mars_arrival_kms > opts.max_aerocapture_vinf_kms:
         return (f"max_aerocapture_vinf_kms {opts.max_aerocapture_vinf_kms:g} binds: the best "
                 f"mission without it arrives at Mars at {m.vinf_mars_arrival_kms:.2f} km/s")
+    if opts.ballistic and m.dv_flyby_kms > BALLISTIC_TOL_KMS:
+        return (f"ballistic binds: the best mission found needs {m.dv_flyby_kms:.3f} km/s of "
+                f"powered swing-bys")
     return f"stay_days {lo:g}-{hi:g} binds: the closest mission found stays {m.stay_days:.0f} days"
