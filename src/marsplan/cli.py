@@ -1184,6 +1184,9 @@ def sweep(
         "--scheduler", metavar="ADDRESS",
         help="Run on an existing Dask cluster, e.g. tcp://127.0.0.1:8786 (started with "
              "`dask scheduler` and `dask worker`).", show_default=False)] = None,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", metavar="SECONDS", min=0.1, max=3600.0,
+        help="How long to wait for the --scheduler to answer.")] = 10.0,
     charts: Annotated[bool, typer.Option(
         "--charts", help="Then draw the charts into DIR/charts (as sweep-report).")] = False,
     fmt: FormatOption = Format.table,
@@ -1195,7 +1198,7 @@ def sweep(
     rows, new_rows, searches, tasks, workers, wall_seconds and the count per status.
     """
     from marsplan.io.emit import emit
-    from marsplan.sweep.run import SCHEDULER_TIMEOUT_S, run_sweep
+    from marsplan.sweep.run import run_sweep
 
     state: dict = {}
     if sys.stderr.isatty():
@@ -1220,7 +1223,7 @@ def sweep(
         result = run_sweep(spec, out, workers=workers, scheduler=scheduler, on_start=started,
                            progress=lambda stage, done, total: _sweep_progress(
                                stage, done, total, state),
-                           timeout_s=SCHEDULER_TIMEOUT_S)
+                           timeout_s=timeout)
     finally:
         if state.get("bar") is not None:
             state["bar"].stop()
