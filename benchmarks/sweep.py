@@ -31,10 +31,12 @@ def _noop():
 
 def task_round_trip_s(workers: int, n: int = 200) -> float:
     """Seconds per empty task on a fresh LocalCluster of ``workers`` (submit to result)."""
+    import logging
+
     from distributed import Client, LocalCluster
 
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address=None, silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
         client.gather([client.submit(_noop, pure=False) for _ in range(20)])  # warm
         t = time.perf_counter()
         for future in [client.submit(_noop, pure=False) for _ in range(n)]:

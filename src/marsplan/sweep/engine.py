@@ -58,6 +58,11 @@ class Prepared:
     error: str | None = None
     reason: str | None = None
 
+    @property
+    def key_class(self) -> str | None:
+        """The mission class of its trajectory key (None without one)."""
+        return json.loads(self.key.text)["mission"]["class"] if self.key else None
+
 
 @dataclass(frozen=True, slots=True)
 class Batch:

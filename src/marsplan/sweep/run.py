@@ -33,6 +33,10 @@ SCHEDULER_TIMEOUT_S = 10.0
 MAX_WORKERS = 256
 
 
+#: Relative cost of a trajectory search by mission class (the order they are run in).
+_SEARCH_WEIGHT = {"opposition": 3, "flyby": 2, "conjunction": 1}
+
+
 class SchedulerError(MarsplanError, ConnectionError):
     """The Dask scheduler named by ``--scheduler`` did not answer, or is not one."""
 
@@ -103,7 +107,7 @@ class _InProcess:
     workers = 0
     dashboard = None
 
-    def submit(self, fn, *args):
+    def submit(self, fn, *args, priority: int = 0):
         return _Later(fn, args)
 
     def gather_keys(self, futures: dict) -> dict:
@@ -148,17 +152,17 @@ class _Dask:
                     f"scheduler` and `dask worker {scheduler}`") from None
             self.workers = len(self.client.scheduler_info().get("workers", {}))
         else:
-            # Quiet: the CLI prints the dashboard address itself.
-            logging.getLogger("distributed").setLevel(logging.ERROR)
+            # Quiet: the CLI prints the dashboard address itself, and a worker's
+            # heartbeat racing the shutdown is no error of the sweep's.
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                         processes=True, dashboard_address="127.0.0.1:0",
-                                        host="127.0.0.1")
+                                        host="127.0.0.1", silence_logs=logging.CRITICAL)
             self.client = Client(self.cluster)
             self.workers = workers
         self.dashboard = self.client.dashboard_link
 
-    def submit(self, fn, *args):
-        return self.client.submit(fn, *args, pure=False, retries=2)
+    def submit(self, fn, *args, priority: int = 0):
+        return self.client.submit(fn, *args, pure=False, retries=2, priority=priority)
 
     def gather_keys(self, futures: dict) -> dict:
         return futures
@@ -259,9 +263,13 @@ def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str 
             on_start(runner.workers, runner.dashboard)
         searches = {}
         t0 = time.perf_counter()
-        for k in needed:
+        # Searches first, the longest first (opposition and flyby grids are larger):
+        # every plan waits for one, and a long one last would idle the other workers.
+        for k in sorted(needed, key=lambda k: -_SEARCH_WEIGHT.get(
+                first[keys[k]].key_class, 0)):
             rep = first[keys[k]]
-            searches[k] = runner.submit(engine.search_trajectory, job, rep.index, rep.values)
+            searches[k] = runner.submit(engine.search_trajectory, job, rep.index, rep.values,
+                                        priority=1)
         if progress is not None:
             progress("search", 0, len(needed))
         for n, future in enumerate(runner.as_completed(list(searches.values()))):
