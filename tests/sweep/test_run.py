@@ -55,6 +55,11 @@ def test_small_sweep_rows(reference):
     shares = [row[c] for c in frame.columns if c.endswith("_cost_share_pct") and
               not pd.isna(row[c])]
     assert abs(sum(shares) - 100.0) < 1e-9
+    # The ledger's balances cancel (joint/agreement.py's invariant), to rounding of
+    # sums of ~1e3 M$ figures.
+    balances = [row[c] for c in frame.columns if c.endswith("_balance_musd")
+                and not pd.isna(row[c])]
+    assert len(balances) >= 2 and abs(sum(balances)) < 1e-6
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["done"] == [0, 1, 2] and manifest["combinations"] == 6
 

@@ -120,13 +120,34 @@ class BatchResult:
     seconds: float
 
 
+#: The ledger's figures per partner (:class:`marsplan.joint.agreement.PartnerLedger`)
+#: that become columns: what it brings and gets, in M$ and per cent.
+LEDGER_FIELDS = ("provides_musd", "pays_musd", "receives_musd", "entitlement_pct",
+                 "contribution_pct", "balance_musd")
+
+
 def partner_fields() -> tuple[str, ...]:
-    """The numeric fields of a plan's partner rows: each becomes a column per partner."""
+    """The per-partner figures of a plan that become a column per partner: the
+    numeric fields of its contributions (:class:`~marsplan.joint.contributions.PartnerRow`),
+    then :data:`LEDGER_FIELDS`."""
     from marsplan.joint.contributions import PartnerRow
 
-    return tuple(f.name for f in fields(PartnerRow)
-                 if f.name != "partner" and any(t in str(f.type) for t in ("float", "int"))
-                 and "tuple" not in str(f.type))
+    own = tuple(f.name for f in fields(PartnerRow)
+                if f.name != "partner" and any(t in str(f.type) for t in ("float", "int"))
+                and "tuple" not in str(f.type))
+    return own + tuple(f for f in LEDGER_FIELDS if f not in own)
+
+
+def _shares(p) -> tuple:
+    """(partner, {field: value}) for every partner of the plan's contributions or ledger."""
+    names = partner_fields()
+    out: dict[str, dict] = {}
+    for r in p.contributions:
+        out.setdefault(r.partner, {}).update({f: getattr(r, f) for f in names if hasattr(r, f)})
+    ledger = getattr(p, "ledger", None)
+    for r in (ledger.partners if ledger is not None else ()):
+        out.setdefault(r.partner, {}).update({f: getattr(r, f) for f in LEDGER_FIELDS})
+    return tuple(out.items())
 
 
 @functools.lru_cache(maxsize=4)
@@ -223,8 +244,7 @@ def _row(index, values, scenario, *, status, p=None, reason=None, error=None,
                         getattr(spec, "mission_class", None), coalition, status, reason, error,
                         None, None, None, None, None, None, ())
     s = p.summary()
-    names = partner_fields()
-    shares = tuple((r.partner, {f: getattr(r, f) for f in names}) for r in p.contributions)
+    shares = _shares(p)
     return SweepRow(index, values, spec.opportunity, spec.mission_class, coalition,
                     p.verdict.status, s["binding_limit"], None, s["earth_departure"],
                     float(s["duration_days"]), float(s["dv_total_kms"]), float(s["imleo_t"]),

@@ -18,8 +18,8 @@ key; ``opportunity``, ``mission_class``, ``coalition``; ``status`` (the plan's
 verdict, or ``error``), ``binding_limit``, ``error``; ``earth_departure``
 (ISO, TDB), ``duration_days``, ``dv_total_kms``, ``imleo_t``, ``launches``,
 ``cost_musd``; and ``<partner>_<field>`` for every partner of the catalog and
-every numeric field of the plan's partner rows (null where the partner is not
-in the plan).
+every field of :func:`marsplan.sweep.engine.partner_fields` (contributions and
+ledger; null where the partner is not in the plan).
 """
 
 from __future__ import annotations
