@@ -596,3 +596,126 @@ def test_an_exact_duration_limit_is_met_and_binds(opposition_2033):
     (m,) = missions(2033, 2033, "opposition", max_duration_days=limit)
     assert m.duration_days <= limit + 1e-6
     assert m.duration_days == pytest.approx(limit, abs=1e-3)
+
+
+# --------------------------------------------------------------------------- multi-revolution
+#
+# Okutsu & Longuski, "Mars Free Returns via Gravity Assist from Venus", JSR
+# 39(1) 2002, Table 1 and Fig. 4 (tests/reference/free_returns_okutsu_2002.csv,
+# README section 7): a 2-year-period Earth-Mars-Earth free return (launch 11 Jan
+# 2014) and a 1.5-year-period one flying 3.0 years, whose return leg makes one
+# complete revolution (Type IV, high branch). The search is given only the
+# launch date, "ballistic" and leg flight-time ranges wide around the paper's
+# (earth-mars +-35..50 d, mars-earth +-100..125 d); it must find the paper's
+# trajectory. Tolerances: v-infinity printed to 0.01 km/s, so 0.005 plus 0.02
+# for the one-day rounding of the launch and of the dates it implies (the
+# paper's dates move v-infinity by up to ~0.02 km/s per day, README section 7);
+# dates printed to the day, so 1.5 d (Mars) and the README's +-2.3 d plus a day
+# for the return derived from "3.00 yr".
+OKUTSU = {}
+for _row in csv.DictReader(open(REFERENCE / "free_returns_okutsu_2002.csv", newline="")):
+    OKUTSU.setdefault(_row["case_id"], []).append(_row)
+
+_FREE_RETURN_SEARCH = {
+    "eme_p2_2014": dict(max_revs=0, leg_tof_days={"earth-mars": (100, 200),
+                                                  "mars-earth": (450, 700)}),
+    "eme_p1p5_2014": dict(max_revs=1, leg_tof_days={"earth-mars": (150, 220),
+                                                    "mars-earth": (800, 1000)}),
+}
+
+
+@pytest.fixture(scope="module")
+def okutsu_found():
+    out = {}
+    for case, kwargs in _FREE_RETURN_SEARCH.items():
+        out_leg, back_leg = OKUTSU[case]
+        found = mission_opportunities(2013, 2014, "flyby", launch_jd_tdb=out_leg["departure"],
+                                      ballistic=True, **kwargs)
+        assert len(found) == 1  # only one opportunity's window holds the launch
+        out[case] = found[0].best
+    return out
+
+
+@pytest.mark.parametrize("case", sorted(_FREE_RETURN_SEARCH))
+def test_search_finds_okutsu_longuski_free_returns(okutsu_found, case):
+    m = okutsu_found[case]
+    out_leg, back_leg = OKUTSU[case]
+    assert m.earth_departure_jd_tdb == to_jd_tdb(out_leg["departure"])
+    assert m.dv_flyby_kms <= 1e-3  # ballistic: the Mars swing-by is unpowered
+    assert abs(m.mars_arrival_jd_tdb - to_jd_tdb(out_leg["arrival"])) <= 1.5
+    assert abs(m.earth_arrival_jd_tdb - to_jd_tdb(back_leg["arrival"])) <= (
+        1.5 if case == "eme_p2_2014" else 3.3)
+    assert math.sqrt(m.c3_km2s2) == pytest.approx(float(out_leg["vinf_departure_kms"]),
+                                                  abs=0.025)
+    assert m.vinf_mars_arrival_kms == pytest.approx(float(out_leg["vinf_arrival_kms"]),
+                                                    abs=0.025)
+    assert m.vinf_earth_arrival_kms == pytest.approx(float(back_leg["vinf_arrival_kms"]),
+                                                     abs=0.025)
+    revs = int(back_leg["revs"])
+    assert [leg.revs for leg in m.legs] == [int(out_leg["revs"]), revs]
+    if revs:
+        assert m.legs[1].branch == back_leg["branch"] == "high"
+        assert m.row()["leg_revs"] == "0,1 high"
+
+
+def test_a_found_multi_revolution_leg_reaches_its_target(okutsu_found):
+    # Invariant: the found leg's departure state, propagated by Kepler's
+    # equation for its flight time, reaches the target body's position; a
+    # wrong revolution count or branch would miss it by an orbit.
+    from marsplan import propagate
+    from marsplan.constants import GM_SUN_KM3S2
+
+    leg = okutsu_found["eme_p1p5_2014"].legs[1]
+    assert leg.revs == 1 and leg.tof_days > 800
+    r, v = propagate(leg.r1_km, leg.v1_kms, leg.tof_days * 86_400.0, GM_SUN_KM3S2)
+    # Rounding over ~1.6 orbits of ~1e-15 per step: 1e-9 of the orbit radius.
+    assert np.linalg.norm(r - leg.r2_km) <= 1e-9 * np.linalg.norm(leg.r2_km)
+    assert np.linalg.norm(v - leg.v2_kms) <= 1e-9 * np.linalg.norm(leg.v2_kms)
+    # The transfer angle: more than one full turn, measured by the swept anomaly.
+    h = np.cross(leg.r1_km, leg.v1_kms)
+    steps = np.linspace(0.0, leg.tof_days * 86_400.0, 400)
+    pos = np.array([propagate(leg.r1_km, leg.v1_kms, t, GM_SUN_KM3S2)[0] for t in steps])
+    ang = np.unwrap(np.arctan2(pos @ np.cross(h, leg.r1_km) / np.linalg.norm(h),
+                               pos @ leg.r1_km))
+    assert ang[-1] > 2.0 * math.pi
+
+
+def test_the_three_year_free_return_needs_a_revolution():
+    # Without revolutions no ballistic return fits these flight times (800-1000 d):
+    # the one-revolution leg is what reaches the paper's mission.
+    case = "eme_p1p5_2014"
+    kwargs = dict(_FREE_RETURN_SEARCH[case], max_revs=0)
+    with pytest.raises(NoSolutionError, match="ballistic binds"):
+        mission_opportunities(2013, 2014, "flyby", launch_jd_tdb=OKUTSU[case][0]["departure"],
+                              ballistic=True, **kwargs)
+
+
+def test_more_revolutions_never_cost_more():
+    # The one-revolution grid holds the zero-revolution one: allowing revolutions
+    # cannot make the optimum costlier (same launch, same flight-time ranges).
+    kwargs = dict(launch_jd_tdb="2013-12-29", leg_tof_days={"earth-mars": (150, 220),
+                                                           "mars-earth": (800, 1000)})
+    best = {revs: mission_opportunities(2013, 2014, "flyby", max_revs=revs, **kwargs)[0].best
+            for revs in (0, 1)}
+    assert best[1].dv_total_kms <= best[0].dv_total_kms + 1e-9
+    assert all(leg.revs == 0 for leg in best[0].legs)
+    assert any(leg.revs == 1 for leg in best[1].legs)
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    (dict(max_revs=4), "max_revs"), (dict(max_revs=-1), "max_revs"),
+    (dict(leg_tof_days={"earth-jupiter": (100, 200)}), "leg_tof_days"),
+    (dict(leg_tof_days={"earth-mars": (300, 200)}), "leg_tof_days[earth-mars]"),
+    (dict(leg_tof_days={"earth-mars": (0, 200)}), "leg_tof_days[earth-mars]"),
+    (dict(leg_tof_days=5), "leg_tof_days"),
+    (dict(ballistic="yes"), "ballistic"), (dict(launch_jd_tdb="2033-13-01"), "launch_jd_tdb"),
+    (dict(launch_jd_tdb=float("nan")), "launch_jd_tdb"),
+])
+def test_bad_search_options_name_the_field(kwargs, field):
+    with pytest.raises(InputError, match=re.escape(field)):
+        mission_opportunities(2033, 2033, "flyby", **kwargs)
+
+
+def test_a_launch_outside_every_window_names_it():
+    with pytest.raises(NoSolutionError, match="launch 2030-01-01 is outside"):
+        mission_opportunities(2033, 2033, "conjunction", launch_jd_tdb="2030-01-01")
