@@ -788,7 +788,23 @@ def _per_mission_path(path: str, label: int, several: bool) -> str:
 
 #: Table columns dropped first on a narrow terminal; the opportunity, Earth
 #: departure, duration and total delta-v always show.
-MISSIONS_DROP = ("opportunity_min_c3_launch", "dv_flyby_kms", "dv_earth_return_kms", "dv_mars_departure_kms",
+def _leg_tof_days(texts: list[str]) -> dict:
+    """``--leg-tof LEG:MIN:MAX`` options as {leg: (min, max)} days, checked."""
+    from marsplan.transfer.missions import LEGS, MAX_MISSION_DAYS
+
+    out = {}
+    for text in texts:
+        leg, sep, span = str(text).strip().partition(":")
+        if leg.lower() not in LEGS:
+            raise InputError(f"--leg-tof: {text!r}: unknown leg {leg!r}; known: "
+                             f"{', '.join(LEGS)} (LEG:MIN:MAX, e.g. mars-earth:400:900)")
+        if leg.lower() in out:
+            raise InputError(f"--leg-tof: leg {leg!r} given twice")
+        out[leg.lower()] = _number_span(span, "--leg-tof", "days", 1.0, MAX_MISSION_DAYS)
+    return out
+
+
+MISSIONS_DROP = ("leg_revs", "opportunity_min_c3_launch", "dv_flyby_kms", "dv_earth_return_kms", "dv_mars_departure_kms",
                  "dv_mars_arrival_kms", "dv_departure_kms", "vinf_earth_arrival_kms",
                  "vinf_mars_departure_kms", "vinf_mars_arrival_kms", "earth_entry_speed_kms",
                  "c3_km2s2", "earth_arrival", "venus_flyby", "mars_departure", "mars_arrival",
@@ -806,7 +822,32 @@ def missions(
         "--class", case_sensitive=False, help="conjunction, opposition or flyby.")]
     = MissionClass.conjunction,
     venus: Annotated[bool, typer.Option(
-        "--venus", help="Allow a Venus swing-by on the outbound or inbound leg.")] = False,
+        "--venus", help="Fly a Venus swing-by on the outbound or the inbound leg, whichever "
+                        "is cheaper (every mission found then has one; without --venus, "
+                        "none has).")] = False,
+    revs: Annotated[int, typer.Option(
+        "--revs", min=0, max=3, metavar="N",
+        help="Let each leg make up to N complete revolutions (0-3), both branches, where "
+             "its flight times allow; each revolution lengthens a leg's default longest "
+             "flight by the outer body's year.")] = 0,
+    ballistic: Annotated[bool, typer.Option(
+        "--ballistic", help="Unpowered swing-bys only: a true free return (periapsis "
+                            "impulse at most 1 m/s).")] = False,
+    min_flyby_alt: Annotated[float | None, typer.Option(
+        "--min-flyby-alt", metavar="KM", parser=_number("km", 0.0, 1e6),
+        help="Lowest swing-by periapsis altitude, km (default 300).")] = None,
+    max_dla: Annotated[float | None, typer.Option(
+        "--max-dla", metavar="DEG", parser=_number("deg", 0.0, 90.0, low_open=True),
+        help="Highest |declination| of the Earth departure asymptote (EME2000), deg.")] = None,
+    leg_tof: Annotated[list[str] | None, typer.Option(
+        "--leg-tof", metavar="LEG:MIN:MAX",
+        help="Flight-time range of one leg, days (mars-earth:400:900); repeat for several. "
+             "Legs: earth-mars, mars-earth, earth-venus, venus-mars, mars-venus, "
+             "venus-earth.")] = None,
+    launch: Annotated[str | None, typer.Option(
+        "--launch", metavar="DATE",
+        help="Fixed Earth departure (TDB); only the opportunity whose window holds it "
+             "has missions.")] = None,
     stay: Annotated[str | None, typer.Option(
         "--stay", metavar="MIN:MAX",
         help="Stay at Mars, days, 0 to 3000 (default by class).")] = None,
@@ -859,6 +900,14 @@ def missions(
                "max_entry_speed_kms": max_entry}
     if stay_days is not None:
         options["stay_days"] = stay_days
+    options.update(max_revs=revs, ballistic=ballistic, max_dla_deg=max_dla,
+                   leg_tof_days=_leg_tof_days(leg_tof or []))
+    if min_flyby_alt is not None:
+        options["min_flyby_alt_km"] = min_flyby_alt
+    if launch is not None:
+        from marsplan.time import to_jd_tdb
+
+        options["launch_jd_tdb"] = to_jd_tdb(launch, "--launch")
     with _Progress("missions") as progress:
         found = mission_opportunities(first_year, last_year, mission_class.value,
                                       "venus" if venus else None, ephemeris=eph,
