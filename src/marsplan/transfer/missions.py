@@ -444,7 +444,7 @@ def _search_flyby(grid, opts, venus_side, n_dur):
 
 def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arrival, *,
                      mission_class="conjunction", venus_flyby=None, options=None,
-                     ephemeris=None, leg_revs=None) -> Mission:
+                     ephemeris=None, leg_revs=None, _trusted=False) -> Mission:
     """The mission flying these dates, with its delta-v budget.
 
     Parameters
@@ -485,11 +485,37 @@ def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arriva
     from marsplan.twobody import lambert
     from marsplan.validate import choice, instance, real
 
-    mission_class = choice(mission_class, "mission_class", MISSION_CLASSES)
-    opts = instance(options or MissionOptions(), "options", MissionOptions).checked(mission_class)
-    eph = ephemeris_or_default(ephemeris)
+    if _trusted:
+        # The search's own call: checked options, Julian dates on its grid or in
+        # its span (whose states state_jd checked), so the same kernels without
+        # the checks give the same numbers, at a fraction of the cost.
+        opts, eph = options, ephemeris
+    else:
+        mission_class = choice(mission_class, "mission_class", MISSION_CLASSES)
+        opts = instance(options or MissionOptions(), "options",
+                        MissionOptions).checked(mission_class)
+        eph = ephemeris_or_default(ephemeris)
+
+    def state(body, when):
+        if not _trusted:
+            return eph.state_jd(body, when)
+        r, v = eph._state_ecliptic(body, np.array([when]))
+        return r[0], v[0]
+
+    def arc(ra, rb, tof_s, revs, low_path):
+        if _trusted:
+            from marsplan.kernels.lambert import lambert_one
+            from marsplan.twobody import _guess_table
+
+            v1, v2 = np.empty(3), np.empty(3)
+            if lambert_one(ra, rb, tof_s, GM_SUN_KM3S2, revs, True, low_path, v1, v2,
+                           _guess_table()) == 0:
+                return v1, v2
+        return lambert(ra, rb, tof_s, GM_SUN_KM3S2, revs=revs, low_path=low_path)
 
     def jd(x, name):
+        if _trusted:
+            return float(x)
         if isinstance(x, (float, np.floating)):
             # A TDB Julian date: finite and a calendar date, or an InputError naming it.
             return real(x, name, lo=JD_TDB_MIN, hi=JD_TDB_MAX)
@@ -510,13 +536,12 @@ def assemble_mission(earth_departure, mars_arrival, mars_departure, earth_arriva
     if any(b[1] <= a[1] for a, b in zip(stops, stops[1:]) if not (a[0] == b[0] == "mars")):
         raise InputError("dates: the mission's events must follow one another in time")
     pairs = [(a, b) for a, b in zip(stops, stops[1:]) if not a[0] == b[0] == "mars"]
-    specs = _checked_leg_revs(leg_revs, len(pairs))
+    specs = leg_revs if _trusted else _checked_leg_revs(leg_revs, len(pairs))
     legs = []
     for ((a, ta), (b, tb)), (revs, low_path) in zip(pairs, specs):
-        ra, va = eph.state_jd(a, ta)
-        rb, vb = eph.state_jd(b, tb)
-        v1, v2 = lambert(ra, rb, (tb - ta) * 86_400.0, GM_SUN_KM3S2, revs=revs,
-                         low_path=low_path)
+        ra, va = state(a, ta)
+        rb, vb = state(b, tb)
+        v1, v2 = arc(ra, rb, (tb - ta) * 86_400.0, revs, low_path)
         legs.append(Leg(a, b, ta, tb, ra, v1, rb, v2, v1 - va, v2 - vb, revs=revs,
                         low_path=low_path))
     flybys = []
@@ -691,6 +716,7 @@ def _batch_costs(t, stops, mission_class, opts: MissionOptions, eph, window, spa
     grid, or a leg its flight-time range (widened by a grid step: setting a
     grid stay into its range moves a leg by up to a step), or a leg has no
     Lambert solution. ``specs``: each leg's (revs, low_path), default all 0.
+    ``window`` and ``span``: (2,) for every mission, or (N, 2) one per mission.
     """
     tof_margin = opts.step_days
     from marsplan.kernels.flyby import flyby_batch
@@ -698,9 +724,14 @@ def _batch_costs(t, stops, mission_class, opts: MissionOptions, eph, window, spa
     from marsplan.twobody import _guess_table
 
     n = t.shape[0]
-    ok = (t[:, 0] >= window[0]) & (t[:, 0] <= window[1])
-    ok &= np.all((t >= span[0]) & (t <= span[1]), axis=1)
-    tc = np.clip(t, span[0], span[1])
+    window, span = np.asarray(window, dtype=np.float64), np.asarray(span, dtype=np.float64)
+    if window.ndim == 2:  # per mission (N, 2)
+        lo_w, hi_w, lo_s, hi_s = window[:, 0], window[:, 1], span[:, :1], span[:, 1:]
+    else:
+        lo_w, hi_w, lo_s, hi_s = window[0], window[1], span[0], span[1]
+    ok = (t[:, 0] >= lo_w) & (t[:, 0] <= hi_w)
+    ok &= np.all((t >= lo_s) & (t <= hi_s), axis=1)
+    tc = np.clip(t, lo_s, hi_s)
     states = _stop_states(eph, stops, tc)
     legs = {}  # index of the leg's first stop -> (vinf_dep, vinf_arr)
     table = _guess_table()
@@ -762,45 +793,65 @@ def _batch_costs(t, stops, mission_class, opts: MissionOptions, eph, window, spa
     return total, bad
 
 
-def _refine_many(starts, mission_class, opts: MissionOptions, eph, window, span):
-    """Refine several missions of one opportunity together; the feasible results."""
+def _refine_many(jobs, mission_class, opts: MissionOptions, eph):
+    """Refine the starts of several opportunities together; per job, the feasible results.
+
+    ``jobs``: (starts, window, span) per opportunity. Missions of one route and
+    one set of leg families form one batch of Nelder-Mead problems across all
+    jobs; each job's problems restart while one of them gains, as if the job
+    were refined alone (the problems are independent: a batch changes no
+    float of any).
+    """
     from marsplan.transfer.optimize import nelder_mead
 
     by_route = {}
-    for m in starts:
-        side = (None if m.venus_flyby_jd_tdb is None else
-                ("out" if m.venus_flyby_jd_tdb < m.mars_arrival_jd_tdb else "in"))
-        by_route.setdefault((side, _leg_specs(m)), []).append(m)
-    out = []
-    for (side, specs), group in by_route.items():
+    for j, (starts, _, _) in enumerate(jobs):
+        for m in starts:
+            side = (None if m.venus_flyby_jd_tdb is None else
+                    ("out" if m.venus_flyby_jd_tdb < m.mars_arrival_jd_tdb else "in"))
+            by_route.setdefault((side, _leg_specs(m)), []).append((j, m))
+    out = [[] for _ in jobs]
+    for (side, specs), members in by_route.items():
         stops = _stops(mission_class, side)
-        x0 = np.array([_variables(m, stops) for m in group])
-        best_f = np.full(len(group), np.inf)
+        job = np.array([j for j, _ in members])
+        x0 = np.array([_variables(m, stops) for _, m in members])
+        windows = np.array([jobs[j][1] for j in job], dtype=np.float64)
+        spans = np.array([jobs[j][2] for j in job], dtype=np.float64)
+        best_f = np.full(len(members), np.inf)
         best_x = x0.copy()
 
-        def func(points, problem):
+        def func(points, problem, rows=None):
+            rows = problem if rows is None else rows[problem]
             t = _event_dates(points, stops, opts)
-            total, bad = _batch_costs(t, stops, mission_class, opts, eph, window, span,
-                                      specs)
+            total, bad = _batch_costs(t, stops, mission_class, opts, eph, windows[rows],
+                                      spans[rows], specs)
             feasible = np.isfinite(total) & (bad == 0.0)
             for i in np.flatnonzero(feasible):
-                p = problem[i]
+                p = rows[i]
                 if total[i] < best_f[p]:
                     best_f[p], best_x[p] = total[i], points[i]
             return total + 100.0 * bad
 
-        x = x0
+        x = x0.copy()
         step = np.full(x0.shape, _REFINE_STEP_DAYS)
         if opts.launch_jd_tdb is not None:
             step[:, 0] = 0.0  # the launch is fixed (_event_dates)
+        active = np.ones(len(members), dtype=bool)  # problems of jobs still restarting
         for attempt in range(1 + _REFINE_RESTARTS):
+            rows = np.flatnonzero(active)
             before = best_f.copy()
-            x, _ = nelder_mead(func, x, step,
-                               xatol=_REFINE_XATOL_DAYS, fatol=_REFINE_FATOL_KMS,
-                               max_iter=_REFINE_MAX_EVALS, max_evals=_REFINE_MAX_EVALS)
-            if attempt and not np.any(best_f < before - _REFINE_RESTART_GAIN_KMS):
-                break
-            x = np.where(np.isfinite(best_f)[:, None], best_x, x)
+            x[rows], _ = nelder_mead(lambda pts, prob: func(pts, prob, rows), x[rows], step[rows],
+                                     xatol=_REFINE_XATOL_DAYS, fatol=_REFINE_FATOL_KMS,
+                                     max_iter=_REFINE_MAX_EVALS, max_evals=_REFINE_MAX_EVALS)
+            if attempt:
+                gained = best_f < before - _REFINE_RESTART_GAIN_KMS
+                for j in np.unique(job[rows]):
+                    if not np.any(gained[job == j]):
+                        active[job == j] = False
+                rows = np.flatnonzero(active)
+                if rows.size == 0:
+                    break
+            x[rows] = np.where(np.isfinite(best_f[rows])[:, None], best_x[rows], x[rows])
         for p in np.flatnonzero(np.isfinite(best_f)):
             t = _event_dates(best_x[p][None, :], stops, opts)[0]
             venus = t[stops.index("venus")] if side is not None else None
@@ -810,11 +861,12 @@ def _refine_many(starts, mission_class, opts: MissionOptions, eph, window, span)
             try:
                 m = assemble_mission(*map(float, dates), mission_class=mission_class,
                                      venus_flyby=None if venus is None else float(venus),
-                                     options=opts, ephemeris=eph, leg_revs=specs)
+                                     options=opts, ephemeris=eph, leg_revs=specs,
+                                     _trusted=True)
             except (InputError, NoSolutionError, EphemerisRangeError):
                 continue
             if _violations(m, opts) == 0.0:
-                out.append(m)
+                out[job[p]].append(m)
     return out
 
 
@@ -984,6 +1036,59 @@ def search_opportunity(anchor_jd, mission_class, flyby, opts: MissionOptions, ep
     """
     if label is None:
         label = int(jd_tdb_to_iso(anchor_jd)[:4])
+    return _search_many([(label, anchor_jd)], mission_class, flyby, opts, eph, refine)[0]
+
+
+def _search_many(anchors, mission_class, flyby, opts: MissionOptions, eph, refine,
+                 progress=None):
+    """:func:`search_opportunity` for several (label, anchor) at once.
+
+    Each opportunity's grid is searched on its own; the refinements of all of
+    them then run as one batch of Nelder-Mead problems (one kernel call per
+    step for all opportunities rather than one each: the steps' fixed costs,
+    most of the refinement's time, are paid once). The problems stay
+    independent, each restarted by its own opportunity's rule, so every
+    opportunity gets the same floats as when searched alone.
+    """
+    stages = []
+    for n, (label, anchor) in enumerate(anchors):
+        stages.append(_grid_stage(anchor, mission_class, flyby, opts, eph, label))
+        if progress is not None:  # the refinement of all of them counts as one more
+            progress(n + 1, len(anchors) + 1)
+    jobs = [st for st in stages if isinstance(st, dict)]
+    if refine and jobs:
+        for st in jobs:
+            front = st["front"]
+            starts = _pick_starts(front, opts) if front else []
+            if front and not starts:  # only infeasible missions: refine the closest
+                starts = [min(front, key=lambda m: (round(_violations(m, opts), 6),
+                                                    m.dv_total_kms))]
+            st["starts"] = starts
+        refined = _refine_many([(st["starts"], st["window"], st["span"]) for st in jobs],
+                               mission_class, opts, eph)
+        for st, found in zip(jobs, refined):
+            st["refined"] = found
+    return [st if isinstance(st, Opportunity) else _finish_stage(st, opts) for st in stages]
+
+
+def _finish_stage(st, opts) -> Opportunity:
+    """An opportunity from its grid stage and refined missions."""
+    front, best = st["front"], st["best"]
+    refined = st.get("refined", [])
+    if refined:
+        front = _pareto(front + refined)
+        top = min(refined, key=lambda m: m.dv_total_kms)
+        if best is None or top.dv_total_kms < best.dv_total_kms:
+            best = top
+    if best is None and front:
+        best = min(front, key=lambda m: (round(_violations(m, opts), 6), m.dv_total_kms))
+    return Opportunity(st["label"], best, tuple(front), anchor_jd_tdb=float(st["anchor"]),
+                       window_jd_tdb=st["window"])
+
+
+def _grid_stage(anchor_jd, mission_class, flyby, opts: MissionOptions, eph, label):
+    """One opportunity's grid search: a dict (front, best, window, span), or an
+    :class:`Opportunity` without missions when the launch lies outside its window."""
     venus_sides = [None] if flyby is None else ["out", "in"]
     step = opts.step_days
     window = (anchor_jd + WINDOW_DAYS[0], anchor_jd + WINDOW_DAYS[1])
@@ -1027,7 +1132,7 @@ def search_opportunity(anchor_jd, mission_class, flyby, opts: MissionOptions, ep
             mars_dep = jd[a] + min(max(jd[d] - jd[a], lo_stay), hi_stay)
         return assemble_mission(jd[k], jd[a], mars_dep, jd[e], mission_class=mission_class,
                                 venus_flyby=None if v is None else jd[v], options=opts,
-                                ephemeris=eph, leg_revs=specs)
+                                ephemeris=eph, leg_revs=specs, _trusted=True)
 
     grid_front, running = [], np.inf
     for dur in np.flatnonzero(np.isfinite(merged)):
@@ -1040,21 +1145,8 @@ def search_opportunity(anchor_jd, mission_class, flyby, opts: MissionOptions, ep
     front = _pareto(grid_front)
     feasible = [m for m in front if _violations(m, opts) == 0.0]
     best = min(feasible, key=lambda m: m.dv_total_kms) if feasible else None
-    if refine and front:
-        starts = _pick_starts(front, opts)
-        if not starts:  # only infeasible missions: refine the closest towards feasibility
-            starts = [min(front, key=lambda m: (round(_violations(m, opts), 6), m.dv_total_kms))]
-        refined = _refine_many(starts, mission_class, opts, eph, window,
-                               (float(grid.jd[0]), float(grid.jd[-1])))
-        if refined:
-            front = _pareto(front + refined)
-            top = min(refined, key=lambda m: m.dv_total_kms)
-            if best is None or top.dv_total_kms < best.dv_total_kms:
-                best = top
-    if best is None and front:
-        best = min(front, key=lambda m: (round(_violations(m, opts), 6), m.dv_total_kms))
-    return Opportunity(label, best, tuple(front), anchor_jd_tdb=float(anchor_jd),
-                       window_jd_tdb=window)
+    return {"label": label, "anchor": anchor_jd, "window": window, "front": front,
+            "best": best, "span": (float(grid.jd[0]), float(grid.jd[-1]))}
 
 
 def missions(first_year: int, last_year: int, mission_class: str = "conjunction",
@@ -1147,9 +1239,13 @@ def mission_opportunities(first_year, last_year, mission_class="conjunction", fl
     eph = ephemeris_or_default(ephemeris)
     anchors = _anchors(first_year, last_year, eph)
     found = []
-    for n, (label, anchor) in enumerate(anchors):
-        opp = search_opportunity(anchor, mission_class, flyby, opts, eph, refine=refine,
-                                 label=label)
+    if len(anchors) == 1:
+        (label, anchor), = anchors
+        searched = [search_opportunity(anchor, mission_class, flyby, opts, eph, refine=refine,
+                                       label=label)]
+    else:
+        searched = _search_many(anchors, mission_class, flyby, opts, eph, refine, progress)
+    for n, ((label, anchor), opp) in enumerate(zip(anchors, searched)):
         if opp.best is not None and _violations(opp.best, opts) == 0.0:
             found.append(opp)
         elif opp.reasons:
