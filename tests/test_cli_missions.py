@@ -91,3 +91,12 @@ def test_bad_search_options_are_one_line_exit_2(runner, case):
 def test_venus_help_says_the_swing_by_is_flown(runner):
     result = runner.invoke(app, ["missions", "--help"], env={**_QUIET_ENV, "COLUMNS": "200"})
     assert "every mission found then has one" in " ".join(result.stdout.split())
+
+
+def test_a_search_grid_too_large_is_refused_before_it_is_solved(runner):
+    # A flyby via Venus with one revolution on every default leg would keep a
+    # swing-by table of ~5e8 cells (~4 GB): refused, naming what to narrow.
+    line = _one_line_error(runner.invoke(app, ["missions", "--from", "2033", "--to", "2033",
+                                               "--class", "flyby", "--venus", "--revs", "1"]),
+                           "swing-by table", "--leg-tof", "--revs")
+    assert "exceed the limit" in line

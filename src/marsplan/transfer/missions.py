@@ -27,6 +27,7 @@ from marsplan.errors import EphemerisRangeError, InputError, NoSolutionError
 from marsplan.time import jd_tdb_to_iso
 from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbits, capture_dv_kms, departure_dv_kms
 from marsplan.transfer.mission import MISSION_CLASSES, Flyby, Leg, Mission, Missions
+from marsplan.validate import check_cells
 
 #: Default stay ranges at Mars, days (docs/design.md: conjunction 300-600 typical).
 DEFAULT_STAY_DAYS = {"conjunction": (300.0, 650.0), "opposition": (30.0, 90.0),
@@ -238,20 +239,31 @@ class _Grid:
         self.states = {b: eph.state_jd(b, self.jd) for b in ("earth", "mars", "venus")}
         self._legs = {}
 
+    def _tofs(self, origin, target):
+        """(first flight time in steps, number of flight times) of legs origin -> target."""
+        lo, hi = self.opts.leg_tof(origin, target)
+        m0 = int(np.ceil(lo / self.step - 1e-9))
+        return m0, max(int(np.floor(hi / self.step + 1e-9)) - m0 + 1, 1)
+
+    def leg_cells(self, origin, target) -> int:
+        """Columns of the leg grid origin -> target, before solving it."""
+        return self._tofs(origin, target)[1] * (1 + 2 * self.opts.max_revs)
+
     def leg(self, origin, target) -> _LegGrid:
         """The grid of legs origin -> target (every family the options allow)."""
         if (origin, target) not in self._legs:
             from marsplan.kernels.missions import leg_grid
 
-            lo, hi = self.opts.leg_tof(origin, target)
-            m0 = int(np.ceil(lo / self.step - 1e-9))
-            n_t = max(int(np.floor(hi / self.step + 1e-9)) - m0 + 1, 1)
+            m0, n_t = self._tofs(origin, target)
             layer_revs = [0] + [r for r in range(1, self.opts.max_revs + 1) for _ in (0, 1)]
             layer_low = [True] + [low for _ in range(self.opts.max_revs) for low in (True, False)]
             n_l = len(layer_revs)
             off = np.repeat(m0 + np.arange(n_t, dtype=np.int64), n_l)
             revs = np.tile(np.array(layer_revs, dtype=np.int64), n_t)
             low = np.tile(np.array(layer_low, dtype=np.bool_), n_t)
+            check_cells(self.jd.size * off.size,
+                        f"missions: the {origin}-{target} leg grid (narrow --leg-tof / "
+                        f"leg_tof_days or lower --revs)")
             r_d, v_d = self.states[origin]
             r_a, v_a = self.states[target]
             shape = (self.jd.size, off.size, 3)
@@ -421,6 +433,10 @@ def _search_flyby(grid, opts, venus_side, n_dur):
         return best, dates
     route = ([("earth", "venus"), ("venus", "mars"), ("mars", "earth")] if venus_side == "out"
              else [("earth", "mars"), ("mars", "venus"), ("venus", "earth")])
+    # chain3 keeps a swing-by table of (dates x middle legs x last legs).
+    check_cells(grid.jd.size * grid.leg_cells(*route[1]) * grid.leg_cells(*route[2]),
+                f"missions: the {route[1][0]}-{route[1][1]} x {route[2][0]}-{route[2][1]} "
+                f"swing-by table (narrow --leg-tof / leg_tof_days or lower --revs)")
     costs = _route_costs(grid, route, opts)
     legs = [grid.leg(*leg) for leg in route]
     bodies = ("venus", "mars") if venus_side == "out" else ("mars", "venus")
