@@ -565,14 +565,9 @@ def plan_without(scenario, catalog, partners: str | Sequence[str], *, seats: str
         baseline = plan(scenario, catalog, ephemeris=eph)
     change = withdraw(scenario, catalog, partners, seats=seats)
     if change.scenario is None:
-        lost = [u for u in change.unreplaced if u.role == "transit"]
         # No transit vehicle is a hardware shortfall no date can mend: no search.
-        limits = tuple(Limit("hardware_shortfall",
-                             f"nothing in the catalog replaces the transit vehicle "
-                             f"{_element_name(catalog, u.old)}: {u.reason}", subject=u.old)
-                       for u in lost)
         return WithdrawalPlan(change.partners, baseline, change, None,
-                              Verdict("cannot_fly", limits, None), None, (), horizon_years,
+                              no_transit_verdict(change, catalog), None, (), horizon_years,
                               "later opportunities not searched: no date brings a transit "
                               "vehicle back")
     start_jd = baseline.mission.earth_departure_jd_tdb
@@ -613,6 +608,16 @@ def plan_without(scenario, catalog, partners: str | Sequence[str], *, seats: str
                Verdict("cannot_fly", (Limit("unreachable_site", first_try.reason),), None))
     return WithdrawalPlan(change.partners, baseline, change, first_plan, verdict, None,
                           tuple(tried), horizon_years, note)
+
+
+def no_transit_verdict(change: Withdrawal, catalog) -> Verdict:
+    """``cannot_fly`` for a withdrawal that leaves no transit vehicle
+    (``change.scenario`` is None): one hardware shortfall per element lost."""
+    lost = [u for u in change.unreplaced if u.role == "transit"]
+    return Verdict("cannot_fly", tuple(
+        Limit("hardware_shortfall", f"nothing in the catalog replaces the transit vehicle "
+              f"{_element_name(catalog, u.old)}: {u.reason}", subject=u.old) for u in lost),
+        None)
 
 
 def _date_independent(p) -> str | None:
