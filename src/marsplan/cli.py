@@ -1153,7 +1153,7 @@ def plan(
 
 
 #: Tables of ``marsplan coalitions``, in print order.
-COALITIONS_SECTIONS = ("coalitions", "shapley", "indispensability")
+COALITIONS_SECTIONS = ("coalitions", "shapley", "indispensability", "fair_shares")
 #: Columns a narrow terminal may drop from the coalitions table, least important first.
 _COALITIONS_DROP = ("unreplaced", "replacements", "assembly_inclination_deg", "earth_departure",
                     "tanker_flights", "game_cost_from", "imleo_t", "launches", "binding_kind")
@@ -1197,7 +1197,9 @@ def coalitions(
               "shapley": "Shapley shares of the cost game (they add up to the grand "
                          "coalition's game_cost_musd)",
               "indispensability": "Indispensability: the coalitions that fly only with the "
-                                  "partner (veto: in every coalition that flies)"}
+                                  "partner (veto: in every coalition that flies)",
+              "fair_shares": "Shapley share beside the grand coalition's ledger: what each "
+                             "contributes (in kind and cash) and its entitlement"}
     sections = [Section(name, tables[name], title=titles[name],
                         drop=_COALITIONS_DROP if name == "coalitions" else None,
                         # The limit in words is long: JSON and CSV carry it.

@@ -269,6 +269,57 @@ def test_us_russia_indispensability(us_russia):
             assert not rest or not result.of(rest).flies
 
 
+def test_us_russia_costs_agree_with_the_ledgers(us_russia):
+    # Each coalition's cost is its plan's, and its ledger (joint/agreement.py)
+    # values the same items: the totals agree and the balances cancel.
+    _, _, result = us_russia
+    for c in result.coalitions:
+        if c.plan is None:
+            continue
+        assert c.plan.ledger.total_musd == pytest.approx(c.cost_musd, rel=RTOL)
+        assert math.fsum(p.balance_musd for p in c.plan.ledger.partners) == pytest.approx(
+            0.0, abs=RTOL * c.cost_musd)
+
+
+def test_us_russia_roscosmos_buys_nothing_from_spacex_without_nasa(us_russia):
+    # SpaceX is bought by NASA (the agency of its country); in {roscosmos, spacex}
+    # no member agency is American, so SpaceX funds its own hardware, in kind.
+    _, _, result = us_russia
+    ledger = result.of(["roscosmos", "spacex"]).plan.ledger
+    assert not [f for f in ledger.cash_flows if f.to == "spacex"]
+    grand = result.grand.plan.ledger
+    assert {f.from_ for f in grand.cash_flows if f.to == "spacex"} == {"nasa"}
+
+
+def test_fair_shares_beside_the_ledger(us_russia):
+    _, _, result = us_russia
+    rows = {r.partner: r for r in result.grand.plan.ledger.partners}
+    for f, s in zip(result.fair_shares, result.shapley):
+        assert f.partner == s.partner and f.share_musd == s.share_musd
+        assert f.contribution_musd == rows[f.partner].contribution_musd
+        assert f.above_share_musd == pytest.approx(f.contribution_musd - f.share_musd)
+    # Both divide the same total.
+    assert math.fsum(f.contribution_musd for f in result.fair_shares) == pytest.approx(
+        math.fsum(f.share_musd for f in result.fair_shares), rel=RTOL)
+
+
+def test_members_agreement_drops_non_members(us_russia):
+    from marsplan.joint.coalitions import members_agreement
+
+    scenario, catalog, _ = us_russia
+    spec = scenario.agreement.model_copy(update={
+        "funders": {"starship_crew": "nasa", "soyuz_ms": "roscosmos"},
+        "no_funds": [("nasa", "roscosmos")], "in_kind": ["nasa", "roscosmos"],
+        "cannot_provide": {"nasa": ["launch"]}})
+    s = scenario.model_copy(update={"agreement": spec})
+    a = members_agreement(s, catalog, ("roscosmos", "spacex"))
+    assert a.funders == {"soyuz_ms": "roscosmos", "spacex": "spacex"}
+    assert a.no_funds == [] and a.in_kind == ["roscosmos"] and a.cannot_provide == {}
+    # With NASA a member, SpaceX is bought by NASA by the default rule: no entry added.
+    assert members_agreement(s, catalog, ("nasa", "spacex")).funders == {
+        "starship_crew": "nasa"}
+
+
 def test_coalitions_of_unknown_partner(us_russia):
     _, _, result = us_russia
     with pytest.raises(InputError, match="esa"):
@@ -291,8 +342,8 @@ def test_document_and_cli_json(us_russia, capsys):
 
     _, _, result = us_russia
     doc = coalitions_document(result)
-    assert list(doc)[:6] == ["scenario", "marsplan", "partners", "coalitions", "shapley",
-                             "indispensability"]
+    assert list(doc)[:7] == ["scenario", "marsplan", "partners", "coalitions", "shapley",
+                             "indispensability", "fair_shares"]
     with pytest.raises(SystemExit) as done:
         main(["coalitions", str(EXAMPLES / "us_russia_2033.toml"), "--format", "json"])
     assert done.value.code in (0, None)

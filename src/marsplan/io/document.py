@@ -267,7 +267,7 @@ def coalitions_document(result, *, ephemeris_name: str | None = None) -> dict:
     """What ``marsplan coalitions SCENARIO --format json`` prints (docs/outputs.md).
 
     ``{"scenario", "marsplan", "partners", "coalitions": [...], "shapley": [...],
-    "indispensability": [...], "game": {...}, "notes": [...]}`` for a
+    "indispensability": [...], "fair_shares": [...], "game": {...}, "notes": [...]}`` for a
     :class:`~marsplan.joint.coalitions.Coalitions`. Each coalition:
     ``partners``, ``crew``, ``status``, ``flies``, ``binding_limit``,
     ``binding_kind``, ``cost_musd`` (its plan's; null without a plan),
@@ -316,6 +316,7 @@ def coalitions_document(result, *, ephemeris_name: str | None = None) -> dict:
                               "needed_by": len(x.coalitions),
                               "coalitions": [list(c) for c in x.coalitions]}
                              for x in result.indispensability],
+        "fair_shares": [record(f) for f in result.fair_shares],
         "game": {"players": list(result.partners),
                  "grand_coalition_cost_musd": result.grand.game_cost_musd,
                  "grand_coalition_flies": result.grand.flies,
@@ -325,8 +326,9 @@ def coalitions_document(result, *, ephemeris_name: str | None = None) -> dict:
 
 
 def coalitions_tables(doc: dict) -> dict[str, list[dict]]:
-    """The coalitions document as flat tables: ``coalitions``, ``shapley`` and
-    ``indispensability`` (lists joined: partners with "+", others with "; ")."""
+    """The coalitions document as flat tables: ``coalitions``, ``shapley``,
+    ``indispensability`` and ``fair_shares`` (lists joined: partners with "+",
+    others with "; ")."""
     def flat(row: dict) -> dict:
         out = {}
         for k, v in row.items():
@@ -337,4 +339,4 @@ def coalitions_tables(doc: dict) -> dict[str, list[dict]]:
         return out
 
     return {name: [flat(r) for r in doc[name]]
-            for name in ("coalitions", "shapley", "indispensability")}
+            for name in ("coalitions", "shapley", "indispensability", "fair_shares")}

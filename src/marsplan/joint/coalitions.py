@@ -53,8 +53,8 @@ import numpy as np
 from marsplan.errors import InputError
 from marsplan.joint.verdict import Limit, Verdict
 
-__all__ = ["Coalition", "Coalitions", "Indispensability", "MAX_PARTNERS", "Share",
-           "coalition_costs", "coalitions", "shapley_values"]
+__all__ = ["Coalition", "Coalitions", "FairShare", "Indispensability", "MAX_PARTNERS", "Share",
+           "coalition_costs", "coalitions", "members_agreement", "shapley_values"]
 
 #: At most this many partners (2^8 - 1 = 255 coalitions): each coalition is a plan.
 MAX_PARTNERS = 8
@@ -140,6 +140,20 @@ class Share:
 
 
 @dataclass(frozen=True, slots=True)
+class FairShare:
+    """A partner's Shapley share beside what the grand coalition's ledger
+    (:mod:`marsplan.joint.agreement`) has it contribute (in kind and cash, M$)
+    and its entitlement there; ``above_share_musd`` = contribution - share
+    (negative: it puts in less than its Shapley share)."""
+
+    partner: str
+    share_musd: float
+    contribution_musd: float
+    entitlement_musd: float
+    above_share_musd: float
+
+
+@dataclass(frozen=True, slots=True)
 class Indispensability:
     """The coalitions that fly with ``partner`` but cannot fly without it.
 
@@ -168,6 +182,7 @@ class Coalitions:
     shapley: tuple[Share, ...]
     indispensability: tuple[Indispensability, ...]
     notes: tuple[str, ...] = ()
+    fair_shares: tuple[FairShare, ...] = ()
 
     @property
     def grand(self) -> Coalition:
@@ -381,6 +396,9 @@ def coalitions(scenario, catalog, *, ephemeris=None) -> Coalitions:
 
             planned[mask] = (members, crew, no_transit_verdict(change, catalog), None, change)
             continue
+        if mask != full:
+            scen = scen.model_copy(update={"agreement": members_agreement(scen, catalog,
+                                                                          members)})
         p, v = _plan(scen, catalog, eph, searched, grand=mask == full)
         planned[mask] = (members, crew, v, p, change)
 
@@ -414,12 +432,57 @@ def coalitions(scenario, catalog, *, ephemeris=None) -> Coalitions:
                        and not flies.get(m & ~bit, False))
         veto = bool(veto_free) and all(m & bit for m in veto_free)
         indispensable.append(Indispensability(p, veto, needed))
+    fair = ()
+    ledger = getattr(grand_plan, "ledger", None)
+    if ledger is not None:
+        rows = {r.partner: r for r in ledger.partners}
+        fair = tuple(FairShare(s.partner, s.share_musd, rows[s.partner].contribution_musd,
+                               rows[s.partner].entitlement_musd,
+                               rows[s.partner].contribution_musd - s.share_musd)
+                     for s in shares if s.partner in rows)
     notes = []
     if not result[-1].flies:
         notes.append("the grand coalition cannot fly: the shares divide its cost as planned")
     if not veto_free:
         notes.append("no coalition can fly")
-    return Coalitions(scenario, partners, result, shares, tuple(indispensable), tuple(notes))
+    return Coalitions(scenario, partners, result, shares, tuple(indispensable), tuple(notes),
+                      fair)
+
+
+def members_agreement(scenario, catalog, members):
+    """The scenario's ``[agreement]`` among ``members`` only (docs/coalitions.md).
+
+    A funder that is not a member funds nothing (its entries drop); a member
+    company whose items no member would fund by the default rule (no single
+    agency of its country among the members) funds them itself, in kind; the
+    sanctions, provision rules, in-kind settlement and benefits of
+    non-members drop.
+    """
+    a = scenario.agreement
+    keep = set(members)
+    funders = {k: v for k, v in a.funders.items() if v in keep}
+    records = getattr(catalog, "partners", None) or {}
+
+    def kind(p):
+        return getattr(records.get(p), "kind", "agency")
+
+    for p in members:
+        if kind(p) != "company" or p in funders:
+            continue
+        country = getattr(records.get(p), "country", "")
+        agencies = [q for q in members if kind(q) == "agency"
+                    and getattr(records.get(q), "country", "") == country]
+        if len(agencies) != 1:
+            funders[p] = p
+    return a.model_copy(update={
+        "funders": funders,
+        "in_kind": [p for p in a.in_kind if p in keep],
+        "no_funds": [(x, y) for x, y in a.no_funds if x in keep and y in keep],
+        "cannot_provide": {p: r for p, r in a.cannot_provide.items() if p in keep},
+        "must_provide": {p: r for p, r in a.must_provide.items() if p in keep},
+        "benefits": {m: {p: v for p, v in by.items() if p in keep}
+                     for m, by in a.benefits.items()},
+    })
 
 
 def _plan(scen, catalog, eph, searched: dict, *, grand: bool):
