@@ -1194,12 +1194,10 @@ def coalitions(
     tables = coalitions_tables(doc)
     titles = {"coalitions": f"{scen.mission.name}: every coalition, flying with its members' "
                             "hardware and crew (cost_musd: its plan; game_cost_musd: c(S))",
-              "shapley": "Shapley shares of the cost game (they add up to the grand "
-                         "coalition's game_cost_musd)",
-              "indispensability": "Indispensability: the coalitions that fly only with the "
-                                  "partner (veto: in every coalition that flies)",
-              "fair_shares": "Shapley share beside the grand coalition's ledger: what each "
-                             "contributes (in kind and cash) and its entitlement"}
+              "shapley": "Shapley shares of the cost",
+              "indispensability": "Who flies only with whom (veto: in every coalition that "
+                                  "flies)",
+              "fair_shares": "Shapley share and the ledger's contribution"}
     sections = [Section(name, tables[name], title=titles[name],
                         drop=_COALITIONS_DROP if name == "coalitions" else None,
                         # The limit in words is long: JSON and CSV carry it.
