@@ -303,8 +303,8 @@ def test_fair_shares_beside_the_ledger(us_russia):
         math.fsum(f.share_musd for f in result.fair_shares), rel=RTOL)
 
 
-def test_members_agreement_drops_non_members(us_russia):
-    from marsplan.joint.coalitions import members_agreement
+def test_agreement_among_drops_non_members(us_russia):
+    from marsplan.joint.withdraw import agreement_among
 
     scenario, catalog, _ = us_russia
     spec = scenario.agreement.model_copy(update={
@@ -312,11 +312,11 @@ def test_members_agreement_drops_non_members(us_russia):
         "no_funds": [("nasa", "roscosmos")], "in_kind": ["nasa", "roscosmos"],
         "cannot_provide": {"nasa": ["launch"]}})
     s = scenario.model_copy(update={"agreement": spec})
-    a = members_agreement(s, catalog, ("roscosmos", "spacex"))
+    a = agreement_among(s, catalog, ("roscosmos", "spacex"))
     assert a.funders == {"soyuz_ms": "roscosmos", "spacex": "spacex"}
     assert a.no_funds == [] and a.in_kind == ["roscosmos"] and a.cannot_provide == {}
     # With NASA a member, SpaceX is bought by NASA by the default rule: no entry added.
-    assert members_agreement(s, catalog, ("nasa", "spacex")).funders == {
+    assert agreement_among(s, catalog, ("nasa", "spacex")).funders == {
         "starship_crew": "nasa"}
 
 

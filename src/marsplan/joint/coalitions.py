@@ -12,6 +12,8 @@ as :func:`marsplan.joint.withdraw.withdraw` builds it with ``seats="drop"``.
 
 * Crew: each member's own crew, in its own seats; the others' seats are left
   empty (the crew shrinks). A coalition with no crew has nothing to fly.
+* Funding: the scenario's ``[agreement]`` among the members
+  (:func:`marsplan.joint.withdraw.agreement_among`).
 * Hardware: an element whose provider or owner is not a member is flown by
   its owner when the owner is a member, else replaced by the catalog element
   of the same kind owned by a member (preferring one already flown); a crew
@@ -54,7 +56,7 @@ from marsplan.errors import InputError
 from marsplan.joint.verdict import Limit, Verdict
 
 __all__ = ["Coalition", "Coalitions", "FairShare", "Indispensability", "MAX_PARTNERS", "Share",
-           "coalition_costs", "coalitions", "members_agreement", "shapley_values"]
+           "coalition_costs", "coalitions", "shapley_values"]
 
 #: At most this many partners (2^8 - 1 = 255 coalitions): each coalition is a plan.
 MAX_PARTNERS = 8
@@ -396,9 +398,6 @@ def coalitions(scenario, catalog, *, ephemeris=None) -> Coalitions:
 
             planned[mask] = (members, crew, no_transit_verdict(change, catalog), None, change)
             continue
-        if mask != full:
-            scen = scen.model_copy(update={"agreement": members_agreement(scen, catalog,
-                                                                          members)})
         p, v = _plan(scen, catalog, eph, searched, grand=mask == full)
         planned[mask] = (members, crew, v, p, change)
 
@@ -447,42 +446,6 @@ def coalitions(scenario, catalog, *, ephemeris=None) -> Coalitions:
         notes.append("no coalition can fly")
     return Coalitions(scenario, partners, result, shares, tuple(indispensable), tuple(notes),
                       fair)
-
-
-def members_agreement(scenario, catalog, members):
-    """The scenario's ``[agreement]`` among ``members`` only (docs/coalitions.md).
-
-    A funder that is not a member funds nothing (its entries drop); a member
-    company whose items no member would fund by the default rule (no single
-    agency of its country among the members) funds them itself, in kind; the
-    sanctions, provision rules, in-kind settlement and benefits of
-    non-members drop.
-    """
-    a = scenario.agreement
-    keep = set(members)
-    funders = {k: v for k, v in a.funders.items() if v in keep}
-    records = getattr(catalog, "partners", None) or {}
-
-    def kind(p):
-        return getattr(records.get(p), "kind", "agency")
-
-    for p in members:
-        if kind(p) != "company" or p in funders:
-            continue
-        country = getattr(records.get(p), "country", "")
-        agencies = [q for q in members if kind(q) == "agency"
-                    and getattr(records.get(q), "country", "") == country]
-        if len(agencies) != 1:
-            funders[p] = p
-    return a.model_copy(update={
-        "funders": funders,
-        "in_kind": [p for p in a.in_kind if p in keep],
-        "no_funds": [(x, y) for x, y in a.no_funds if x in keep and y in keep],
-        "cannot_provide": {p: r for p, r in a.cannot_provide.items() if p in keep},
-        "must_provide": {p: r for p, r in a.must_provide.items() if p in keep},
-        "benefits": {m: {p: v for p, v in by.items() if p in keep}
-                     for m, by in a.benefits.items()},
-    })
 
 
 def _plan(scen, catalog, eph, searched: dict, *, grand: bool):
