@@ -266,8 +266,9 @@ def write_csv_tables(doc: dict, out_dir) -> list[str]:
 def coalitions_document(result, *, ephemeris_name: str | None = None) -> dict:
     """What ``marsplan coalitions SCENARIO --format json`` prints (docs/outputs.md).
 
-    ``{"scenario", "marsplan", "partners", "coalitions": [...], "shapley": [...],
-    "indispensability": [...], "fair_shares": [...], "game": {...}, "notes": [...]}`` for a
+    ``{"coalitions": [...], "shapley": [...], "indispensability": [...],
+    "fair_shares": [...], "game": {...}, "scenario", "marsplan", "partners",
+    "notes": [...]}`` for a
     :class:`~marsplan.joint.coalitions.Coalitions`. Each coalition:
     ``partners``, ``crew``, ``status``, ``flies``, ``binding_limit``,
     ``binding_kind``, ``cost_musd`` (its plan's; null without a plan),
@@ -306,9 +307,6 @@ def coalitions_document(result, *, ephemeris_name: str | None = None) -> dict:
         }
 
     return jsonable({
-        "scenario": result.scenario.mission.name,
-        "marsplan": {"version": __version__, "ephemeris": ephemeris_name, "time_scale": "TDB"},
-        "partners": list(result.partners),
         "coalitions": [coalition(c) for c in result.coalitions],
         "shapley": [{"partner": s.partner, "share_musd": s.share_musd,
                      "share_pct": s.share_pct} for s in result.shapley],
@@ -321,6 +319,9 @@ def coalitions_document(result, *, ephemeris_name: str | None = None) -> dict:
                  "grand_coalition_cost_musd": result.grand.game_cost_musd,
                  "grand_coalition_flies": result.grand.flies,
                  "shares_sum_musd": math.fsum(s.share_musd for s in result.shapley)},
+        "scenario": result.scenario.mission.name,
+        "marsplan": {"version": __version__, "ephemeris": ephemeris_name, "time_scale": "TDB"},
+        "partners": list(result.partners),
         "notes": list(result.notes),
     })
 

@@ -451,7 +451,7 @@ def coalitions(scenario, catalog, *, ephemeris=None) -> Coalitions:
 def _plan(scen, catalog, eph, searched: dict, *, grand: bool):
     """(Plan or None, Verdict) of one coalition's scenario; the trajectory from ``searched``,
     searched once per distinct (mission spec, orbits, reachable declination)."""
-    from marsplan.errors import NoSolutionError
+    from marsplan.errors import NoSolutionError, ScenarioError
     from marsplan.joint.plan import plan, reachable_inclination_deg, trajectory
 
     reach = reachable_inclination_deg(scen, catalog)
@@ -468,7 +468,14 @@ def _plan(scen, catalog, eph, searched: dict, *, grand: bool):
     mission = searched[key]
     if isinstance(mission, NoSolutionError):
         return None, Verdict("cannot_fly", (Limit("unreachable_site", str(mission)),), None)
-    p = plan(scen, catalog, mission=mission, ephemeris=eph)
+    try:
+        p = plan(scen, catalog, mission=mission, ephemeris=eph)
+    except ScenarioError as error:
+        if grand:
+            raise
+        # What the members' hardware lacks for the scenario (a crew that lands
+        # with no element that can land): a hardware shortfall of this coalition.
+        return None, Verdict("cannot_fly", (Limit("hardware_shortfall", str(error)),), None)
     return p, p.verdict
 
 
