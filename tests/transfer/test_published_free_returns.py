@@ -20,8 +20,9 @@ provenance and the doubts about the sources):
 
 Conventions. marsplan: DE440, patched conics (Lambert legs between the planets'
 centres, flybys in a point). Okutsu used STOUR and MIDAS (patched conics on an
-analytic ephemeris); Byrnes a multiconic program on a JPL ephemeris. Their dates
-are printed to the day (read as 0h TDB), their speeds to 0.01 km/s.
+analytic ephemeris); Byrnes a multiconic program on a real ephemeris; McConaghy
+an ephemeris model on DE405. Dates are printed to the day (read as 0h TDB),
+their speeds to 0.01 km/s.
 
 Tolerances, from those differences and never fitted to marsplan's output:
 * Dates: a date printed to the day is anywhere within +-0.5 d of it; a date we
@@ -35,6 +36,7 @@ Tolerances, from those differences and never fitted to marsplan's output:
 * Byrnes's multiconic model: 0.1 km/s, the size of the patched-conic versus
   full-force difference that Tito et al. (2013) print for Inspiration Mars
   (Earth arrival v-inf 8.915 vs 8.837 km/s, README section 3).
+* McConaghy's dates: +-1 d (see MCCONAGHY_DATE_DAYS below).
 Flyby floor: 200 km, Hughes et al.'s (Okutsu's group and tool, README section 3);
 Okutsu's own floor is not in our reading of the paper.
 """
@@ -366,7 +368,7 @@ def test_every_s1l1_row_is_read():
 @pytest.mark.parametrize("table, a, b", _mcconaghy_legs(),
                          ids=lambda x: x["encounter"] if isinstance(x, dict) else f"T{x}")
 def test_s1l1_cycler_legs_at_their_published_dates(table, a, b):
-    # The ballistic S1L1 cycler (DE405, patched conics): Earth-Mars legs with no
+    # The ballistic S1L1 cycler (DE405 ephemeris model): Earth-Mars legs with no
     # revolution, Mars-Earth and Earth-Earth legs with one. Each leg at the
     # printed dates must give both encounters' v-inf. Measured: 25 legs, 50
     # speeds, differences -0.196..+0.140 km/s, median |difference| 0.021; the
