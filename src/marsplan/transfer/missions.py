@@ -12,7 +12,14 @@ minimum-C3 Earth-Mars launch, whatever else a request holds. The best mission
 of each duration in that window gives the delta-v / duration Pareto front; the
 cheapest few front members within the constraints are refined together by
 Nelder-Mead on continuous dates (stays and duration limits held exactly), and
-the best of them is the opportunity's mission.
+the best of them is the opportunity's mission. The refinements of all the
+opportunities of a request run as one batch of independent problems.
+
+With ``max_revs`` N >= 1 every leg grid carries, for each flight time, the
+zero-revolution arc and both branches of 1..N revolutions side by side (the
+kernels take each cell's date offset); a single leg between two stays keeps
+its cheapest family per flight time, legs joined by a swing-by keep every
+family. Each leg's flight-time range (``leg_tof_days``) bounds the grid.
 """
 
 from __future__ import annotations
