@@ -1,0 +1,286 @@
+"""The pages as a person sees them: a real uvicorn server, Debian's Chromium, Playwright.
+
+One server (a thread running uvicorn on a free 127.0.0.1 port) and one browser
+serve the whole module. Each test opens a page, waits until its scripts have
+drawn, checks what shows against the library's own results (computed in this
+process: the server runs in it, so its caches make the second call cheap),
+clicks through it, and fails on any console error or uncaught exception. It
+saves one screenshot per page under ``out/test_pages/`` (``MARSPLAN_SCREENSHOTS``
+names another folder; README's are docs/images/), and prints how long each page
+took to become interactive (a measurement, never asserted: the machine's load
+decides it).
+
+On CI (``CI`` set) a missing Chromium fails the tests; elsewhere they skip.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+SHOTS = Path(os.environ.get("MARSPLAN_SCREENSHOTS", ROOT / "out" / "test_pages"))
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def _need(what: str, hint: str):
+    message = f"{what} is missing: {hint}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The app under a real uvicorn, in a thread of this process; always stopped."""
+    import uvicorn
+
+    from marsplan.web.app import create_app
+
+    port = _free_port()
+    config = uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not running.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        running.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if binary is None:
+        _need("chromium", "apt-get install -y chromium (make test does it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _need("playwright", "pip install -e '.[test]'")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=binary, args=["--no-sandbox"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Watched:
+    """A browser page whose console errors and uncaught exceptions are collected."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text)
+                     if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def open(self, url: str, ready: str, *, timeout_ms: float = 120_000) -> float:
+        """Load ``url`` and wait for the selector ``ready``; the milliseconds from the
+        response's arrival to that moment (the page's own scripts' work)."""
+        response = self.page.goto(url, timeout=timeout_ms)
+        assert response is not None and response.status == 200, (url, response.status)
+        self.page.wait_for_selector(ready, state="attached", timeout=timeout_ms)
+        return self.page.evaluate(
+            "performance.now() - performance.getEntriesByType('navigation')[0].responseEnd")
+
+    def shot(self, name: str):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser):
+    watched = Watched(browser)
+    yield watched
+    errors = list(watched.errors)
+    watched.close()
+    assert errors == [], f"console errors: {errors}"
+
+
+def _text(page, selector: str) -> str:
+    return " ".join(page.inner_text(selector).split())
+
+
+# --------------------------------------------------------------------------- opportunities
+
+
+def test_opportunities_table_porkchop_hover_and_click(server, tab):
+    from marsplan.io.rows import windows_rows
+    from marsplan.transfer.leg import transfer_leg
+    from marsplan.transfer.windows import windows
+
+    page = tab.page
+    took_ms = tab.open(f"{server}/opportunities?year=2033", "#porkchop[data-ready='1']")
+    print(f"\nopportunities: interactive {took_ms:.0f} ms after the response (2033 porkchop)")
+    # The table: every optimum 2026-2045, as `marsplan windows --from 2026 --to 2045`.
+    rows = windows_rows(windows("earth", "mars", 2026, 2045))
+    cells = page.locator("#windows-table tbody tr")
+    assert cells.count() == len(rows) == 54
+    first = [c.strip() for c in cells.nth(0).locator("td").all_inner_texts()]
+    assert first[:3] == [str(rows[0]["opportunity"]), rows[0]["type"],
+                         rows[0]["objective"].replace("_", " ")]
+    assert first[6] == f"{rows[0]['c3_km2s2']:.2f}"
+    # Sorting by C3 puts the lowest first.
+    page.click("#windows-table thead th:nth-child(7)")
+    lowest = min(r["c3_km2s2"] for r in rows)
+    assert page.inner_text("#windows-table tbody tr:nth-child(1) td:nth-child(7)") \
+        == f"{lowest:.2f}"
+    # Hover in the middle of the chart: plotly shows a transfer's C3, v-inf, DLA and TOF.
+    box = page.locator("#porkchop .nsewdrag").first.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.4
+    page.mouse.move(x, y)
+    page.wait_for_selector("#porkchop .hoverlayer .hovertext", timeout=10_000)
+    hover = page.locator("#porkchop .hoverlayer").text_content()  # SVG: no inner_text
+    for word in ("C3", "km²/s²", "arrival v∞", "DLA", "time of flight"):
+        assert word in hover, hover
+    tab.shot("opportunities")
+    # Click: the transfer is marked, its details shown, its dates put in the URL.
+    page.mouse.click(x, y)
+    page.wait_for_selector("#details:not([hidden])")
+    assert "launch=" in page.url and "arrival=" in page.url
+    details = _text(page, "#details-list")
+    query = dict(p.split("=") for p in page.url.split("?")[1].split("&"))
+    leg = transfer_leg(query["launch"], query["arrival"]).rows()[0]
+    # The grid cell's C3, rounded to 0.01 as shown, is the exact leg at those dates.
+    assert f"Launch energy C3 {leg['c3_km2s2']:.2f} km²/s²" in details
+    assert f"Arrival v∞ {leg['vinf_arrival_kms']:.3f} km/s" in details
+    # The link reproduces the view: the server marks the same transfer.
+    tab.open(page.url, "#porkchop[data-ready='1']")
+    assert f"Launch energy C3 {leg['c3_km2s2']:.2f} km²/s²" in _text(page, "#details-list")
+
+
+def test_opportunities_bad_year_is_named(server, tab):
+    page = tab.page
+    response = page.goto(f"{server}/opportunities?year=2030")
+    assert response.status == 422
+    assert "year: 2030 labels no Earth-Mars opportunity" in page.inner_text("#error")
+    tab.errors.clear()  # the 422 response itself is logged as a console error
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+def test_round_trips_table_csv_plot_and_front(server, tab):
+    from marsplan.transfer.missions import mission_opportunities
+
+    page = tab.page
+    query = "from=2033&to=2035&class=conjunction"
+    took_ms = tab.open(f"{server}/round-trips?{query}", "#front[data-ready='1']",
+                       timeout_ms=300_000)
+    print(f"\nround trips: interactive {took_ms:.0f} ms after the response")
+    found = mission_opportunities(2033, 2035, "conjunction")
+    rows = page.locator("#missions-table tbody tr")
+    assert rows.count() == len(found) == 2
+    for i, o in enumerate(found):
+        cells = rows.nth(i).locator("td").all_inner_texts()
+        assert cells[0] == str(o.year)
+        assert cells[11] == f"{o.best.dv_total_kms:.3f}"
+        assert cells[2] == o.best.row()["earth_departure"][:10]
+    assert page.locator("#mission-image").evaluate("i => i.naturalWidth") > 0
+    tab.shot("round_trips")
+    # The CSV: every column at full precision, the CLI's keys.
+    with page.expect_download() as download:
+        page.click("#csv")
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert [int(r["opportunity"]) for r in table] == [o.year for o in found]
+    assert [float(r["dv_total_kms"]) for r in table] == [o.best.dv_total_kms for o in found]
+    assert {"earth_departure", "stay_days", "c3_km2s2", "earth_entry_speed_kms"} <= set(table[0])
+    # Draw the other mission: its link says so and the page keeps the query.
+    page.click("#missions-table a.draw")
+    page.wait_for_selector("#front[data-ready='1']")
+    assert "show=2035" in page.url and "class=conjunction" in page.url
+    assert "The 2035 mission" in page.inner_text("#mission-plot h2")
+    # A delta-v ceiling below the 2035 mission's leaves it out, and says so.
+    cap = (found[0].best.dv_total_kms + found[1].best.dv_total_kms) / 2
+    low, high = sorted(found, key=lambda o: o.best.dv_total_kms)
+    tab.open(f"{server}/round-trips?{query}&max_dv={cap}", "#front[data-ready='1']")
+    assert page.locator("#missions-table tbody tr").count() == 1
+    assert str(high.year) in page.inner_text("#over")
+
+
+# --------------------------------------------------------------------------- joint plan
+
+
+def test_joint_plan_form_withdrawal_upload_and_report(server, tab):
+    from marsplan.io.document import plan_document
+    from marsplan.io.scenario import load_scenario
+    from marsplan.joint.plan import plan
+
+    page = tab.page
+    took_ms = tab.open(f"{server}/joint-plan", "#verdict", timeout_ms=300_000)
+    print(f"\njoint plan: interactive {took_ms:.0f} ms after the response")
+    # The form starts as the README's US-Russia example: the same plan.
+    scenario, catalog = load_scenario(EXAMPLES / "us_russia_2033.toml")
+    p = plan(scenario, catalog)
+    assert page.get_attribute("#verdict", "data-status") == p.verdict.status
+    summary = plan_document(p)["summary"]
+    figures = _text(page, "#key-figures")
+    assert (f"Launches {summary['launches']} ({summary['tanker_flights']} tanker flights)"
+            in figures)
+    assert f"Mass to low Earth orbit {summary['imleo_t']:,.0f} t" in figures
+    partners = _text(page, "#partners-section table")
+    assert "All partners 4 12 1,034 1,620 100.0" in partners
+    tab.shot("joint_plan")
+    # Withdraw Roscosmos with its toggle: the page re-plans and compares.
+    page.check("input.withdraw[value='roscosmos']")
+    page.wait_for_selector("#withdrawal-headline")
+    assert "without=roscosmos" in page.url
+    assert "If Roscosmos withdrew" in page.inner_text("#withdrawal-headline")
+    assert "Launches 12 11" in _text(page, "#withdraw-section table")
+    # The report link: the full report for this scenario.
+    href = page.get_attribute("#report-link", "href")
+    assert "without" not in href
+    tab.open(f"{server}{href}", "#verdict", timeout_ms=300_000)
+    assert page.title().endswith(": mission report")
+    assert page.locator("section").count() == 12
+    # Upload a scenario file: shown at a link that carries it.
+    tab.open(f"{server}/joint-plan", "#verdict")
+    page.set_input_files("#upload-form input[type=file]", str(EXAMPLES / "esa_jaxa_2035.toml"))
+    page.click("#upload-form button")
+    page.wait_for_selector("#verdict", timeout=300_000)
+    assert "/joint-plan?scenario=" in page.url
+    esa, esa_catalog = load_scenario(EXAMPLES / "esa_jaxa_2035.toml")
+    assert page.get_attribute("#verdict", "data-status") == plan(esa, esa_catalog).verdict.status
+    assert esa.mission.name in page.inner_text("#verdict-section h2")
+
+
+def test_joint_plan_bad_upload_is_one_line(server, tab):
+    page = tab.page
+    tab.open(f"{server}/joint-plan", "#verdict")
+    bad = (EXAMPLES / "us_russia_2033.toml").read_text().replace('"soyuz_ms"', '"soyuz_tm"')
+    page.set_input_files("#upload-form input[type=file]",
+                         files=[{"name": "bad.toml", "mimeType": "text/plain",
+                                 "buffer": bad.encode()}])
+    page.click("#upload-form button")
+    page.wait_for_selector("#error")
+    assert page.inner_text("#error").startswith(
+        "bad.toml: element[2].id: unknown element 'soyuz_tm'")
+    tab.errors.clear()  # the 422 response itself is logged as a console error
