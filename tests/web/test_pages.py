@@ -248,6 +248,14 @@ def test_joint_plan_form_withdrawal_upload_and_report(server, tab):
     assert f"Mass to low Earth orbit {summary['imleo_t']:,.0f} t" in figures
     partners = _text(page, "#partners-section table")
     assert "All partners 4 12 1,034 1,620 100.0" in partners
+    # Who pays whom: the plan's ledger, row by row (NASA buys its seats from SpaceX).
+    ledger = page.locator("#ledger tbody tr")
+    assert ledger.count() == len(p.ledger.partners)
+    for i, r in enumerate(p.ledger.partners):
+        cells = [c.strip() for c in ledger.nth(i).locator("td").all_inner_texts()]
+        assert cells[1:] == [f"{r.provides_musd:,.0f}", f"{r.pays_musd:,.0f}",
+                             f"{r.receives_musd:,.0f}", f"{r.entitlement_pct:.1f}",
+                             f"{r.balance_musd:,.0f}"]
     tab.shot("joint_plan")
     # Withdraw Roscosmos with its toggle: the page re-plans and compares.
     page.check("input.withdraw[value='roscosmos']")
@@ -283,4 +291,86 @@ def test_joint_plan_bad_upload_is_one_line(server, tab):
     page.wait_for_selector("#error")
     assert page.inner_text("#error").startswith(
         "bad.toml: element[2].id: unknown element 'soyuz_tm'")
+    tab.errors.clear()  # the 422 response itself is logged as a console error
+
+
+# --------------------------------------------------------------------------- sweeps
+
+SWEEP_SPEC = """
+[sweep]
+scenario = "{scenario}"
+batch_size = 4
+
+[axes]
+"mission.opportunity" = [2033, 2035]
+"mission.class" = ["conjunction"]
+without = [[], ["roscosmos"], ["spacex"]]
+"""
+
+
+@pytest.fixture(scope="module")
+def sweeps_root(tmp_path_factory):
+    """A small sweep (2 opportunities x 3 coalitions) planned in-process, in the folder
+    the Sweeps page opens (MARSPLAN_SWEEPS); the variable is restored afterwards."""
+    from marsplan.sweep import load, run_sweep
+    from marsplan.web.pages import SWEEPS_ENV
+
+    root = tmp_path_factory.mktemp("sweeps")
+    spec = root / "spec.toml"
+    spec.write_text(SWEEP_SPEC.format(scenario=(EXAMPLES / "us_russia_2033.toml").as_posix()))
+    run_sweep(spec, root / "us_russia", workers=0)
+    before = os.environ.get(SWEEPS_ENV)
+    os.environ[SWEEPS_ENV] = str(root)
+    try:
+        yield root, load(root / "us_russia")
+    finally:
+        if before is None:
+            os.environ.pop(SWEEPS_ENV, None)
+        else:
+            os.environ[SWEEPS_ENV] = before
+
+
+def test_sweeps_open_filter_matrix_and_heat_maps(server, tab, sweeps_root):
+    root, frame = sweeps_root
+    page = tab.page
+    tab.open(f"{server}/sweeps", "#open-form")
+    assert page.locator("#dir option").all_inner_texts()[-1] == "us_russia"
+    page.select_option("#dir", "us_russia")  # opens it at once
+    page.wait_for_selector("#heat[data-ready='1']", timeout=60_000)
+    took_ms = tab.open(page.url, "#heat[data-ready='1']")
+    print(f"\nsweeps: interactive {took_ms:.0f} ms after the response")
+    assert "dir=us_russia" in page.url
+    # Every row, as marsplan.sweep.load reads the dataset.
+    assert page.inner_text("#count") == f"{len(frame)} rows."
+    table = page.locator("#sweep-table tbody tr")
+    assert table.count() == len(frame) == 6
+    for i, row in frame.iterrows():
+        cells = table.nth(i).locator("td").all_inner_texts()
+        assert cells[0] == str(row["combination"]) and cells[3] == row["coalition"]
+        assert cells[4] == row["status"].replace("_", " ")
+    # The matrix: each opportunity x coalition cell shows its verdict (one row each here).
+    matrix = page.locator("table.feasibility tbody tr")
+    assert matrix.count() == frame["opportunity"].nunique()
+    for _, row in frame.iterrows():
+        year_row = page.locator(f"table.feasibility tbody tr:has(th:text-is('{row['opportunity']}'))")
+        assert row["status"].replace("_", " ") in year_row.inner_text()
+    flying = frame[frame["status"].isin(["flies", "flies_with_waiver"])]
+    heat = page.locator("#heat").text_content()
+    assert f"{flying['imleo_t'].min():,.0f}" in heat
+    tab.shot("sweeps")
+    # Filter: the 2035 rows that fly.
+    page.check("#filter-form input[name=opportunity][value='2035']")
+    for status in ("flies", "flies_with_waiver"):
+        box = page.locator(f"#filter-form input[name=status][value='{status}']")
+        if box.count():
+            box.check()
+    page.click("#filter-form button")
+    page.wait_for_selector("#heat[data-ready='1']")
+    assert "opportunity=2035" in page.url
+    wanted = flying[flying["opportunity"] == 2035]
+    assert page.locator("#sweep-table tbody tr").count() == len(wanted)
+    # A folder outside the sweeps folder is refused by name.
+    response = page.goto(f"{server}/sweeps?dir=..")
+    assert response.status == 422
+    assert "is outside the sweeps folder" in page.inner_text("#error")
     tab.errors.clear()  # the 422 response itself is logged as a console error

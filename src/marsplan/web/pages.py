@@ -454,24 +454,26 @@ def _plan_view(scenario, catalog, baseline, w) -> dict:
     view = {"verdict": verdict_words(content),
             "status_class": _STATUS_CLASS[baseline.verdict.status],
             "summary": doc["summary"], "partners": _partner_table(content),
-            "ledger": _ledger(doc, names), "withdrawal": None, "headline": None}
+            "ledger": _ledger(baseline, names), "withdrawal": None, "headline": None}
     if w is not None:
         view["withdrawal"] = withdrawal(content)
         view["headline"] = withdrawal_headline(content)
     return view
 
 
-_LEDGER_KEYS = ("provides_musd", "pays_musd", "receives_musd", "entitlement_pct",
-                "balance_musd")
-
-
-def _ledger(doc: dict, names) -> list[dict] | None:
-    """Who pays whom, when the plan document carries the partner ledger."""
-    rows = [r for r in doc.get("partners", []) if all(k in r for k in _LEDGER_KEYS)]
-    if not rows:
+def _ledger(plan, names) -> dict | None:
+    """Who pays whom (the plan's partner ledger, :mod:`marsplan.joint.agreement`): each
+    partner's provides, pays, receives, entitlement and balance, and the cash flows."""
+    ledger = getattr(plan, "ledger", None)
+    if ledger is None:
         return None
-    return [{"partner": names.partner(r["partner"]), **{k: r[k] for k in _LEDGER_KEYS}}
-            for r in rows]
+    rows = [{"partner": names.partner(r.partner), "provides_musd": r.provides_musd,
+             "pays_musd": r.pays_musd, "receives_musd": r.receives_musd,
+             "entitlement_pct": r.entitlement_pct, "balance_musd": r.balance_musd}
+            for r in ledger.partners]
+    flows = [f"{names.partner(f.from_)} pays {names.partner(f.to)} US${f.musd:,.0f} M for "
+             f"{names.prose(f.for_)}" for f in ledger.cash_flows]
+    return {"rows": rows, "flows": flows, "notes": [names.prose(n) for n in ledger.notes]}
 
 
 def _form_from_query(request: Request) -> dict:
@@ -607,3 +609,144 @@ def joint_plan_report(request: Request,
     except MarsplanError as exc:
         return _error_page("pages/joint_plan.html", "/joint-plan", exc,
                            **_blank_plan_context())
+
+
+# --------------------------------------------------------------------------- sweeps
+
+#: Where the Sweeps page looks for sweep folders (``marsplan sweep --out DIR``): the
+#: folder named by MARSPLAN_SWEEPS, else the server's working directory. The page opens
+#: folders under it only, and only those holding a sweep's manifest.
+SWEEPS_ENV = "MARSPLAN_SWEEPS"
+MAX_SWEEP_ROWS_SHOWN = 500
+_VERDICT_ORDER = ("flies", "flies_with_waiver", "cannot_fly", "error")
+_VERDICT_CELL = {"flies": "ok", "flies_with_waiver": "adapter", "cannot_fly": "fail",
+                 "error": "na"}
+
+
+def _sweeps_root() -> str:
+    return os.path.realpath(os.environ.get(SWEEPS_ENV) or os.getcwd())
+
+
+def _sweep_folders(root: str) -> list[str]:
+    """Sweep folders at most two levels below ``root`` (a bounded look: 2,000 entries)."""
+    from marsplan.sweep.store import MANIFEST
+
+    found, seen = [], 0
+    for top, dirs, files in os.walk(root):
+        seen += len(dirs) + len(files)
+        depth = os.path.relpath(top, root).count(os.sep) + (top != root)
+        if MANIFEST in files and os.path.isdir(os.path.join(top, "results")):
+            found.append(os.path.relpath(top, root))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if depth < 2 else []
+        if seen > 2000:
+            break
+    return sorted(found)
+
+
+def _sweep_dir(name: str) -> str:
+    """The sweep folder ``name`` under the root, refused when it leaves the root or is
+    not a sweep folder."""
+    from marsplan.sweep.store import MANIFEST
+
+    root = _sweeps_root()
+    path = os.path.realpath(os.path.join(root, name))
+    if os.path.commonpath([root, path]) != root:
+        raise InputError(f"dir: {name!r} is outside the sweeps folder ({SWEEPS_ENV})")
+    if not os.path.isfile(os.path.join(path, MANIFEST)):
+        raise InputError(f"dir: {name!r} is not a sweep folder (no {MANIFEST}); run "
+                         "marsplan sweep SPEC --out DIR first")
+    return path
+
+
+def _sweep_query(path: str, filters: dict):
+    """The dataset's rows that pass ``filters`` (column -> allowed values), queried with
+    DuckDB straight from the Parquet files; and each filter's choices."""
+    import duckdb
+
+    from marsplan.sweep.store import RESULTS
+
+    files = os.path.join(path, RESULTS, "*.parquet")
+    con = duckdb.connect()
+    try:
+        # A view takes no parameters: the path (resolved under the root) as a quoted literal.
+        literal = "'" + files.replace("'", "''") + "'"
+        con.execute(f"CREATE VIEW sweep AS SELECT * FROM read_parquet({literal})")
+        choices = {c: [r[0] for r in con.execute(
+            f'SELECT DISTINCT "{c}" FROM sweep WHERE "{c}" IS NOT NULL ORDER BY 1').fetchall()]
+            for c in ("opportunity", "mission_class", "coalition", "status")}
+        where, args = [], []
+        for column, values in filters.items():
+            if values:
+                where.append(f'"{column}" IN ({", ".join("?" for _ in values)})')
+                args += values
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        total = con.execute(f"SELECT count(*) FROM sweep {clause}", args).fetchone()[0]
+        cells = con.execute(
+            "SELECT mission_class, opportunity, coalition, list(status), "
+            "min(imleo_t) FILTER (WHERE status IN ('flies', 'flies_with_waiver')), "
+            "min(cost_musd) FILTER (WHERE status IN ('flies', 'flies_with_waiver')) "
+            f"FROM sweep {clause} GROUP BY ALL ORDER BY 1, 2, 3", args).fetchall()
+        shown = con.execute(
+            "SELECT combination, opportunity, mission_class, coalition, status, binding_limit, "
+            "earth_departure, duration_days, dv_total_kms, imleo_t, launches, cost_musd, error "
+            f"FROM sweep {clause} ORDER BY combination LIMIT {MAX_SWEEP_ROWS_SHOWN}",
+            args).fetchall()
+    except duckdb.Error as exc:
+        raise InputError(f"dir: the sweep's Parquet files cannot be read: "
+                         f"{str(exc).splitlines()[0]}") from None
+    finally:
+        con.close()
+    return choices, total, cells, shown
+
+
+def _feasibility(cells) -> tuple[list[dict], dict]:
+    """Per class: opportunity x coalition, each cell its best verdict and rows that fly;
+    and the heat maps' data (least IMLEO and cost among rows that fly)."""
+    panels, heat = {}, {}
+    for mission_class, year, coalition, statuses, imleo, cost in cells:
+        panel = panels.setdefault(mission_class, {"class": mission_class, "years": [],
+                                                  "coalitions": [], "cells": {}})
+        if year not in panel["years"]:
+            panel["years"].append(year)
+        if coalition not in panel["coalitions"]:
+            panel["coalitions"].append(coalition)
+        best = min(statuses, key=_VERDICT_ORDER.index)
+        fly = sum(s in ("flies", "flies_with_waiver") for s in statuses)
+        panel["cells"][f"{year}|{coalition}"] = {
+            "state": _VERDICT_CELL[best], "best": best.replace("_", " "),
+            "count": f"{fly} of {len(statuses)} fly"}
+        h = heat.setdefault(mission_class, [])
+        h.append({"opportunity": year, "coalition": coalition,
+                  "imleo_t": None if imleo is None else round(float(imleo), 1),
+                  "cost_musd": None if cost is None else round(float(cost), 0)})
+    return list(panels.values()), heat
+
+
+@router.get("/sweeps", response_class=HTMLResponse, summary="Sweeps page")
+def sweeps(
+    request: Request,
+    folder: str | None = Query(None, alias="dir", max_length=1024,
+                               description="A sweep folder, relative to MARSPLAN_SWEEPS."),
+    opportunity: list[int] = Query([], max_length=100),
+    mission_class: list[str] = Query([], alias="class", max_length=3),
+    coalition: list[str] = Query([], max_length=300),
+    status: list[str] = Query([], max_length=4),
+):
+    """Open a sweep dataset (``marsplan sweep --out DIR``), filter it, and see the
+    feasibility matrix, the IMLEO and cost heat maps and the rows."""
+    root = _sweeps_root()
+    filters = {"opportunity": opportunity, "mission_class": mission_class,
+               "coalition": coalition, "status": status}
+    context = {"folders": _sweep_folders(root), "root": root, "folder": folder,
+               "filters": filters, "choices": None, "total": 0, "panels": [], "heat": None,
+               "rows": [], "max_rows": MAX_SWEEP_ROWS_SHOWN}
+    if folder is None:
+        return _page("pages/sweeps.html", "/sweeps", **context)
+    try:
+        choices, total, cells, shown = _sweep_query(_sweep_dir(folder), filters)
+        panels, heat = _feasibility(cells)
+        context.update(choices=choices, total=total, panels=panels, rows=shown,
+                       heat=json.dumps(heat, allow_nan=False))
+    except MarsplanError as exc:
+        return _error_page("pages/sweeps.html", "/sweeps", exc, **context)
+    return _page("pages/sweeps.html", "/sweeps", **context)
