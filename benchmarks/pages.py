@@ -76,7 +76,8 @@ def main() -> int:
     machine = print_machine()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "marsplan", "serve", "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-c", "from marsplan.cli import main; main()",
+                               "serve", "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     results = {}
     try:

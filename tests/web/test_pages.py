@@ -22,6 +22,7 @@ import shutil
 import socket
 import threading
 import time
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -374,3 +375,69 @@ def test_sweeps_open_filter_matrix_and_heat_maps(server, tab, sweeps_root):
     assert response.status == 422
     assert "is outside the sweeps folder" in page.inner_text("#error")
     tab.errors.clear()  # the 422 response itself is logged as a console error
+
+
+# --------------------------------------------------------------------------- without a browser
+
+
+@pytest.fixture(scope="module")
+def client():
+    from fastapi.testclient import TestClient
+
+    from marsplan.web.app import create_app
+
+    return TestClient(create_app())  # no lifespan: the pages need no API worker
+
+
+def test_static_files_come_from_the_package(client):
+    import plotly
+
+    js = client.get("/static/plotly.min.js")
+    assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
+    wheel = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    assert js.content == wheel.read_bytes()
+    assert client.get("/static/marsplan.css").status_code == 200
+    for name in ("..%2Fpages.py", "pages.py", ".hidden", "%2E%2E"):
+        assert client.get(f"/static/{name}").status_code == 404, name
+    # Every script and style sheet a page loads is served from here: nothing from outside.
+    page = client.get("/sweeps").text
+    assert "http://" not in page.replace("http://127.0.0.1", "") and "https://" not in page
+
+
+def test_an_uploaded_scenario_is_data_only(client):
+    text = (EXAMPLES / "us_russia_2033.toml").read_text()
+    # A catalog file named in the scenario is never opened by the page.
+    sneaky = 'catalog = ["/nonexistent/secret.toml"]\n' + text
+    r = client.post("/joint-plan", files={"file": ("mine.toml", sneaky.encode())},
+                    follow_redirects=False)
+    assert r.status_code == 422
+    assert "mine.toml: catalog: a scenario sent to the page uses the packaged catalog only" \
+        in unescape(r.text)
+    # Too large, or not text: refused before parsing, one line.
+    big = client.post("/joint-plan", files={"file": ("big.toml", b"#" * (70 * 1024))},
+                      follow_redirects=False)
+    assert big.status_code == 422 and "file: larger than 64 KiB" in unescape(big.text)
+    binary = client.post("/joint-plan", files={"file": ("x.toml", b"\xff\xfe\x00")},
+                         follow_redirects=False)
+    assert binary.status_code == 422 and "file: not UTF-8 text" in unescape(binary.text)
+    # A link whose packed scenario was cut is named as such.
+    from marsplan.web.pages import _pack
+
+    cut = client.get("/joint-plan", params={"scenario": _pack(text)[:-12]})
+    assert cut.status_code == 422
+    assert "scenario: not a scenario packed by this page" in unescape(cut.text)
+
+
+def test_a_sweep_folder_must_be_under_the_root(client, tmp_path, monkeypatch):
+    from marsplan.web.pages import SWEEPS_ENV
+
+    monkeypatch.setenv(SWEEPS_ENV, str(tmp_path))
+    (tmp_path / "notes").mkdir()
+    empty = client.get("/sweeps")
+    assert empty.status_code == 200 and 'id="no-sweeps"' in unescape(empty.text)
+    outside = client.get("/sweeps", params={"dir": "../.."})
+    assert outside.status_code == 422
+    assert "is outside the sweeps folder" in unescape(outside.text)
+    plain = client.get("/sweeps", params={"dir": "notes"})
+    assert plain.status_code == 422
+    assert "'notes' is not a sweep folder" in unescape(plain.text)

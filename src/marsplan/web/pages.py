@@ -44,7 +44,10 @@ MAX_ROUND_TRIP_YEARS = 10
 # An uploaded scenario: the same cap as a scenario file read from disk is far more
 # than any scenario needs; a page link carries it compressed in the URL.
 MAX_UPLOAD_BYTES = 64 * 1024
-MAX_SCENARIO_PARAM = 24 * 1024
+# The packed scenario must leave room in the app's query-string limit
+# (limits.MAX_QUERY_CHARS, 4,096) for the other parameters; the examples pack
+# to 0.6-1.6 kB.
+MAX_SCENARIO_PARAM = 3600
 # Porkchop grid steps the page offers, days: 2 keeps the page's data near 0.5 MB.
 PORKCHOP_STEPS = (1.0, 2.0, 3.0, 5.0)
 
@@ -397,13 +400,16 @@ def _unpack(token: str) -> str:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         inflate = zlib.decompressobj()
         data = inflate.decompress(raw, MAX_UPLOAD_BYTES + 1)
-        if len(data) > MAX_UPLOAD_BYTES or inflate.unconsumed_tail:
-            raise InputError(f"scenario: larger than {MAX_UPLOAD_BYTES // 1024} KiB")
-        return data.decode("utf-8")
+        whole = inflate.eof  # a cut stream inflates to a prefix without complaint
+        text = data.decode("utf-8")
     except (binascii.Error, ValueError, zlib.error, UnicodeDecodeError):
+        whole, text = False, ""
+    if len(text) > MAX_UPLOAD_BYTES or (whole and inflate.unconsumed_tail):
+        raise InputError(f"scenario: larger than {MAX_UPLOAD_BYTES // 1024} KiB")
+    if not whole:
         raise InputError("scenario: not a scenario packed by this page (the link is cut or "
-                         "altered)") from None
-
+                         "altered)")
+    return text
 
 
 def _load_text(text: str, shown: str = "scenario.toml"):
@@ -588,7 +594,13 @@ async def joint_plan_upload(file: UploadFile = File(...)):
     except MarsplanError as exc:
         return _error_page("pages/joint_plan.html", "/joint-plan", exc,
                            **_blank_plan_context())
-    return RedirectResponse(f"/joint-plan?scenario={_pack(text)}", status_code=303)
+    packed = _pack(text)
+    if len(packed) > MAX_SCENARIO_PARAM:
+        return _error_page("pages/joint_plan.html", "/joint-plan", InputError(
+            f"file: {shown} is too large to carry in the page's link ({len(packed):,} "
+            f"characters compressed, at most {MAX_SCENARIO_PARAM:,}): remove its comments, "
+            "or plan it with marsplan plan or POST /api/plan"), **_blank_plan_context())
+    return RedirectResponse(f"/joint-plan?scenario={packed}", status_code=303)
 
 
 @router.get("/joint-plan/report", response_class=HTMLResponse, summary="The full report")
