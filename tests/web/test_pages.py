@@ -161,6 +161,7 @@ def test_opportunities_table_porkchop_hover_and_click(server, tab):
     hover = page.locator("#porkchop .hoverlayer").text_content()  # SVG: no inner_text
     for word in ("C3", "km²/s²", "arrival v∞", "DLA", "time of flight"):
         assert word in hover, hover
+    page.wait_for_selector("#porkchop[data-contours='1']", state="attached")  # drawn after
     tab.shot("opportunities")
     # Click: the transfer is marked, its details shown, its dates put in the URL.
     page.mouse.click(x, y)
@@ -353,7 +354,8 @@ def test_sweeps_open_filter_matrix_and_heat_maps(server, tab, sweeps_root):
     matrix = page.locator("table.feasibility tbody tr")
     assert matrix.count() == frame["opportunity"].nunique()
     for _, row in frame.iterrows():
-        year_row = page.locator(f"table.feasibility tbody tr:has(th:text-is('{row['opportunity']}'))")
+        year = row["opportunity"]
+        year_row = page.locator(f"table.feasibility tbody tr:has(th:text-is('{year}'))")
         assert row["status"].replace("_", " ") in year_row.inner_text()
     flying = frame[frame["status"].isin(["flies", "flies_with_waiver"])]
     heat = page.locator("#heat").text_content()

@@ -6,6 +6,7 @@
   const holder = document.getElementById("porkchop");
   const source = document.getElementById("porkchop-data");
   if (!holder || !source || typeof Plotly === "undefined") return;
+  if (window.performance && performance.mark) performance.mark("marsplan-scripts");
   const d = JSON.parse(source.textContent);
   const nx = d.launch.length, ny = d.arrival.length;
   const custom = [];
@@ -31,9 +32,10 @@
   };
   const lines = {
     type: "contour", x: d.launch, y: d.arrival, z: c3, hoverinfo: "skip", showscale: false,
-    contours: { coloring: "none", start: 8, end: 40, size: 2, showlabels: true },
+    contours: { coloring: "none", start: 8, end: 40, size: 4, showlabels: true },
     line: { color: "rgba(255,255,255,0.7)", width: 1 },
   };
+  if (window.performance && performance.mark) performance.mark("marsplan-data");
   const mark = { type: "scatter", mode: "markers", x: [], y: [], hoverinfo: "skip",
     marker: { symbol: "star", size: 16, color: "#d7191c", line: { color: "#fff", width: 1 } },
     name: "marked" };
@@ -54,7 +56,7 @@
     const c = d.c3_km2s2[j][i];
     if (c === null) return;
     const launch = d.launch[i], arrival = d.arrival[j];
-    Plotly.restyle(holder, { x: [[launch]], y: [[arrival]] }, [2]);
+    Plotly.restyle(holder, { x: [[launch]], y: [[arrival]] }, [1]);
     document.getElementById("details-list").innerHTML =
       detail("Launch", launch) + detail("Arrival", arrival) +
       detail("Time of flight", d.tof_days[j][i] + " days") +
@@ -68,11 +70,19 @@
     params.set("arrival", arrival);
     window.history.replaceState(null, "", "?" + params.toString());
   }
-  Plotly.newPlot(holder, [heat, lines, mark], layout,
+  // The heat map first: hover and click work as soon as it is drawn. The C3 contour
+  // lines take plotly several times longer to trace, so they follow once it is.
+  Plotly.newPlot(holder, [heat, mark], layout,
                  { responsive: true, displaylogo: false }).then(function () {
     holder.removeAttribute("data-loading");
     holder.dataset.ready = "1";
     if (window.performance && performance.mark) performance.mark("marsplan-interactive");
+    window.setTimeout(function () {
+      Plotly.addTraces(holder, lines).then(function () {
+        holder.dataset.contours = "1";
+        if (window.performance && performance.mark) performance.mark("marsplan-drawn");
+      });
+    }, 50);
   });
   holder.on("plotly_click", function (event) {
     const p = event.points && event.points[0];
