@@ -413,23 +413,19 @@ def _unpack(token: str) -> str:
 
 
 def _load_text(text: str, shown: str = "scenario.toml"):
-    """A scenario's text, validated exactly as ``marsplan plan FILE`` reads a file, as data
-    only: its ``catalog`` files are not read (the packaged catalog is used)."""
-    from marsplan.catalog import default_catalog
-    from marsplan.io.scenario import load_scenario
+    """A scenario's text, validated as ``marsplan plan FILE`` reads a file, as data only:
+    a scenario that names catalog files is refused (nothing on the server is opened)."""
+    from marsplan.errors import ScenarioError
+    from marsplan.io.scenario import scenario_from_data
+    from marsplan.validate import parse_toml
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, shown)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        try:
-            scenario, catalog = load_scenario(path, catalog=default_catalog())
-        except MarsplanError as exc:  # name the upload, not the temporary folder
-            raise type(exc)(str(exc).replace(path, shown)) from None
-    if scenario.catalog:
-        raise InputError(f"{shown}: catalog: a scenario sent to the page uses the packaged "
-                         "catalog only; remove the catalog field")
-    return scenario, catalog
+    try:
+        data = parse_toml(text, shown)
+    except ScenarioError:
+        raise
+    except MarsplanError as exc:  # not TOML, nested too deeply
+        raise ScenarioError(str(exc)) from None
+    return scenario_from_data(data, shown, catalog_dir=None)
 
 
 @functools.lru_cache(maxsize=16)
