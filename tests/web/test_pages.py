@@ -104,8 +104,12 @@ class Watched:
         response = self.page.goto(url, timeout=timeout_ms)
         assert response is not None and response.status == 200, (url, response.status)
         self.page.wait_for_selector(ready, state="attached", timeout=timeout_ms)
+        # The page's scripts mark when they are done (reading the clock now would add
+        # whatever ran since, such as the porkchop's contour lines).
         return self.page.evaluate(
-            "performance.now() - performance.getEntriesByType('navigation')[0].responseEnd")
+            "(performance.getEntriesByName('marsplan-interactive')[0] || "
+            "{startTime: performance.now()}).startTime - "
+            "performance.getEntriesByType('navigation')[0].responseEnd")
 
     def shot(self, name: str):
         SHOTS.mkdir(parents=True, exist_ok=True)

@@ -35,4 +35,8 @@
     box.addEventListener("change", function () { box.form.submit(); });
   });
   document.documentElement.dataset.ready = "1";
+  // A page without a chart is interactive now; a chart's script marks it when drawn.
+  if (!document.querySelector(".chart") && window.performance && performance.mark) {
+    performance.mark("marsplan-interactive");
+  }
 })();

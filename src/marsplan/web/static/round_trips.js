@@ -22,5 +22,8 @@
     margin: { l: 60, r: 20, t: 10, b: 50 }, height: 380,
     xaxis: { title: { text: "Mission duration (days)" } },
     yaxis: { title: { text: "Total Δv (km/s)" } },
-  }, { responsive: true, displaylogo: false }).then(function () { holder.dataset.ready = "1"; });
+  }, { responsive: true, displaylogo: false }).then(function () {
+    holder.dataset.ready = "1";
+    if (window.performance && performance.mark) performance.mark("marsplan-interactive");
+  });
 })();

@@ -36,5 +36,8 @@
     });
   });
   Plotly.newPlot(holder, traces, layout, { responsive: true, displaylogo: false })
-    .then(function () { holder.dataset.ready = "1"; });
+    .then(function () {
+      holder.dataset.ready = "1";
+      if (window.performance && performance.mark) performance.mark("marsplan-interactive");
+    });
 })();
