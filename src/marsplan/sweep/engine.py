@@ -34,7 +34,7 @@ from dataclasses import dataclass, fields
 from marsplan.errors import MarsplanError
 
 __all__ = ["Batch", "BatchResult", "Job", "SweepRow", "TrajectoryKey", "partner_fields",
-           "plan_batch", "prepare", "search_trajectory"]
+           "plan_batch", "prepare", "search_group", "search_trajectory"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,16 @@ class Prepared:
     def key_class(self) -> str | None:
         """The mission class of its trajectory key (None without one)."""
         return json.loads(self.key.text)["mission"]["class"] if self.key else None
+
+    @property
+    def key_group(self) -> str | None:
+        """Its searches' group: the opportunity (whose launch windows, ~1-2 s to
+        find, every search of it needs first: one task searches them all), or the
+        key itself for explicit dates."""
+        if self.key is None:
+            return None
+        opportunity = json.loads(self.key.text)["mission"]["opportunity"]
+        return f"opportunity {opportunity}" if opportunity is not None else self.key.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,12 +261,22 @@ def _row(index, values, scenario, *, status, p=None, reason=None, error=None,
                     int(s["launches"]), float(s["cost_musd"]), shares)
 
 
-def plan_batch(job: Job, batch: Batch, missions: dict) -> BatchResult:
+def search_group(job: Job, items: tuple) -> dict:
+    """Search the trajectory of each (key index, combination index, values) of
+    ``items``, in this process: {key index: Mission or the error text}."""
+    return {k: search_trajectory(job, index, values) for k, index, values in items}
+
+
+def plan_batch(job: Job, batch: Batch, searched) -> BatchResult:
     """Plan every combination of ``batch`` with its shared mission.
 
-    ``missions`` maps a key index to a Mission, or to the error text of its
-    search. Every failure becomes that combination's row.
+    ``searched``: dicts (from :func:`search_group`) mapping a key index to a
+    Mission, or to the error text of its search. Every failure becomes that
+    combination's row.
     """
+    missions = {}
+    for found in searched:
+        missions.update(found)
     from marsplan.ephemeris import default_ephemeris
     from marsplan.joint.plan import plan
 

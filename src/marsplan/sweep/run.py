@@ -48,7 +48,8 @@ class SweepResult:
     ``rows``: rows in the dataset now; ``new_rows``: added by this run;
     ``searches``: trajectories searched by this run (distinct keys of the
     combinations still to plan); ``tasks``: plan tasks run; ``task_seconds``:
-    their summed compute time inside the tasks; ``wall_seconds``: the run,
+    their summed compute time inside the tasks; ``search_seconds``: from the
+    first search submitted to the last one done; ``wall_seconds``: the run,
     from the first search to the last part stored; ``workers``: 0 for
     in-process; ``dashboard``: the Dask dashboard's address, if any.
     """
@@ -110,8 +111,10 @@ class _InProcess:
     def submit(self, fn, *args, priority: int = 0):
         return _Later(fn, args)
 
-    def gather_keys(self, futures: dict) -> dict:
-        return {k: f.result() for k, f in futures.items()}
+    def on_done(self, future, callback):
+        """Run the search now, so its progress shows before the plans start."""
+        future.result()
+        callback(future)
 
     def as_completed(self, futures):
         return iter(futures)
@@ -129,8 +132,34 @@ class _Later:
 
     def result(self):
         if not self.done:
-            self.value, self.done = self.fn(*self.args), True
+            args = [[a.result() if isinstance(a, _Later) else a for a in arg]
+                    if isinstance(arg, list) else arg for arg in self.args]
+            self.value, self.done = self.fn(*args), True
         return self.value
+
+
+class _Counter:
+    """Progress of the searches, from each group's completion (a Dask callback
+    runs in the client's event-loop thread), and when the last one finished."""
+
+    def __init__(self, progress, stage: str, total: int):
+        import threading
+
+        self.progress, self.stage, self.total, self.done = progress, stage, total, 0
+        self.start, self.seconds = time.perf_counter(), 0.0
+        self.lock = threading.Lock()
+        if progress is not None:
+            progress(stage, 0, total)
+
+    def adder(self, count: int):
+        def add(_future):
+            with self.lock:
+                self.done += count
+                if self.done >= self.total:
+                    self.seconds = time.perf_counter() - self.start
+                if self.progress is not None:
+                    self.progress(self.stage, self.done, self.total)
+        return add
 
 
 class _Dask:
@@ -164,8 +193,8 @@ class _Dask:
     def submit(self, fn, *args, priority: int = 0):
         return self.client.submit(fn, *args, pure=False, retries=2, priority=priority)
 
-    def gather_keys(self, futures: dict) -> dict:
-        return futures
+    def on_done(self, future, callback):
+        future.add_done_callback(callback)
 
     def as_completed(self, futures):
         from distributed import as_completed
@@ -261,27 +290,27 @@ def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str 
     try:
         if on_start is not None:
             on_start(runner.workers, runner.dashboard)
-        searches = {}
         t0 = time.perf_counter()
-        # Searches first, the longest first (opposition and flyby grids are larger):
-        # every plan waits for one, and a long one last would idle the other workers.
-        for k in sorted(needed, key=lambda k: -_SEARCH_WEIGHT.get(
-                first[keys[k]].key_class, 0)):
-            rep = first[keys[k]]
-            searches[k] = runner.submit(engine.search_trajectory, job, rep.index, rep.values,
-                                        priority=1)
-        if progress is not None:
-            progress("search", 0, len(needed))
-        for n, future in enumerate(runner.as_completed(list(searches.values()))):
-            future.result()
-            if progress is not None:
-                progress("search", n + 1, len(needed))
-        search_seconds = time.perf_counter() - t0
-        missions = runner.gather_keys(searches)
+        # One search task per opportunity (its searches share its launch windows),
+        # the longest first (opposition and flyby grids are larger): every plan
+        # waits for one, and a long one last would idle the other workers.
+        members: dict = {}
+        for k in needed:
+            members.setdefault(first[keys[k]].key_group, []).append(k)
+        order = sorted(members, key=lambda g: (-sum(_SEARCH_WEIGHT.get(
+            first[keys[k]].key_class, 0) for k in members[g]), g))
+        groups, group_of = [], {}
+        for n, g in enumerate(order):
+            items = tuple((k, first[keys[k]].index, first[keys[k]].values) for k in members[g])
+            groups.append(runner.submit(engine.search_group, job, items, priority=1))
+            group_of.update({k: n for k in members[g]})
+        searched = _Counter(progress, "search", len(needed))
+        for n, g in enumerate(order):
+            runner.on_done(groups[n], searched.adder(len(members[g])))
         futures = []
         for b in todo:
-            mine = {k: missions[k] for k in {item[2] for item in b.items if item[2] >= 0}}
-            futures.append(runner.submit(engine.plan_batch, job, b, mine))
+            mine = sorted({group_of[item[2]] for item in b.items if item[2] >= 0})
+            futures.append(runner.submit(engine.plan_batch, job, b, [groups[n] for n in mine]))
         planned = sum(len(b.items) for b in all_batches if b.number in done)
         total = spec.size
         if progress is not None:
@@ -298,6 +327,7 @@ def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str 
             planned += len(result.rows)
             if progress is not None:
                 progress("plan", planned, total)
+        search_seconds = searched.seconds
     finally:
         runner.close()
     wall = time.perf_counter() - start
