@@ -286,18 +286,20 @@ def plan_batch(job: Job, batch: Batch, searched) -> BatchResult:
     rows = []
     for index, values, key, error, reason in batch.items:
         without = _without(job.keys, values)
+        scenario = flown = coalition = None
         try:
             if error is not None:
                 rows.append(_row(index, values, None, status="error", error=error))
                 continue
             scenario = _scenario(job.base, job.keys, values)
+            coalition = _coalition(scenario.partners(), without)
             flown, lost = _flown(scenario, catalog, without)
             if flown is None:
                 rows.append(_row(index, values, scenario, status="cannot_fly", reason=lost,
-                                 coalition=_coalition(scenario.partners(), without)))
+                                 coalition=coalition))
                 continue
+            coalition = "+".join(flown.partners())
             mission = missions[key]
-            coalition = "+".join(p for p in flown.partners())
             if isinstance(mission, str):
                 rows.append(_row(index, values, flown, status="error", error=mission,
                                  coalition=coalition))
@@ -306,7 +308,8 @@ def plan_batch(job: Job, batch: Batch, searched) -> BatchResult:
                              p=plan(flown, catalog, mission=mission, ephemeris=eph),
                              coalition=coalition))
         except Exception as failure:  # one combination's failure is its row
-            rows.append(_row(index, values, None, status="error", error=_error_text(failure)))
+            rows.append(_row(index, values, flown or scenario, status="error",
+                             error=_error_text(failure), coalition=coalition))
     return BatchResult(batch.number, tuple(rows), time.perf_counter() - start)
 
 
