@@ -183,9 +183,13 @@ class _Dask:
         else:
             # Quiet: the CLI prints the dashboard address itself, and a worker's
             # heartbeat racing the shutdown is no error of the sweep's.
+            # A worker is one core: one task thread and one numba thread (the mission
+            # search's prange kernels would otherwise start a thread per core in
+            # every worker, and N workers would fight over the cores).
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                         processes=True, dashboard_address="127.0.0.1:0",
-                                        host="127.0.0.1", silence_logs=logging.CRITICAL)
+                                        host="127.0.0.1", silence_logs=logging.CRITICAL,
+                                        env={"NUMBA_NUM_THREADS": "1"})
             self.client = Client(self.cluster)
             self.workers = workers
         self.dashboard = self.client.dashboard_link
