@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from marsplan.errors import MarsplanError
 
-__all__ = ["SchedulerError", "SweepResult", "read_spec", "run_sweep"]
+__all__ = ["SchedulerError", "SweepResult", "SweepRunError", "read_spec", "run_sweep"]
 
 #: Seconds to wait for a Dask scheduler to answer before giving up with one line.
 SCHEDULER_TIMEOUT_S = 10.0
@@ -35,6 +35,10 @@ MAX_WORKERS = 256
 
 #: Relative cost of a trajectory search by mission class (the order they are run in).
 _SEARCH_WEIGHT = {"opposition": 3, "flyby": 2, "conjunction": 1}
+
+
+class SweepRunError(MarsplanError, RuntimeError):
+    """The cluster lost a task for good; the stored batches stay, a rerun resumes."""
 
 
 class SchedulerError(MarsplanError, ConnectionError):
@@ -213,6 +217,23 @@ class _Dask:
                 self.cluster.close()
 
 
+def _result(future):
+    """A task's result; a cluster that lost the task (a worker killed on every try,
+    the scheduler gone) is one line: what is stored stays, and a rerun resumes."""
+    try:
+        return future.result()
+    except MarsplanError:
+        raise
+    except Exception as error:
+        from distributed import KilledWorker
+
+        if isinstance(error, (KilledWorker, OSError, TimeoutError)):
+            raise SweepRunError(f"the Dask cluster lost a task ({type(error).__name__}: "
+                                f"{error}); the batches stored so far are kept: rerun the same "
+                                "command to plan the rest") from None
+        raise
+
+
 def _statuses(out_dir: str) -> tuple[int, dict]:
     from marsplan.sweep.store import load
 
@@ -275,8 +296,9 @@ def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str 
                      partners=tuple(catalog.partners))
     fields = engine.partner_fields()
     n_batches = math.ceil(spec.size / spec.batch_size)
-    manifest = store.open_store(out_dir, spec, n_batches, spec.size)
-    done = set(manifest.get("done", []))
+    columns = store.schema(spec.axes, job.partners, fields).names
+    manifest = store.existing_manifest(out_dir, spec, columns)
+    done = set(manifest.get("done", [])) if manifest else set()
 
     start = time.perf_counter()
     prepared = engine.prepare(job, spec.combinations())
@@ -292,6 +314,10 @@ def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str 
     search_seconds = task_seconds = 0.0
     new_rows = 0
     try:
+        # Written only once the engine is up: a scheduler that does not answer
+        # leaves no folder behind.
+        if manifest is None:
+            manifest = store.create_store(out_dir, spec, n_batches, spec.size, columns)
         if on_start is not None:
             on_start(runner.workers, runner.dashboard)
         t0 = time.perf_counter()
@@ -320,7 +346,7 @@ def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str 
         if progress is not None:
             progress("plan", planned, total)
         for future in runner.as_completed(futures):
-            result = future.result()
+            result = _result(future)
             store.write_part(out_dir, result.number,
                              store.table(result.rows, spec.axes, job.partners, fields))
             done.add(result.number)
