@@ -188,20 +188,13 @@ def _flown(scenario, catalog, without):
     """(scenario flown, None) or (None, reason) when nothing replaces the transit vehicle."""
     if not without:
         return scenario, None
-    from marsplan.joint.withdraw import withdraw
+    from marsplan.joint.withdraw import no_transit_verdict, withdraw
 
     change = withdraw(scenario, catalog, list(without))
     if change.scenario is not None:
         return change.scenario, None
-    # plan_without's reason for a lost transit vehicle, word for word.
-    lost = [u for u in change.unreplaced if u.role == "transit"]
-    reasons = []
-    for u in lost:
-        element = catalog.elements.get(u.old)
-        label = getattr(element, "name", None)
-        shown = f"{label} ({u.old})" if label and label != u.old else u.old
-        reasons.append(f"nothing in the catalog replaces the transit vehicle {shown}: {u.reason}")
-    return None, "; ".join(reasons)
+    # plan_without's verdict for a lost transit vehicle: its first limit.
+    return None, no_transit_verdict(change, catalog).binding.message
 
 
 def trajectory_key(scenario, catalog) -> TrajectoryKey:
