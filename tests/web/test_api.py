@@ -291,3 +291,17 @@ def test_answers_are_kept_and_timed(client):
     again = client.get("/api/windows", params=params)
     assert again.content == first.content and client.app.state.service.cache.hits == hits + 1
     assert again.headers["server-timing"].startswith("app;dur=")
+
+
+def test_the_pool_serves_a_client_without_the_lifespan():
+    # TestClient without `with` runs no lifespan and a new event loop per request: the
+    # first request starts the workers, and the next (another loop) is served as well.
+    import asyncio
+
+    app = create_app(workers=1)
+    bare = TestClient(app)
+    try:
+        first = ok(bare.get("/api/catalog/sites"))
+        assert ok(bare.get("/api/catalog/propellants")) and first
+    finally:
+        asyncio.run(app.state.service.close())

@@ -86,7 +86,10 @@ async def _run(request: Request, job: str, params: dict, *, where: str = "query"
     await service.start()
     answer = await service.answer(job, params)
     if answer.body is not None:
-        return Response(answer.body, media_type="application/json")
+        response = Response(answer.body, media_type="application/json")
+        if answer.compute_s is not None:  # computed for this request, not kept
+            response.headers["Server-Timing"] = f"compute;dur={1e3 * answer.compute_s:.2f}"
+        return response
     message, kind = answer.error_message, "value_error." + _snake(answer.error_kind)
     field = _job_field(message, names or {})
     if field is None:  # "unknown body 'pluto' ...": the parameter that holds the value
