@@ -1129,6 +1129,111 @@ def plan(
         # The path alone on the last line, for scripts; on stderr when stdout is JSON/CSV.
         typer.echo(path, err=fmt.value != "table")
 
+def _sweep_progress(stage: str, done: int, total: int, state: dict) -> None:
+    """Drive the sweep's rich progress bar (with ETA) on a terminal; nothing when piped."""
+    bar = state.get("bar")
+    if bar is None:
+        return
+    task = state.setdefault(stage, bar.add_task(
+        "searching trajectories" if stage == "search" else "planning", total=total))
+    bar.update(task, completed=min(done, total), total=total)
+
+
+def _sweep_charts(out_dir: str, folder: str) -> None:
+    from marsplan.plots.sweep import plot_sweep
+    from marsplan.sweep import load
+
+    for path in plot_sweep(load(out_dir), folder):
+        _wrote(path, err=True)
+
+
+@app.command()
+def sweep(
+    spec: Annotated[str, typer.Argument(metavar="SPEC", help="Sweep spec (TOML): a base "
+                                        "scenario and axes; docs/sweep.md.")],
+    out: Annotated[str, typer.Option("--out", "-o", metavar="DIR",
+                                     help="The sweep folder: DIR/results (Parquet) and "
+                                          "DIR/manifest.json; a rerun resumes it.")],
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=0, max=256, metavar="N",
+        help="0: in this process; N: a local Dask cluster of N processes (default: the "
+             "machine's cores).", show_default=False)] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", metavar="ADDRESS",
+        help="Run on an existing Dask cluster, e.g. tcp://127.0.0.1:8786 (started with "
+             "`dask scheduler` and `dask worker`).", show_default=False)] = None,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", metavar="SECONDS", min=0.1, max=3600.0,
+        help="How long to wait for the --scheduler to answer.")] = 10.0,
+    charts: Annotated[bool, typer.Option(
+        "--charts", help="Then draw the charts into DIR/charts (as sweep-report).")] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Plan every combination of a spec's axes into a Parquet dataset, resumably.
+
+    Rows: marsplan.sweep.load(DIR) or pyarrow.parquet.read_table("DIR/results"); keys in
+    docs/outputs.md ("sweep"). The summary printed has the keys out_dir, combinations,
+    rows, new_rows, searches, tasks, workers, wall_seconds and the count per status.
+    """
+    from marsplan.io.emit import emit
+    from marsplan.sweep.run import run_sweep
+
+    state: dict = {}
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+
+        state["bar"] = Progress(TextColumn("{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), TimeElapsedColumn(),
+                                TextColumn("ETA"), TimeRemainingColumn(),
+                                console=Console(stderr=True), transient=True)
+
+    def started(n_workers: int, dashboard: str | None) -> None:
+        if dashboard:
+            engine = (f"Dask cluster at {_safe(scheduler)}" if scheduler
+                      else f"local Dask cluster of {n_workers} workers")
+            typer.echo(f"{engine}; dashboard: {_safe(dashboard)}", err=True)
+        if state.get("bar") is not None:
+            state["bar"].start()
+
+    try:
+        result = run_sweep(spec, out, workers=workers, scheduler=scheduler, on_start=started,
+                           progress=lambda stage, done, total: _sweep_progress(
+                               stage, done, total, state),
+                           timeout_s=timeout)
+    finally:
+        if state.get("bar") is not None:
+            state["bar"].stop()
+    summary = {"out_dir": result.out_dir, "combinations": result.combinations,
+               "rows": result.rows, "new_rows": result.new_rows, "searches": result.searches,
+               "tasks": result.tasks, "workers": result.workers,
+               "wall_seconds": round(result.wall_seconds, 3),
+               **{f"rows_{k}": v for k, v in sorted(result.statuses.items())}}
+    if fmt is Format.table:
+        typer.echo(f"wrote {_safe(os.path.join(result.out_dir, 'results'))}: {result.rows} rows "
+                   f"of {result.combinations} ({result.new_rows} new); {result.searches} "
+                   f"trajectories searched, {result.tasks} plan tasks, "
+                   f"{result.wall_seconds:.1f} s")
+        emit([{"status": k, "rows": v} for k, v in sorted(result.statuses.items())], "table",
+             title="sweep rows by verdict")
+    else:
+        emit([summary], fmt.value)
+    if charts:
+        _sweep_charts(result.out_dir, os.path.join(result.out_dir, "charts"))
+
+
+@app.command("sweep-report")
+def sweep_report(
+    out_dir: Annotated[str, typer.Argument(metavar="DIR", help="A sweep folder "
+                                           "(marsplan sweep --out DIR).")],
+    charts_dir: Annotated[str | None, typer.Option(
+        "--out", "-o", metavar="FOLDER",
+        help="Where to write the charts (default DIR/charts).", show_default=False)] = None,
+) -> None:
+    """Draw a sweep's charts: feasibility matrix, IMLEO and cost heat maps, delta-v vs duration."""
+    _sweep_charts(out_dir, charts_dir or os.path.join(out_dir, "charts"))
+
 
 def _check_listen(host: str, port: int, shown: str) -> None:
     """Refuse, before the app starts its workers, an address this machine cannot listen on."""

@@ -28,6 +28,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from marsplan._results import show, to_frame
+from marsplan.joint.agreement import Ledger, plan_ledger
 from marsplan.joint.contributions import PartnerRow, contributions
 from marsplan.joint.interfaces import check_interfaces
 from marsplan.joint.scenario import Scenario
@@ -102,7 +103,8 @@ class Plan:
     with every binding limit and the dose report); ``feasible`` is True only
     when it flies with no waiver. ``dla_deg``/``rla_deg``: the Earth departure
     asymptote in EME2000, which sets the assembly orbit's lowest inclination.
-    ``contributions``: one :class:`PartnerRow` per partner; ``light_time``,
+    ``contributions``: one :class:`PartnerRow` per partner; ``ledger``: who
+    brings what, gets what and pays whom (:mod:`marsplan.joint.agreement`); ``light_time``,
     ``blackouts`` (during the stay) and ``timeline`` (in date order).
     """
 
@@ -118,6 +120,7 @@ class Plan:
     light_time: LightTime
     blackouts: tuple
     timeline: tuple[TimelineEvent, ...]
+    ledger: Ledger | None = None
 
     @property
     def feasible(self) -> bool:
@@ -283,8 +286,10 @@ def plan(scenario: Scenario, catalog, *, mission=None, ephemeris=None) -> Plan:
                         role="adapter", units=1, dry_t=a.mass_t, propellant_t=0.0,
                         mass_t=a.mass_t, unit_cost_musd=0.0, cost_musd=0.0)
                 for a in interfaces.adapters]
-    shares = contributions(scenario, catalog,
-                           [*sizing.items, *adapters, *sizing.launch_rows])
+    rows = [*sizing.items, *adapters, *sizing.launch_rows]
+    shares = contributions(scenario, catalog, rows)
+    money = plan_ledger(scenario, catalog, rows,
+                        surface_days=mission.stay_days if sizing.lands else 0.0)
     dose = crew_dose(scenario, catalog, mission)
     judged = verdict(sizing.limits, sites.problems, interfaces.unresolved, dose)
     blackouts = _blackouts(scenario, mission, eph)
@@ -293,7 +298,7 @@ def plan(scenario: Scenario, catalog, *, mission=None, ephemeris=None) -> Plan:
                      default=mission.earth_departure_jd_tdb)
     light = _light_time(mission, first_crew, eph)
     return Plan(scenario, mission, dla, rla, interfaces, sites, sizing, shares, judged, light,
-                tuple(blackouts), timeline)
+                tuple(blackouts), timeline, money)
 
 
 def crew_dose(scenario: Scenario, catalog, mission):

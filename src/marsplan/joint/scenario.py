@@ -256,6 +256,75 @@ class DockingPair(_Strict):
     b: _Name
 
 
+class AgreementSpec(_Strict):
+    """The ``[agreement]`` table: who funds what, how balances settle, sanctions.
+
+    ``funders``: element, launch vehicle or tanker id, or a provider's partner
+    id -> the partner that pays for it (default: an agency funds itself, a
+    company is bought by the agency of its country); ``settle``: ``none``
+    (report balances), ``cash`` (debtors pay creditors) or ``barter`` (no
+    settlement cash); ``in_kind``: partners that settle only in kind;
+    ``no_funds``: pairs of partners between which no money flows;
+    ``cannot_provide`` / ``must_provide``: partner -> element kinds
+    (``crew_vehicle``, ``transit_vehicle``, ...), item kinds (``launch``,
+    ``tanker``, ``propellant``, ``adapter``) or catalog ids; ``entitlement``:
+    benefit measure -> weight (``seats``, ``surface_days`` or a measure of
+    ``benefits``); ``benefits``: measure -> partner -> amount, for benefits the
+    plan does not know; ``balance_tolerance_pct``: per cent of the total cost
+    within which a balance counts as balanced. docs/agreements.md has the model.
+    """
+
+    funders: dict[_Name, _Name] = Field(default_factory=dict, max_length=MAX_ELEMENTS)
+    settle: Literal["none", "cash", "barter"] = "none"
+    in_kind: list[_Name] = Field(default_factory=list, max_length=MAX_PARTNERS)
+    no_funds: list[tuple[_Name, _Name]] = Field(default_factory=list, max_length=1000)
+    cannot_provide: dict[_Name, list[_Name]] = Field(default_factory=dict,
+                                                    max_length=MAX_PARTNERS)
+    must_provide: dict[_Name, list[_Name]] = Field(default_factory=dict, max_length=MAX_PARTNERS)
+    entitlement: dict[_Name, Annotated[float, Field(ge=0, le=1e6)]] = Field(
+        default_factory=lambda: {"seats": 1.0}, min_length=1, max_length=20)
+    benefits: dict[_Name, dict[_Name, Annotated[float, Field(ge=0, le=1e12)]]] = Field(
+        default_factory=dict, max_length=20)
+    balance_tolerance_pct: float = Field(default=5.0, ge=0, le=100)
+
+    @field_validator("no_funds", mode="before")
+    @classmethod
+    def _pairs(cls, value):
+        # TOML has arrays, not tuples: read each [a, b] as a pair.
+        if isinstance(value, list):
+            return [tuple(v) if isinstance(v, list) else v for v in value]
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        for n, (a, b) in enumerate(self.no_funds):
+            if a == b:
+                raise ValueError(f"no_funds[{n}]: a pair of two different partners, got "
+                                 f"[{a!r}, {b!r}]")
+        for partner, rules in self.must_provide.items():
+            both = sorted(set(rules) & set(self.cannot_provide.get(partner, ())))
+            if both:
+                raise ValueError(f"must_provide.{partner} and cannot_provide.{partner} both "
+                                 f"name {', '.join(both)}: a partner cannot be required and "
+                                 "forbidden to provide the same thing")
+        if not any(w > 0 for w in self.entitlement.values()):
+            raise ValueError("entitlement: at least one measure needs a weight > 0")
+        return self
+
+    def value(self):
+        """The typed :class:`~marsplan.joint.agreement.Agreement`."""
+        from marsplan.joint.agreement import Agreement
+
+        return Agreement(
+            funders=dict(self.funders), in_kind=frozenset(self.in_kind),
+            no_funds=tuple(sorted({tuple(sorted(p)) for p in self.no_funds})),
+            cannot_provide={p: tuple(r) for p, r in self.cannot_provide.items()},
+            must_provide={p: tuple(r) for p, r in self.must_provide.items()},
+            entitlement=dict(self.entitlement),
+            benefits={m: dict(v) for m, v in self.benefits.items()},
+            settle=self.settle, balance_tolerance_pct=self.balance_tolerance_pct)
+
+
 class Scenario(_Strict):
     """A joint crewed Mars mission as a scenario file describes it."""
 
@@ -270,6 +339,7 @@ class Scenario(_Strict):
     life_support: LifeSupport = LifeSupport()
     crew_health: CrewHealth = CrewHealth()
     docking: list[DockingPair] = Field(default_factory=list, max_length=1000)
+    agreement: AgreementSpec = AgreementSpec()
     catalog: list[Annotated[str, Field(min_length=1, max_length=4096)]] = Field(
         default_factory=list, max_length=32)
 
@@ -351,10 +421,65 @@ def check_against_catalog(scenario: Scenario, catalog) -> list[str]:
                         "the scenario can land (a lander, or a transit vehicle with descent and "
                         "ascent delta-v in the catalog): add one with role = \"lander\" or set "
                         "surface = false")
+    problems += _agreement_problems(scenario, catalog)
     used = {e.id for e in scenario.elements}
     for n, pair in enumerate(scenario.docking):
         for side in ("a", "b"):
             if getattr(pair, side) not in used:
                 problems.append(f"docking[{n}].{side}: {getattr(pair, side)!r} is not an element "
                                 "of this scenario")
+    return problems
+
+
+def _agreement_problems(scenario: Scenario, catalog) -> list[str]:
+    """The ``[agreement]`` table's references: partners, ids, kinds and measures."""
+    from marsplan.joint.agreement import ITEM_KINDS, PLAN_MEASURES
+
+    a, problems = scenario.agreement, []
+    partners, elements = catalog.partners, catalog.elements
+    vehicles = getattr(catalog, "launch_vehicles", {}) or {}
+    propellants = getattr(catalog, "propellants", {}) or {}
+    known = ", ".join(partners)
+
+    def show(text: str) -> str:
+        return text if text.isprintable() else repr(text)
+
+    for key, funder in a.funders.items():
+        if key not in partners and key not in elements and key not in vehicles \
+                and key not in propellants:
+            problems.append(f"agreement.funders.{show(key)}: not a partner, element, launch "
+                            "vehicle or propellant of the catalog")
+        if funder not in partners:
+            problems.append(f"agreement.funders.{show(key)}: unknown partner {funder!r}; "
+                            f"known: {known}")
+    mission = set(scenario.partners()) | set(scenario.crew) | set(a.funders.values())
+    for n, partner in enumerate(a.in_kind):
+        if partner not in mission:
+            problems.append(f"agreement.in_kind[{n}]: {partner!r} is not a partner of this "
+                            f"mission ({', '.join(sorted(mission))})")
+    for n, pair in enumerate(a.no_funds):
+        for side, partner in enumerate(pair):
+            if partner not in mission:
+                problems.append(f"agreement.no_funds[{n}][{side}]: {partner!r} is not a "
+                                f"partner of this mission ({', '.join(sorted(mission))})")
+    kinds = {str(k) for k in ITEM_KINDS} | {e.kind for e in elements.values()}
+    for name in ("cannot_provide", "must_provide"):
+        for partner, rules in getattr(a, name).items():
+            if partner not in partners:
+                problems.append(f"agreement.{name}.{show(partner)}: unknown partner; known: "
+                                f"{known}")
+            for rule in rules:
+                if rule not in kinds and rule not in elements and rule not in vehicles:
+                    problems.append(f"agreement.{name}.{show(partner)}: {rule!r} is not an "
+                                    f"element kind ({', '.join(sorted(kinds))}) nor an element "
+                                    "or launch vehicle id")
+    for measure in a.entitlement:
+        if measure not in PLAN_MEASURES and measure not in a.benefits:
+            problems.append(f"agreement.entitlement.{show(measure)}: not a measure; use "
+                            f"{', '.join(PLAN_MEASURES)} or one given in [agreement.benefits]")
+    for measure, amounts in a.benefits.items():
+        for partner in amounts:
+            if partner not in partners:
+                problems.append(f"agreement.benefits.{show(measure)}.{show(partner)}: unknown "
+                                f"partner; known: {known}")
     return problems
