@@ -305,3 +305,53 @@ def test_the_pool_serves_a_client_without_the_lifespan():
         assert ok(bare.get("/api/catalog/propellants")) and first
     finally:
         asyncio.run(app.state.service.close())
+
+
+SWEEP_SPEC = """
+[sweep]
+scenario = "{scenario}"
+
+[axes]
+"mission.opportunity" = [2033]
+without = [[], ["spacex"]]
+"""
+
+
+@pytest.fixture(scope="module")
+def sweep_root(tmp_path_factory):
+    """A folder holding one small sweep (two rows), as `marsplan sweep --out` writes it."""
+    from marsplan.sweep import run_sweep
+
+    root = tmp_path_factory.mktemp("sweeps")
+    spec = root / "spec.toml"
+    spec.write_text(SWEEP_SPEC.format(scenario=SCENARIO.as_posix()))
+    run_sweep(spec, root / "small", workers=0)
+    return root
+
+
+def test_sweep_rows_are_the_dataset(client, sweep_root, monkeypatch):
+    from marsplan.sweep import load
+
+    monkeypatch.setenv("MARSPLAN_SWEEPS", str(sweep_root))
+    frame = load(sweep_root / "small")
+    doc = ok(client.get("/api/sweep", params={"dir": "small"}))
+    assert doc["rows_total"] == doc["rows_matching"] == len(frame) == 2
+    assert doc["columns"] == list(frame.columns)
+    for row, (_, expected) in zip(doc["rows"], frame.iterrows()):
+        for key in ("combination", "status", "imleo_t", "launches", "cost_musd"):
+            value = expected[key]
+            assert row[key] == (None if value != value else value), key  # NaN is null
+    cannot = ok(client.get("/api/sweep", params={"dir": "small", "status": "cannot_fly"}))
+    assert cannot["rows_matching"] == 1 and cannot["rows"][0]["status"] == "cannot_fly"
+    assert ok(client.get("/api/sweep", params={"dir": "small", "limit": 1}))["rows"] == \
+        doc["rows"][:1]
+
+
+def test_a_sweep_outside_the_sweeps_folder_is_refused(client, sweep_root, monkeypatch):
+    monkeypatch.setenv("MARSPLAN_SWEEPS", str(sweep_root / "small"))
+    for folder in ("..", "../small/../..", "/etc"):
+        detail = refused(client.get("/api/sweep", params={"dir": folder}))
+        assert detail[0]["loc"] == ["query", "dir"] and "outside" in detail[0]["msg"]
+    detail = refused(client.get("/api/sweep", params={"dir": "results"}))
+    assert detail[0]["loc"] == ["query", "dir"] and "not a sweep folder" in detail[0]["msg"]
+    assert str(sweep_root) not in detail[0]["msg"]  # the server's own paths stay private

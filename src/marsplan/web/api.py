@@ -380,3 +380,30 @@ async def plan(
                                         "without": list(without or ()),
                                         "horizon_years": horizon_years},
                       where="body", names={"without": "without"})
+
+
+@router.get("/sweep", summary="Rows of a sweep dataset (marsplan sweep --out DIR)")
+async def sweep(
+    request: Request,
+    folder: Annotated[str, Query(alias="dir", min_length=1, max_length=500, description=(
+        "The sweep folder, relative to the server's sweeps folder (MARSPLAN_SWEEPS, else the "
+        "folder the server was started in)."))],
+    status: Annotated[str | None, Query(max_length=40, description=(
+        "Only rows of this verdict (flies, flies_with_waiver, cannot_fly, error)."))] = None,
+    opportunity: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
+    mission_class: Annotated[MissionClass | None, Query(alias="class")] = None,
+    coalition: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=limits.MAX_SWEEP_ROWS)] = 1000,
+) -> Response:
+    """The rows of `marsplan.sweep.load(DIR)` (keys in docs/outputs.md, "sweep"), in
+    combination order, filtered by the values given: `{"dir", "rows_total",
+    "rows_matching", "columns", "rows"}`."""
+    import os
+
+    root = os.environ.get("MARSPLAN_SWEEPS") or os.getcwd()
+    filters = {"status": status, "opportunity": opportunity,
+               "mission_class": mission_class.value if mission_class else None,
+               "coalition": coalition}
+    return await _run(request, "sweep", {"root": root, "folder": folder, "filters": filters,
+                                         "limit": limit},
+                      names={"dir": "dir"}, given={"dir": folder})

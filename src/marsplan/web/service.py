@@ -102,7 +102,7 @@ class Service:
             Not kept: the next identical request tries again.
         """
         key = cache_key(job, params)
-        kept = self.cache.get(key)
+        kept = None if job in limits.UNCACHED else self.cache.get(key)
         if kept is not None:
             return kept
         loop = asyncio.get_running_loop()
@@ -123,6 +123,7 @@ class Service:
             raise
         finally:
             self._running.pop(key, None)
-        self.cache.put(key, replace(answer, compute_s=None))
+        if job not in limits.UNCACHED:
+            self.cache.put(key, replace(answer, compute_s=None))
         future.set_result(answer)
         return answer
