@@ -241,6 +241,9 @@ def test_a_bad_plan_request_is_refused_with_its_reason(client):
     detail = refused(client.post("/api/plan", params={"without": "esa"}, content=text,
                                  headers=TOML))
     assert detail[0]["loc"] == ["query", "without"] and "not a partner" in detail[0]["msg"]
+    too_many = [("without", f"p{i}") for i in range(limits.MAX_WITHOUT + 1)]
+    detail = refused(client.post("/api/plan", params=too_many, content=text, headers=TOML))
+    assert detail[0]["loc"] == ["query", "without"]
     detail = refused(client.post("/api/plan", params={"horizon_years": 5}, content=text,
                                  headers=TOML))
     assert detail[0]["loc"] == ["query", "horizon_years"]

@@ -204,8 +204,8 @@ async def porkchop(
         "grid layout: surfaces to send, comma-separated (default all: "
         + ", ".join(SURFACES) + ")."))] = None,
 ) -> Response:
-    """The porkchop grid of `marsplan porkchop`, bounded to
-    {limits.MAX_PORKCHOP_CELLS:,} cells x families."""
+    """The porkchop grid of `marsplan porkchop`: at most 250,000 cells x solution families
+    (`marsplan.web.limits.MAX_PORKCHOP_CELLS`)."""
     if year is not None:
         if launch or arrival or tof:
             raise UserError([field_error("query", "year", "give either year or launch with "
@@ -234,10 +234,6 @@ async def porkchop(
                "step_days": "step", "year": "year", "origin": "origin", "target": "target",
                "revs": "revs", "max_revs": "revs", "grid": "step"},
         given={"origin": origin.lower(), "target": target.lower()})
-
-
-porkchop.__doc__ = porkchop.__doc__.replace("{limits.MAX_PORKCHOP_CELLS:,}",
-                                            f"{limits.MAX_PORKCHOP_CELLS:,}")
 
 
 @router.get("/missions", summary="Round-trip missions (marsplan missions)")
