@@ -171,7 +171,7 @@ def test_plan_without_a_partner_is_the_cli_document(client):
 def test_openapi_documents_every_route(client):
     paths = ok(client.get("/openapi.json"))["paths"]
     assert {"/api/windows", "/api/porkchop", "/api/missions", "/api/catalog/{listing}",
-            "/api/plan"} <= set(paths)
+            "/api/plan", "/api/coalitions", "/api/sweep"} <= set(paths)
     assert "application/toml" in paths["/api/plan"]["post"]["requestBody"]["content"]
     docs = client.get("/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
@@ -360,3 +360,20 @@ def test_a_sweep_outside_the_sweeps_folder_is_refused(client, sweep_root, monkey
     detail = refused(client.get("/api/sweep", params={"dir": "results"}))
     assert detail[0]["loc"] == ["query", "dir"] and "not a sweep folder" in detail[0]["msg"]
     assert str(sweep_root) not in detail[0]["msg"]  # the server's own paths stay private
+
+
+def test_coalitions_are_the_cli_document(client):
+    cli = cli_json("coalitions", str(SCENARIO), "--format", "json")
+    api = ok(client.post("/api/coalitions", content=SCENARIO.read_bytes(), headers=TOML))
+    assert api == cli
+    assert len(api["coalitions"]) == 7  # nasa, roscosmos, spacex: 2^3 - 1
+    # Shapley shares add up to the grand coalition's cost (an invariant, not a copy).
+    assert sum(s["share_musd"] for s in api["shapley"]) == pytest.approx(
+        api["game"]["grand_coalition_cost_musd"], rel=1e-9)
+
+
+def test_coalitions_of_too_many_partners_are_refused_before_planning(client):
+    text = SCENARIO.read_bytes().replace(b"roscosmos = 2",
+                                         b"roscosmos = 2\nesa = 1\njaxa = 1\ncsa = 1")
+    detail = refused(client.post("/api/coalitions", content=text, headers=TOML))
+    assert detail[0]["loc"] == ["body", "partners"] and "63 coalitions" in detail[0]["msg"]

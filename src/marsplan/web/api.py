@@ -403,3 +403,16 @@ async def sweep(
     return await _run(request, "sweep", {"root": root, "folder": folder, "filters": filters,
                                          "limit": limit},
                       names={"dir": "dir"}, given={"dir": folder})
+
+
+@router.post("/coalitions", summary="Every coalition and Shapley shares (marsplan coalitions)",
+             openapi_extra={"requestBody": _PLAN_BODY})
+async def coalitions(request: Request) -> Response:
+    """The document of `marsplan coalitions SCENARIO --format json`: every coalition of the
+    scenario's partners planned with its members' hardware and crew, the Shapley shares of
+    the cost, who flies only with whom (docs/coalitions.md). At most 5 partners
+    (`marsplan.web.limits.MAX_COALITION_PARTNERS`): 31 coalitions."""
+    body, media = await _scenario_bytes(request)
+    return await _run(request, "coalitions", {
+        "body": body, "media": media, "max_partners": limits.MAX_COALITION_PARTNERS},
+        where="body")

@@ -231,6 +231,26 @@ def plan(body: bytes, media: str, without: list[str], horizon_years: float | Non
     return json.dumps(body, indent=2, allow_nan=False).encode()
 
 
+def coalitions(body: bytes, media: str, max_partners: int) -> bytes:
+    """``marsplan coalitions SCENARIO --format json``: every coalition planned, Shapley
+    shares of the cost, indispensability (at most ``max_partners`` partners here)."""
+    from marsplan.errors import InputError
+    from marsplan.io.document import coalitions_document
+    from marsplan.joint.coalitions import coalitions as plan_coalitions
+
+    scen, catalog = read_scenario(body, media)
+    partners = scen.partners()
+    if len(partners) > max_partners:
+        raise InputError(f"{UPLOAD_NAME}: partners: {len(partners)} partners "
+                         f"({', '.join(partners)}) make {2 ** len(partners) - 1} coalitions, "
+                         f"each a plan; the web API plans at most {max_partners} partners "
+                         f"({2 ** max_partners - 1} coalitions): run marsplan coalitions")
+    eph = _ephemeris()
+    result = plan_coalitions(scen, catalog, ephemeris=eph)
+    doc = coalitions_document(result, ephemeris_name=eph.name)
+    return json.dumps(doc, indent=2, allow_nan=False).encode()
+
+
 def sweep_folder(root: str, folder: str) -> str:
     """``folder`` (relative to ``root``) as a real path inside ``root``; else InputError.
 
@@ -297,7 +317,7 @@ def sweep(root: str, folder: str, filters: dict, limit: int) -> bytes:
 
 #: The jobs a worker runs, by name (nothing else can be called through the pool).
 JOBS = {"windows": windows, "porkchop": porkchop, "missions": missions, "catalog": catalog,
-        "plan": plan, "sweep": sweep}
+        "plan": plan, "sweep": sweep, "coalitions": coalitions}
 
 
 def warm_up() -> None:

@@ -40,7 +40,11 @@ TIME_LIMIT_S = {
     "plan": 90.0,
     "catalog": 30.0,
     "sweep": 30.0,
+    "coalitions": 240.0,
 }
+#: Most partners of a scenario whose coalitions one request plans: 2^n - 1 plans, each
+#: about 1 s (the trajectory searched once per set of launch sites).
+MAX_COALITION_PARTNERS = 5
 #: Jobs whose answers are not kept: a sweep dataset grows while its sweep runs.
 UNCACHED = frozenset({"sweep"})
 #: Most rows one ``/api/sweep`` response holds (``rows_matching`` says how many matched).
