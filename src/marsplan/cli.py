@@ -964,7 +964,9 @@ def _uniform(rows: list[dict]) -> list[dict]:
 _PLAN_TABLES = (
     ("summary", "Summary"), ("maneuvers", "Delta-v budget"),
     ("burns", "Burns and propellant"), ("launches", "Launches (mass_t: what they lift)"),
-    ("partners", "Partner contributions (cost_musd: what each provides, at catalog price)"),
+    ("partners", "What each partner brings and gets (M$ at catalog prices; balance = "
+                 "contribution - entitlement share)"),
+    ("cash_flows", "Cash flows: who pays whom"),
     ("interfaces_checks", "Interfaces"), ("assembly_orbit_launches", "Assembly orbit"),
     ("dose_members", "Crew dose against each agency's career limit"),
     ("timeline", "Timeline, TDB"),
@@ -978,7 +980,8 @@ _PLAN_DROP = {
     "launches": ("mass_per_launch_t", "propellant_per_flight_t", "payload_capacity_t", "crew",
                  "price_musd", "element"),
     "partners": ("mass_share_pct", "launch_share_pct", "seats_provided", "elements",
-                 "crew_seats"),
+                 "entitlement_musd", "settles", "kind", "mass_to_leo_t", "launches",
+                 "balanced"),
     "interfaces_checks": ("a_value", "b_value", "adapter_mass_t", "remedy"),
     "assembly_orbit_launches": ("note", "payload_site_min_t", "site_min_inclination_deg",
                                 "loss_fraction", "elements", "partners"),
@@ -1019,6 +1022,32 @@ def _verdict_lines(doc: dict) -> list[str]:
     for partner, m in limits.items():
         lines.append(f"    {partner}: career {m['dose_msv']:,.0f} of {m['limit_msv']:,.0f} mSv "
                      f"({100 * m['fraction_of_limit']:.0f}%)")
+    return lines
+
+
+def _agreement_lines(doc: dict) -> list[str]:
+    """The ledger in words: how balances settle, who is out of balance, what the
+    rules left unpaid or broke, and what the ledger assumed."""
+    a = doc["agreement"]
+    if a["settle"] is None:
+        return []
+    words = {"none": "balances reported as they stand (no settlement agreed)",
+             "cash": "balances settled in cash", "barter": "balances settled in kind (barter)"}
+    lines = [f"Agreement: {words[a['settle']]}; total {a['total_musd']:,.0f} M$, tolerance "
+             f"{a['balance_tolerance_musd']:,.0f} M$"]
+    crew = sum(p["seats"] for p in doc["partners"])
+    for p in doc["partners"]:
+        if p["balanced"] is False:
+            how = "more than" if p["balance_musd"] > 0 else "short of"
+            seats = f" ({p['seats']} of {crew} seats)" if p["seats"] else ""
+            lines.append(f"  {p['partner']}: {abs(p['balance_musd']):,.0f} M$ {how} its "
+                         f"{p['entitlement_pct']:.1f}% share of the total{seats}")
+    if a["unsettled_musd"] and a["unsettled_musd"] >= 0.5:
+        lines.append(f"  unsettled: {a['unsettled_musd']:,.0f} M$ cannot move in cash under "
+                     "the no_funds and in_kind rules: it must be balanced in kind (who "
+                     "provides what)")
+    lines += [f"  violation: {v}" for v in a["violations"]]
+    lines += [f"  note: {n}" for n in a["notes"]]
     return lines
 
 
@@ -1118,7 +1147,7 @@ def plan(
     if chart:
         from marsplan.plots.contributions import plot_contributions
 
-        path = plot_contributions(main_plan.contributions, chart,
+        path = plot_contributions(doc["partners"], chart,
                                   title=f"{scen.mission.name}: partner contributions")
         typer.echo(f"wrote {path}", err=fmt.value != "table")
     if fmt.value == "table":
@@ -1131,6 +1160,8 @@ def plan(
             rows, drop = (table.rows, table.drop) if hasattr(table, "rows") else (table, None)
             if rows:
                 emit(rows, "table", title=title, drop=drop)
+        for line in _agreement_lines(doc):
+            typer.echo(escape_control(line))
         if result is not None:
             for line in _withdrawal_lines(result):
                 typer.echo(escape_control(line))

@@ -43,8 +43,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from marsplan.errors import InputError
 
@@ -184,7 +185,8 @@ class Ledger:
     balance tolerance in M$; ``unsettled_musd``: with ``settle = "cash"``, the
     debt the rules left unpaid (0 otherwise); ``violations``: items provided
     against ``cannot_provide`` and ``must_provide`` rules not met, in words;
-    ``notes``: what the ledger assumed (funders by default, measures left out).
+    ``notes``: what the ledger assumed (funders by default, measures left out);
+    ``items``: the items it valued.
     """
 
     partners: tuple[PartnerLedger, ...]
@@ -195,6 +197,7 @@ class Ledger:
     unsettled_musd: float
     violations: tuple[str, ...]
     notes: tuple[str, ...]
+    items: tuple[Item, ...] = ()
 
     def row(self, partner: str) -> PartnerLedger:
         """The line of ``partner``; KeyError when it is not in the ledger."""
@@ -365,9 +368,6 @@ def ledger(items: Iterable[Item], partners: Mapping[str, Party],
             pays[f.from_] += f.musd
             receives[f.to] += f.musd
         flows += settlement
-        if unsettled > _EPS_MUSD:
-            notes.append(f"{unsettled:,.1f} M$ of debt cannot be settled in cash under the "
-                         "no_funds and in_kind rules")
     tolerance = agreement.balance_tolerance_pct / 100.0 * total
     balance = balances()
     rows = []
@@ -381,7 +381,7 @@ def ledger(items: Iterable[Item], partners: Mapping[str, Party],
             balance_musd=balance[p], balanced=abs(balance[p]) <= tolerance + _EPS_MUSD,
             settles="in_kind" if p in agreement.in_kind else "cash"))
     return Ledger(tuple(rows), tuple(flows), total, agreement.settle, tolerance, unsettled,
-                  tuple(_violations(items, parties_, agreement)), tuple(notes))
+                  tuple(_violations(items, parties_, agreement)), tuple(notes), items)
 
 
 def _entitlements(parties_: Mapping[str, Party], agreement: Agreement,
@@ -471,11 +471,27 @@ def _violations(items, parties_, agreement: Agreement) -> list[str]:
     return out
 
 
+#: Words by which a catalog source says where a price comes from.
+PRICE_WORDS = re.compile(r"price|cost|\$|EUR|USD", re.IGNORECASE)
+
+
 def plan_ledger(scenario, catalog, rows, *, surface_days: float = 0.0) -> Ledger:
     """The ledger of a sized plan: its rows (items, adapters, launches) under the
-    scenario's ``[agreement]``; ``surface_days`` per crew member (0 in orbit)."""
+    scenario's ``[agreement]``; ``surface_days`` per crew member (0 in orbit).
+
+    Elements the catalog prices at 0 without saying why in their source (the
+    DRA 5.0 elements: NASA published masses, not prices) are named in a note:
+    the ledger values them at 0.
+    """
     agreement = scenario.agreement.value()
-    return ledger(items_from_rows(rows, catalog),
-                  parties(scenario, catalog, surface_days=surface_days,
-                          extra=agreement.funders.values()),
-                  agreement)
+    items = items_from_rows(rows, catalog)
+    book = ledger(items, parties(scenario, catalog, surface_days=surface_days,
+                                 extra=agreement.funders.values()), agreement)
+    elements = getattr(catalog, "elements", None) or {}
+    unpriced = [i.item for i in items if i.kind == "element" and i.value_musd == 0.0
+                and i.item in elements and not PRICE_WORDS.search(elements[i.item].source)]
+    if unpriced:
+        book = replace(book, notes=(*book.notes, (
+            f"no catalog price for {', '.join(dict.fromkeys(unpriced))}: valued at 0 M$, so "
+            "the contributions and balances leave them out")))
+    return book
