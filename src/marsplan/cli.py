@@ -1079,6 +1079,13 @@ def _withdrawal_lines(result) -> list[str]:
     if result.search_note:
         lines.append(f"  later opportunities: {result.search_note}")
     lines.append(f"  crew seats: {result.withdrawal.seat_policy}")
+    money = result.money
+    if money is not None:
+        ups = ", ".join(f"{c.partner} +{c.change_musd:,.0f} M$" for c in money.makes_up)
+        lines.append(f"  money: {result.label} contributed {money.withdrawn_musd:,.0f} M$; "
+                     f"the replacements cost {money.replacements_musd:,.0f} M$; total "
+                     f"{money.total_before_musd:,.0f} -> {money.total_after_musd:,.0f} M$"
+                     + (f"; made up by {ups}" if ups else "; no partner pays more"))
     lines += [f"  note: {note}" for note in result.withdrawal.notes]
     return lines
 

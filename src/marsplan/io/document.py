@@ -177,7 +177,8 @@ def withdrawal_document(result, *, ephemeris_name: str | None = None) -> dict:
     trajectory was found), ``replacements``, ``unreplaced``, ``slip_days``
     (the re-plan's Earth departure minus the baseline's, days; null when
     nothing flies), ``seats`` and ``seat_policy``, ``notes``, ``searched``
-    (each opportunity planned), ``horizon_years`` and ``search_note``.
+    (each opportunity planned), ``horizon_years``, ``search_note`` and
+    ``money`` (:func:`money_entry`; null without a re-plan).
     """
     from marsplan.time import jd_tdb_to_iso
 
@@ -202,11 +203,26 @@ def withdrawal_document(result, *, ephemeris_name: str | None = None) -> dict:
                           "status": t.status, "reason": t.reason} for t in r.searched],
             "horizon_years": r.horizon_years,
             "search_note": r.search_note,
+            "money": money_entry(r.money),
         }
 
     return jsonable({"baseline": plan_document(results[0].baseline,
                                                ephemeris_name=ephemeris_name),
                      "withdrawals": [entry(r) for r in results]})
+
+
+def money_entry(money) -> dict | None:
+    """A :class:`~marsplan.joint.withdraw.WithdrawalMoney` as the withdrawal entry's
+    ``money``: what was lost, what the replacements cost, who makes it up."""
+    if money is None:
+        return None
+    return {"withdrawn_musd": money.withdrawn_musd,
+            "replacements_musd": money.replacements_musd,
+            "total_before_musd": money.total_before_musd,
+            "total_after_musd": money.total_after_musd,
+            "makes_up": [c.partner for c in money.makes_up],
+            "partners": [record(c) for c in money.partners],
+            "items": [record(c) for c in money.items]}
 
 
 def record(value) -> dict:
