@@ -1024,6 +1024,17 @@ def _agreement_lines(doc: dict) -> list[str]:
         lines.append(f"  unsettled: {a['unsettled_musd']:,.0f} M$ cannot move in cash under "
                      "the no_funds and in_kind rules: it must be balanced in kind (who "
                      "provides what)")
+    for c in a["sanctions"]:
+        one, two = c["between"]
+        effects = []
+        if c["purchases_musd"] >= 0.5:
+            effects.append(f"{c['purchases_musd']:,.0f} M$ of purchases between them need "
+                           "another funder")
+        if c["unsettled_musd"] >= 0.5:
+            effects.append(f"{c['unsettled_musd']:,.0f} M$ could not be settled in cash")
+        if effects:
+            lines.append(f"  sanctions case: with no money between {one} and {two}, "
+                         + "; ".join(effects))
     lines += [f"  violation: {v}" for v in a["violations"]]
     lines += [f"  note: {n}" for n in a["notes"]]
     return lines

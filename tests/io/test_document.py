@@ -201,6 +201,10 @@ def test_nasa_pays_spacex_and_no_money_crosses_the_sanctions(runs):
     # "nasa pays 0 %" is gone: NASA contributes SpaceX's price.
     nasa = next(p for p in plain["partners"] if p["partner"] == "nasa")
     assert nasa["contribution_pct"] > 80 and nasa["pays_musd"] == spacex["receives_musd"]
+    # The sanctions case of the plain plan is the variant's unsettled debt.
+    (case,) = plain["agreement"]["sanctions"]
+    assert case["between"] == ["nasa", "roscosmos"] and case["purchases_musd"] == 0.0
+    assert case["unsettled_musd"] == pytest.approx(nasa["balance_musd"])
     sanctioned = runs["us_russia_2033_no_funds"]
     doc = sanctioned["json"]
     assert doc["agreement"]["settle"] == "cash"
@@ -209,6 +213,7 @@ def test_nasa_pays_spacex_and_no_money_crosses_the_sanctions(runs):
     roscosmos = next(p for p in doc["partners"] if p["partner"] == "roscosmos")
     assert roscosmos["balance_musd"] < 0 and not roscosmos["balanced"]
     assert doc["agreement"]["unsettled_musd"] == pytest.approx(-roscosmos["balance_musd"])
+    assert doc["agreement"]["sanctions"] == []  # already under no_funds
     assert (f"roscosmos: {-roscosmos['balance_musd']:,.0f} M$ short of its 50.0% share of the "
             "total (2 of 4 seats)") in sanctioned["table"]
     assert "must be balanced in kind" in sanctioned["table"]

@@ -101,6 +101,10 @@ def test_agreement_section_words_the_ledger(us_russia):
     nasa, roscosmos = book.row("nasa"), book.row("roscosmos")
     assert f"+US${nasa.balance_musd:,.0f} million" in text
     assert f"\N{MINUS SIGN}US${-roscosmos.balance_musd:,.0f} million" in text
+    # The sanctions case: what no money between NASA and Roscosmos would leave.
+    assert (f"Sanctions case: if no money could flow between NASA and Roscosmos, "
+            f"US${-roscosmos.balance_musd:,.0f} million of balance could not be settled "
+            "in cash") in text
     partners = us_russia["plan"]["partners"]
     assert abs(sum(p["balance_musd"] for p in partners)) < 1e-6 * book.total_musd
     flows = us_russia["plan"]["cash_flows"]

@@ -147,14 +147,18 @@ def cash_flow_entries(book) -> list[dict]:
 def agreement_entry(book) -> dict:
     """The ledger's terms and totals: ``settle``, ``total_musd``,
     ``balance_tolerance_musd``, ``balanced``, ``unsettled_musd``,
-    ``violations`` and ``notes``."""
+    ``violations``, ``notes`` and ``sanctions`` (what ``no_funds`` between two
+    agencies would do: ``between``, ``purchases_musd``, ``unsettled_musd``)."""
     if book is None:
         return {"settle": None, "total_musd": None, "balance_tolerance_musd": None,
-                "balanced": None, "unsettled_musd": None, "violations": [], "notes": []}
+                "balanced": None, "unsettled_musd": None, "violations": [], "notes": [],
+                "sanctions": []}
     return {"settle": book.settle, "total_musd": book.total_musd,
             "balance_tolerance_musd": book.tolerance_musd, "balanced": book.balanced,
             "unsettled_musd": book.unsettled_musd, "violations": list(book.violations),
-            "notes": list(book.notes)}
+            "notes": list(book.notes),
+            "sanctions": [{"between": [c.a, c.b], "purchases_musd": c.purchases_musd,
+                           "unsettled_musd": c.unsettled_musd} for c in book.sanctions]}
 
 
 def verdict_document(v) -> dict:

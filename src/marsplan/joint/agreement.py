@@ -51,7 +51,8 @@ from marsplan.errors import InputError
 
 __all__ = ["DEFAULT_SETTLE", "DEFAULT_TOLERANCE_PCT", "ITEM_KINDS", "PLAN_MEASURES",
            "SETTLE_MODES", "Agreement", "CashFlow", "Item", "Ledger", "Party",
-           "PartnerLedger", "funder_of", "items_from_rows", "ledger", "parties"]
+           "PartnerLedger", "SanctionCase", "funder_of", "items_from_rows", "ledger",
+           "parties", "sanction_cases"]
 
 #: Kinds of ledger item: what the sizing attributes to a provider.
 ITEM_KINDS = ("element", "launch", "tanker", "propellant", "adapter", "crew")
@@ -175,6 +176,21 @@ class PartnerLedger:
     settles: str
 
 
+@dataclass(frozen=True, slots=True)
+class SanctionCase:
+    """What ``no_funds`` between two agencies would do to this ledger.
+
+    ``purchases_musd``: what one buys from the other (that item would need
+    another funder); ``unsettled_musd``: the debt that could then not be settled
+    in cash (with ``settle = "cash"``), to be balanced in kind instead.
+    """
+
+    a: str
+    b: str
+    purchases_musd: float
+    unsettled_musd: float
+
+
 @dataclass(frozen=True)
 class Ledger:
     """Who brings what, who gets what, and the cash between them.
@@ -186,7 +202,9 @@ class Ledger:
     debt the rules left unpaid (0 otherwise); ``violations``: items provided
     against ``cannot_provide`` and ``must_provide`` rules not met, in words;
     ``notes``: what the ledger assumed (funders by default, measures left out);
-    ``items``: the items it valued.
+    ``items``: the items it valued; ``sanctions``: for each pair of agencies
+    not yet under ``no_funds`` whose money it would touch, what ``no_funds``
+    between them would leave unsettled (:func:`sanction_cases`).
     """
 
     partners: tuple[PartnerLedger, ...]
@@ -198,6 +216,7 @@ class Ledger:
     violations: tuple[str, ...]
     notes: tuple[str, ...]
     items: tuple[Item, ...] = ()
+    sanctions: tuple[SanctionCase, ...] = ()
 
     def row(self, partner: str) -> PartnerLedger:
         """The line of ``partner``; KeyError when it is not in the ledger."""
@@ -380,8 +399,36 @@ def ledger(items: Iterable[Item], partners: Mapping[str, Party],
             entitlement_pct=entitled[p], entitlement_musd=entitled[p] / 100.0 * total,
             balance_musd=balance[p], balanced=abs(balance[p]) <= tolerance + _EPS_MUSD,
             settles="in_kind" if p in agreement.in_kind else "cash"))
-    return Ledger(tuple(rows), tuple(flows), total, agreement.settle, tolerance, unsettled,
+    book = Ledger(tuple(rows), tuple(flows), total, agreement.settle, tolerance, unsettled,
                   tuple(_violations(items, parties_, agreement)), tuple(notes), items)
+    return replace(book, sanctions=sanction_cases(book, agreement))
+
+
+def sanction_cases(book: Ledger, agreement: Agreement) -> tuple[SanctionCase, ...]:
+    """For each pair of agencies in ``book`` not yet under ``no_funds``: the
+    purchases between them and the debt ``no_funds`` between them would leave
+    unsettled in cash. Pairs where both are 0 are left out.
+    """
+    pre = {r.partner: r.balance_musd for r in book.partners}
+    for f in book.cash_flows:
+        if f.for_ == "balance":  # undo settlement: the balances as they stood
+            pre[f.from_] -= f.musd
+            pre[f.to] += f.musd
+    agencies = [r.partner for r in book.partners if r.kind == "agency"]
+    out = []
+    for i, a in enumerate(agencies):
+        for b in agencies[i + 1:]:
+            if agreement.blocked(a, b):
+                continue
+            bought = math.fsum(f.musd for f in book.flows_between(a, b) if f.for_ != "balance")
+            if pre[a] * pre[b] >= 0 and bought <= _EPS_MUSD:
+                continue  # both owe or both are owed: no payment between them to block
+            blocked = replace(agreement, settle="cash",
+                              no_funds=tuple(sorted({*agreement.no_funds, tuple(sorted((a, b)))})))
+            _, unsettled = _settle(pre, blocked)
+            if bought > _EPS_MUSD or unsettled > _EPS_MUSD:
+                out.append(SanctionCase(a, b, bought, unsettled))
+    return tuple(out)
 
 
 def _entitlements(parties_: Mapping[str, Party], agreement: Agreement,

@@ -494,6 +494,18 @@ def agreement(content, path) -> Html:
         words.append(f"Sanctions: no money may flow between {names.partner(a)} and "
                      f"{names.partner(b)}; " + ("none does." if not between else
                                                  f"{len(between)} flows do."))
+    for c in book.sanctions:
+        effects = []
+        if c.purchases_musd >= 0.5:
+            effects.append(f"{money_musd(c.purchases_musd)} of purchases between them would "
+                           "need another funder")
+        if c.unsettled_musd >= 0.5:
+            effects.append(f"{money_musd(c.unsettled_musd)} of balance could not be settled "
+                           "in cash and would have to be closed in kind")
+        if effects:
+            words.append(f"Sanctions case: if no money could flow between "
+                         f"{names.partner(c.a)} and {names.partner(c.b)}, "
+                         + "; ".join(effects) + ".")
     if book.unsettled_musd > 0.5:
         words.append(f"{money_musd(book.unsettled_musd)} of debt cannot move in cash under "
                      "these rules: it must be closed in kind, by changing who provides what.")
