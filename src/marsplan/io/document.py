@@ -18,10 +18,10 @@ scale), ``summary`` (the key figures), ``verdict`` (``status``,
 ``items`` (what goes into the assembly orbit), ``partners`` (what each partner
 brings and gets: hardware, in-kind value, cash paid and received, entitlement,
 contribution and balance), ``cash_flows`` (who pays whom, for what),
-``agreement`` (the ledger's terms and totals), ``interfaces``, ``assembly_orbit``, ``dose`` (phases and one
-row per crew member: ``partner``, ``dose_msv``, ``limit_msv``,
-``limit_source``), ``light_time`` (to the crew, day by day), ``blackouts``,
-``timeline`` and ``notes``.
+``agreement`` (the ledger's terms and totals), ``interfaces``,
+``assembly_orbit``, ``dose`` (phases and one row per crew member:
+``partner``, ``dose_msv``, ``limit_msv``, ``limit_source``), ``light_time``
+(to the crew, day by day), ``blackouts``, ``timeline`` and ``notes``.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ SCHEMA_VERSION = "2.0"
 
 #: Sections of the document in order; each becomes one CSV (see document_tables).
 SECTIONS = ("summary", "verdict", "trajectory", "maneuvers", "burns", "launches", "items",
-            "partners", "cash_flows", "agreement", "interfaces", "assembly_orbit", "dose", "light_time", "blackouts",
-            "timeline", "notes")
+            "partners", "cash_flows", "agreement", "interfaces", "assembly_orbit", "dose",
+            "light_time", "blackouts", "timeline", "notes")
 
 
 def plan_document(plan, *, ephemeris_name: str | None = None) -> dict:

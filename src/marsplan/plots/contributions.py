@@ -7,8 +7,9 @@ agency that buys a company's hardware carries its price, not the company.
 Horizontal bars, one group per partner (in the order of the rows, first at the
 top), three bars a group, each labelled with its per cent and absolute value.
 The numbers come from the plan document's ``partners`` entries
-(:func:`marsplan.io.document.partner_entries`); nothing is computed here. matplotlib is imported inside the functions and
-only through its object-oriented API (``Figure`` plus an Agg canvas, no
+(:func:`marsplan.io.document.partner_entries`); nothing is computed here.
+matplotlib is imported inside the functions and only through its
+object-oriented API (``Figure`` plus an Agg canvas, no
 pyplot), as in :mod:`marsplan.plots.porkchop`.
 """
 
