@@ -276,7 +276,9 @@ def test_joint_plan_form_withdrawal_upload_and_report(server, tab):
     assert "without" not in href
     tab.open(f"{server}{href}", "#verdict", timeout_ms=300_000)
     assert page.title().endswith(": mission report")
-    assert page.locator("section").count() == 12
+    from marsplan.report.sections import SECTIONS
+
+    assert page.locator("section").count() == len(SECTIONS) == 13  # with the ledger's
     # Upload a scenario file: shown at a link that carries it.
     tab.open(f"{server}/joint-plan", "#verdict")
     page.set_input_files("#upload-form input[type=file]", str(EXAMPLES / "esa_jaxa_2035.toml"))
