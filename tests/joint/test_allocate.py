@@ -130,7 +130,7 @@ def test_shortfall_names_partner_amount_and_remedy():
     assert e.short_musd == pytest.approx(400.0)
     assert str(e) == ("roscosmos is 400 M$ short of in-kind value for 2 of 4 seats (balance "
                       "within 0 % of 1,600 M$); up to 8 Angara-A5 propellant flights would "
-                      "close it, or a 400 M$ payment to nasa, which agreement.no_funds forbids")
+                      "close it, or a 400 M$ payment to nasa, but agreement.no_funds forbids it")
     assert "\n" not in str(e)
 
 
@@ -283,3 +283,92 @@ def test_optimum_matches_brute_force(problem):
     assert expected is not None
     assert a.cost_musd == pytest.approx(expected, abs=1e-6)
     check_ledger(problem, a)
+
+
+# --------------------------------------------------------------------------- in a plan
+
+# The US-Russia example at the dates its plan's search finds (departure
+# asymptote held within the 51.6 deg its launch sites reach), so no search runs.
+DATES = """
+[mission.dates]
+earth_departure = "2033-04-21T02:03:37"
+mars_arrival = "2033-11-03T18:54:53"
+mars_departure = "2035-05-08T01:36:38"
+earth_arrival = "2035-11-22T04:12:57"
+"""
+
+
+def us_russia_file(tmp_path, agreement: str):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "examples" / "us_russia_2033.toml").read_text()
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("opportunity"))
+    path = tmp_path / "us_russia.toml"
+    path.write_text(text + DATES + "\n[agreement]\n" + agreement + "\n")
+    return path
+
+
+def us_russia_plan(tmp_path, agreement: str):
+    from marsplan import load_scenario
+    from marsplan.joint.plan import plan
+
+    scenario, catalog = load_scenario(us_russia_file(tmp_path, agreement))
+    return plan(scenario, catalog), catalog
+
+
+def test_plan_no_funds_balances_by_barter(tmp_path):
+    p, catalog = us_russia_plan(tmp_path, 'no_funds = [["nasa", "roscosmos"]]\n'
+                                          'settle = "barter"')
+    a, book, s = p.allocation, p.ledger, p.sizing
+    assert a is not None and book.balanced
+    assert book.flows_between("nasa", "roscosmos") == ()
+    assert any(f.from_ == "nasa" and f.to == "spacex" for f in book.cash_flows)
+    # One total: the re-sized plan, the ledger and the optimiser agree.
+    assert s.cost_musd == pytest.approx(book.total_musd) == pytest.approx(a.cost_musd)
+    assert math.fsum(r.balance_musd for r in book.partners) == pytest.approx(0.0, abs=1e-6)
+    # The needs are met: every crew member has a seat, the propellant is delivered.
+    crew_rows = [r for r in s.launch_rows if r.purpose == "crew_access"]
+    assert sum(r.crew for r in crew_rows) == p.scenario.crew_size
+    for r in crew_rows:
+        assert r.crew <= catalog.elements[r.element].crew_capacity * r.launches
+    need_t = math.fsum(r.propellant_t for r in s.items if r.kind == "propellant")
+    tankers = [r for r in s.launch_rows if r.purpose == "tanker"]
+    assert math.fsum(r.mass_t for r in tankers) == pytest.approx(need_t)
+    for r in tankers:
+        assert r.mass_t <= r.propellant_per_flight_t * r.launches + 1e-9
+        assert r.propellant_per_flight_t <= r.payload_capacity_t + 1e-9
+    assert s.tanker_flights == sum(r.launches for r in tankers)
+    assert sum(s.launches.values()) == sum(r.launches for r in s.launch_rows)
+    # Barter costs more than the scenario's own (unbalanced) choices, never less.
+    assert a.cost_musd >= a.baseline_cost_musd - 1e-9
+    assert book.row("roscosmos").provides_musd > 200.0  # more than its one Soyuz
+
+
+def test_plan_without_agreement_keeps_the_scenario(tmp_path):
+    p, _ = us_russia_plan(tmp_path, "")
+    assert p.allocation is None
+    assert {r.vehicle for r in p.sizing.launch_rows} == {"super_heavy", "falcon9", "soyuz_2_1a"}
+
+
+def test_plan_shortfall_is_one_line_on_the_cli(tmp_path):
+    from typer.testing import CliRunner
+
+    from marsplan.cli import app
+
+    # Roscosmos may provide neither tankers nor crew vehicles: it can bring nothing.
+    # The least-slack plan is the cheapest: one Dragon flight (219.75 M$) and the
+    # 902.5 t of propellant on 8 Starship tankers (880 t, 800 M$) and one Falcon
+    # Heavy (52 t, 97 M$), 3 M$ less than a 9th tanker: 300 + 219.75 + 897 =
+    # 1,416.75 M$. Roscosmos is short by (50 % - 5 %) of it, 637.5 M$.
+    path = us_russia_file(tmp_path, 'no_funds = [["nasa", "roscosmos"]]\nsettle = "barter"\n'
+                                    'cannot_provide = {roscosmos = ["tanker", "crew_vehicle"]}')
+    result = CliRunner().invoke(app, ["plan", str(path)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines == ["marsplan: roscosmos is 638 M$ short of in-kind value for 2 of 4 seats "
+                     "(balance within 5 % of 1,417 M$); a 638 M$ payment to nasa would close "
+                     "it, but agreement.no_funds forbids it"]
+    with pytest.raises(AllocationError) as err:
+        us_russia_plan(tmp_path, 'no_funds = [["nasa", "roscosmos"]]\nsettle = "barter"\n'
+                                 'cannot_provide = {roscosmos = ["tanker", "crew_vehicle"]}')
+    assert err.value.short_musd == pytest.approx(0.45 * 1416.75)

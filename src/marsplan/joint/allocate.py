@@ -222,7 +222,8 @@ def _check_fixed(problem: Problem) -> None:
             if _fixed_matches(rule, it):
                 what = getattr(it, "element_kind", None) or it.kind
                 raise AllocationError(
-                    f"{it.provider} provides {it.item} ({what}), which agreement.cannot_provide forbids, and no other partner's catalog "
+                    f"{it.provider} provides {it.item} ({what}), which "
+                    f"agreement.cannot_provide forbids, and no other partner's catalog "
                     f"hardware can take its role in this plan; drop the rule or change the "
                     f"scenario's element", partner=it.provider, rule=rule)
 
@@ -486,27 +487,32 @@ def _shortfall(prog: _Program, problem: Problem, x, names) -> AllocationError:
                      if _forbidden(o, problem.agreement) is None and o.per_unit_musd > 0),
                     key=lambda o: -o.per_unit_musd)
     if offers:
-        label, value = offers[0].label, offers[0].per_unit_musd
         # Each extra unit adds its value to the partner's contribution and to the total:
-        # net (1 - e + tol) x value towards the bound, if it displaces nothing (an upper
-        # bound: displacing another partner's flights closes the gap sooner).
-        gain = value * (1.0 - e + share)
+        # net (1 - e + tol) x value towards the bound if it displaces nothing (so "up
+        # to": displacing another partner's flights closes the gap sooner).
+        gain = offers[0].per_unit_musd * (1.0 - e + share)
         if gain > 0:
-            remedies.append(f"up to {math.ceil(gap / gain - 1e-9)} {label}s would close it")
+            remedies.append(f"up to {math.ceil(gap / gain - 1e-9)} {offers[0].label}s")
     creditor = max(over, key=over.get) if over else None
+    barred = None
     if creditor is not None:
         a = problem.agreement
+        remedies.append(f"a {gap:,.0f} M$ payment to {creditor}")
         if a.blocked(who, creditor):
-            remedies.append(f"or a {gap:,.0f} M$ payment to {creditor}, which "
-                            f"agreement.no_funds forbids")
+            barred = "agreement.no_funds forbids it"
+        elif who in getattr(a, "in_kind", ()) or creditor in getattr(a, "in_kind", ()):
+            barred = "agreement.in_kind forbids it"
         elif getattr(a, "settle", "none") != "cash":
-            remedies.append(f"or a {gap:,.0f} M$ payment to {creditor} "
-                            f"([agreement] settle = \"cash\")")
+            barred = 'with [agreement] settle = "cash"'
     what = (f"for {seats} of {crew} seats" if seats else "for its entitlement")
     message = (f"{who} is {gap:,.0f} M$ short of in-kind value {what} (balance within "
                f"{problem.agreement.balance_tolerance_pct:g} % of {total:,.0f} M$)")
     if remedies:
-        message += "; " + ", ".join(remedies)
+        message += f"; {remedies[0]} would close it"
+        if len(remedies) > 1:
+            message += f", or {remedies[1]}"
+        if barred and creditor is not None:
+            message += (f", but {barred}" if barred.startswith("agreement") else f" {barred}")
     return AllocationError(message, partner=who, short_musd=gap, seats=seats, crew_total=crew,
                            remedies=tuple(remedies), creditor=creditor)
 
@@ -588,7 +594,9 @@ def problem_from_plan(scenario, catalog, sizing, rows, parties, agreement) -> Pr
     # Crew access: seats, pooled over every crew vehicle that stays at Earth.
     crew_rows = [r for r in sizing.launch_rows if r.purpose == "crew_access"
                  and not uses.get(r.element, None) is None and not uses[r.element].goes_to_mars]
-    if crew_rows and incl is not None:
+    # A need whose own vehicles cannot reach the assembly orbit stays as the scenario
+    # has it: the sizing's limits report it, and no allocation can mend the orbit.
+    if crew_rows and incl is not None and all(r.vehicle in in_orbit for r in crew_rows):
         seats_fixed = sum(r.crew for r in sizing.launch_rows if r.purpose == "crew_access"
                           and r not in crew_rows)
         current = {(r.element, r.provider) for r in crew_rows}
@@ -619,7 +627,7 @@ def problem_from_plan(scenario, catalog, sizing, rows, parties, agreement) -> Pr
     # Propellant delivered to the assembly orbit.
     tanker_rows = [r for r in sizing.launch_rows if r.purpose == "tanker"]
     prop_rows = [r for r in sizing.items if r.kind == "propellant"]
-    if tanker_rows and incl is not None:
+    if tanker_rows and incl is not None and all(r.vehicle in in_orbit for r in tanker_rows):
         need_t = math.fsum(r.propellant_t for r in prop_rows)
         propellant = prop_rows[0].item if prop_rows else "propellant"
         opts = []
@@ -793,3 +801,29 @@ def resized(scenario, catalog, sizing, allocation: Allocation):
     return replace(sizing, launch_rows=tuple(launch_rows), items=tuple(items), launches=launches,
                    tanker_flights=sum(r.launches for r in launch_rows if r.purpose == "tanker"),
                    cost_musd=cost)
+
+
+def allocated(scenario, catalog, sizing, extra_rows=(), *, surface_days: float = 0.0):
+    """(sizing, allocation) of a plan under its scenario's ``[agreement]``.
+
+    When the agreement asks for the optimiser (:func:`wants_allocation`), the
+    sizing with the optimiser's providers (:func:`resized`) and the
+    :class:`Allocation`; otherwise ``sizing`` unchanged and None.
+    ``extra_rows``: the plan's rows beyond the sizing's (its adapters).
+
+    Raises
+    ------
+    AllocationError
+        No allocation meets the agreement (see :func:`allocate`).
+    """
+    from marsplan.joint.agreement import parties
+
+    agreement = scenario.agreement.value()
+    if not wants_allocation(agreement):
+        return sizing, None
+    rows = [*sizing.items, *extra_rows, *sizing.launch_rows]
+    people = parties(scenario, catalog, surface_days=surface_days,
+                     extra=agreement.funders.values())
+    problem = problem_from_plan(scenario, catalog, sizing, rows, people, agreement)
+    result = allocate(problem)
+    return resized(scenario, catalog, sizing, result), result

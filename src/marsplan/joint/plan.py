@@ -29,6 +29,7 @@ import numpy as np
 
 from marsplan._results import show, to_frame
 from marsplan.joint.agreement import Ledger, plan_ledger
+from marsplan.joint.allocate import Allocation, allocated
 from marsplan.joint.contributions import PartnerRow, contributions
 from marsplan.joint.interfaces import check_interfaces
 from marsplan.joint.scenario import Scenario
@@ -104,7 +105,9 @@ class Plan:
     when it flies with no waiver. ``dla_deg``/``rla_deg``: the Earth departure
     asymptote in EME2000, which sets the assembly orbit's lowest inclination.
     ``contributions``: one :class:`PartnerRow` per partner; ``ledger``: who
-    brings what, gets what and pays whom (:mod:`marsplan.joint.agreement`); ``light_time``,
+    brings what, gets what and pays whom (:mod:`marsplan.joint.agreement`); ``allocation``:
+    the providers the optimiser chose (:mod:`marsplan.joint.allocate`), None when the
+    agreement does not ask for it; ``light_time``,
     ``blackouts`` (during the stay) and ``timeline`` (in date order).
     """
 
@@ -121,6 +124,7 @@ class Plan:
     blackouts: tuple
     timeline: tuple[TimelineEvent, ...]
     ledger: Ledger | None = None
+    allocation: Allocation | None = None
 
     @property
     def feasible(self) -> bool:
@@ -267,6 +271,9 @@ def plan(scenario: Scenario, catalog, *, mission=None, ephemeris=None) -> Plan:
     ------
     ScenarioError
         The crew lands (``crew_health.surface``) but no element can land.
+    AllocationError
+        The scenario's ``[agreement]`` asks the optimiser for providers and no
+        allocation meets it: who is short, by how much, what could close it.
     MarsplanError
         Whatever finding the trajectory or sizing raises.
     """
@@ -286,10 +293,13 @@ def plan(scenario: Scenario, catalog, *, mission=None, ephemeris=None) -> Plan:
                         role="adapter", units=1, dry_t=a.mass_t, propellant_t=0.0,
                         mass_t=a.mass_t, unit_cost_musd=0.0, cost_musd=0.0)
                 for a in interfaces.adapters]
+    surface_days = mission.stay_days if sizing.lands else 0.0
+    # Under a barter, sanctions or must/cannot agreement the optimiser picks the providers.
+    sizing, allocation = allocated(scenario, catalog, sizing, adapters,
+                                   surface_days=surface_days)
     rows = [*sizing.items, *adapters, *sizing.launch_rows]
     shares = contributions(scenario, catalog, rows)
-    money = plan_ledger(scenario, catalog, rows,
-                        surface_days=mission.stay_days if sizing.lands else 0.0)
+    money = plan_ledger(scenario, catalog, rows, surface_days=surface_days)
     dose = crew_dose(scenario, catalog, mission)
     judged = verdict(sizing.limits, sites.problems, interfaces.unresolved, dose)
     blackouts = _blackouts(scenario, mission, eph)
@@ -298,7 +308,7 @@ def plan(scenario: Scenario, catalog, *, mission=None, ephemeris=None) -> Plan:
                      default=mission.earth_departure_jd_tdb)
     light = _light_time(mission, first_crew, eph)
     return Plan(scenario, mission, dla, rla, interfaces, sites, sizing, shares, judged, light,
-                tuple(blackouts), timeline, money)
+                tuple(blackouts), timeline, money, allocation)
 
 
 def crew_dose(scenario: Scenario, catalog, mission):
@@ -367,12 +377,15 @@ def _timeline(scenario, sizing, mission, blackouts) -> tuple[TimelineEvent, ...]
         events.append((tmi - CAMPAIGN_DAYS + n, f"Launch of {r.element} on {r.vehicle}",
                        r.provider))
     tankers = sum(r.launches for r in sizing.launch_rows if r.purpose == "tanker")
+    # Who flies each: the tanker rows in order (several partners under an allocation).
+    flown_by = [r.provider for r in sizing.launch_rows if r.purpose == "tanker"
+                for _ in range(r.launches)]
     for k in range(tankers):
         when = tmi - CAMPAIGN_DAYS + len(element_launches) + k * max(
             1.0, (CAMPAIGN_DAYS - len(element_launches) - CREW_LAUNCH_DAYS_BEFORE_TMI - 1)
             / max(tankers, 1))
         events.append((when, f"Tanker flight {k + 1} of {tankers}: propellant transfer",
-                       scenario.refuelling.provider if scenario.refuelling else ""))
+                       flown_by[k]))
     for r in sizing.launch_rows:
         if r.purpose == "crew_access":
             events.append((tmi - CREW_LAUNCH_DAYS_BEFORE_TMI,
