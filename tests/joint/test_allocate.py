@@ -203,8 +203,9 @@ def test_cash_settlement_avoids_the_sanctioned_pair():
 
 
 def brute_force(problem: Problem) -> float | None:
-    """Least cost over every assignment of units (0..ceil(need / capacity)), each
-    checked by the ledger; None when none meets the needs, rules and balances."""
+    """Least cost over every assignment of units (0..ceil(need / capacity)) that
+    meets each need with no surplus unit, each checked by the ledger; None when
+    none meets the needs, rules and balances."""
     a = problem.agreement
     options = [(need, o) for need in problem.needs for o in need.options
                if not any(r in (p.kind, p.item, p.element_kind)
@@ -212,8 +213,13 @@ def brute_force(problem: Problem) -> float | None:
     ranges = [range(math.ceil(need.amount / o.capacity - 1e-9) + 1) for need, o in options]
     best = None
     for units in itertools.product(*ranges):
-        if any(math.fsum(n * o.capacity for (nd, o), n in zip(options, units) if nd is need)
-               < need.amount - 1e-9 for need in problem.needs):
+        delivered = {id(need): math.fsum(n * o.capacity for (nd, o), n in zip(options, units)
+                                         if nd is need) for need in problem.needs}
+        if any(delivered[id(need)] < need.amount - 1e-9 for need in problem.needs):
+            continue
+        # No surplus unit: one unit less of any option used leaves its need unmet.
+        if any(n and delivered[id(nd)] - o.capacity >= nd.amount - 1e-9
+               for (nd, o), n in zip(options, units)):
             continue
         items = list(problem.fixed)
         for (_, o), n in zip(options, units):

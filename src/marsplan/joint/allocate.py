@@ -10,9 +10,9 @@ them with one mixed-integer program (SciPy's ``milp``, HiGHS):
 
 Variables
     ``n_o`` (integer, 0..U_o): units of option ``o`` (flights, or launch sets),
-    ``U_o`` = ceil(need / capacity of o): no option flies more than its need
-    alone would take; ``y_o`` (binary): option ``o`` is used, for options with
-    a once-only price (a reusable vehicle's unit); ``s_ab`` (continuous >= 0,
+    ``U_o`` = ceil(need / capacity of o); ``y_o`` (binary): option ``o`` is
+    used at all (it carries a once-only price: a reusable vehicle's unit);
+    ``s_ab`` (continuous >= 0,
     M$): settlement cash from ``a`` to ``b``, only when the agreement settles
     in cash, never between a ``no_funds`` pair nor to or from an ``in_kind``
     partner.
@@ -22,7 +22,9 @@ Objective
     allocations of equal cost, the one that moves the least money wins, and
     cash never buys a cheaper plan by more than a millionth of its amount.
 Constraints
-    Each need is met: sum_o capacity_o n_o >= need. ``y_o <= n_o <= U_o y_o``.
+    Each need is met: sum_o capacity_o n_o >= need, with no surplus unit
+    (for each used o, sum capacity n - capacity_o < need: every flight flown
+    is needed). ``y_o <= n_o <= U_o y_o``.
     Every partner's balance (:mod:`marsplan.joint.agreement`: contribution =
     the value of what it funds, plus settlement paid, minus settlement
     received; balance = contribution - entitlement share of ``T``) lies within
@@ -246,7 +248,7 @@ class _Program:
 
     options: list[tuple[int, Option]]  # (need index, option)
     upper: list[int]
-    once: list[int]  # option indices with a once-only price (a y variable each)
+    once: list[int]  # option indices with a y_o (every option: it is used at all)
     pairs: list[tuple[str, str]]
     n_vars: int
     cost: np.ndarray  # T = fixed_total + cost @ x
@@ -270,7 +272,7 @@ def _build(problem: Problem) -> _Program:
         for o in allowed:
             options.append((k, o))
             upper.append(max(0, math.ceil(need.amount / o.capacity - 1e-9)))
-    once = [i for i, (_, o) in enumerate(options) if o.once_musd > 0.0]
+    once = list(range(len(options)))  # a y_o for every option: it is used at all
     pairs = _settlement_pairs(problem)
     n_opt, n_once = len(options), len(once)
     n_vars = n_opt + n_once + len(pairs)
@@ -314,6 +316,19 @@ def _build(problem: Problem) -> _Program:
         row = np.zeros(n_vars)
         row[i], row[n_opt + j] = 1.0, -1.0
         rows.append((row, 0.0, np.inf))
+    for k, need in enumerate(problem.needs):
+        # No surplus unit: with o used, one unit less of it leaves the need unmet,
+        # sum capacity n - capacity_o < need (big M when o is unused). Flights beyond
+        # the need would buy balance with hardware nobody uses.
+        mine = [i for i, (kk, _) in enumerate(options) if kk == k]
+        big = math.fsum(options[i][1].capacity * upper[i] for i in mine)
+        margin = 1e-6 * max(1.0, need.amount)
+        for i in mine:
+            row = np.zeros(n_vars)
+            for j in mine:
+                row[j] = options[j][1].capacity
+            row[n_opt + once.index(i)] = big
+            rows.append((row, -np.inf, need.amount + options[i][1].capacity - margin + big))
     for partner, rules in getattr(agreement, "must_provide", {}).items():
         for rule in rules:
             if any(it.provider == partner and _fixed_matches(rule, it) for it in problem.fixed):
@@ -611,6 +626,8 @@ def problem_from_plan(scenario, catalog, sizing, rows, parties, agreement) -> Pr
             if (e.crew_capacity <= 0 or v is None or not v.crew_rated or vid not in in_orbit
                     or in_orbit[vid] + 1e-9 < e.dry_mass_t):
                 continue
+            if e.unit_cost_musd <= 0.0 and (eid, provider) not in current:
+                continue  # no price in the catalog (DRA 5.0's capsule): not a free seat
             once, per = (e.unit_cost_musd, 0.0) if e.reusable else (0.0, e.unit_cost_musd)
             o = option(provider, f"{e.name} flight", float(e.crew_capacity),
                        [("element", eid, per, once, e.kind),
@@ -671,13 +688,19 @@ def problem_from_plan(scenario, catalog, sizing, rows, parties, agreement) -> Pr
         chosen_rows.update(id(r) for r in tanker_rows)
         chosen_rows.update(id(r) for r in prop_rows)
 
-    # The launch of each element put in orbit as a payload.
-    for r in sizing.launch_rows:
+    # The launch of each element put in orbit as a payload. The sizing makes one row
+    # per element use, in the scenario's order: the k-th row of an element is its k-th use.
+    seen: dict[str, int] = {}
+    for k, r in enumerate(sizing.launch_rows):
         el = elements.get(r.element)
-        if (r.purpose != "element" or el is None or el.integrated_launch or incl is None
-                or r.element not in uses):
+        if r.purpose != "element" or el is None:
             continue
-        units = uses[r.element].count
+        nth = seen[r.element] = seen.get(r.element, -1) + 1
+        same = [u for u in scenario.elements if u.id == r.element and u.role not in
+                ("tanker", "crew_access") and (el.integrated_launch or el.launched_on)]
+        if el is None or el.integrated_launch or incl is None or nth >= len(same):
+            continue
+        units = same[nth].count
         unit_t = r.mass_t / units
         opts = []
         for vid, pay in in_orbit.items():
@@ -693,7 +716,7 @@ def problem_from_plan(scenario, catalog, sizing, rows, parties, agreement) -> Pr
                 opts.append(o)
         if not any(o.current for o in opts):
             continue  # its own vehicle cannot reach the orbit: the sizing reports it
-        needs.append(Need(f"launch:{r.element}", "set", 1.0, tuple(opts)))
+        needs.append(Need(f"launch:{k}:{r.element}", "set", 1.0, tuple(opts)))
         chosen_rows.add(id(r))
 
     fixed_rows = [r for r in rows if id(r) not in chosen_rows]
@@ -785,11 +808,11 @@ def resized(scenario, catalog, sizing, allocation: Allocation):
     for name, chosen in by_need.items():
         if not name.startswith("launch:"):
             continue
-        (c,) = chosen
-        element = name.removeprefix("launch:")
-        old = next(r for r in launch_rows if r.purpose == "element" and r.element == element)
+        (c,) = chosen  # no surplus unit: exactly one launch set per element use
+        old = sizing.launch_rows[int(name.split(":")[1])]
         v = vehicles[c.option.vehicle]
-        launch_rows[launch_rows.index(old)] = replace(
+        at = next(i for i, r in enumerate(launch_rows) if r is old)
+        launch_rows[at] = replace(
             old, provider=c.option.provider, vehicle=c.option.vehicle,
             launches=c.option.launches, payload_capacity_t=payload(c.option.vehicle),
             price_musd=v.price_musd,
