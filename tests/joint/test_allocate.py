@@ -348,6 +348,8 @@ def test_plan_no_funds_balances_by_barter(tmp_path):
     # Barter costs more than the scenario's own (unbalanced) choices, never less.
     assert a.cost_musd >= a.baseline_cost_musd - 1e-9
     assert book.row("roscosmos").provides_musd > 200.0  # more than its one Soyuz
+    assert s.notes[-1].startswith("providers chosen by the allocation optimiser")
+    assert f"{a.cost_musd:,.2f} M$" in s.notes[-1]
 
 
 def test_plan_without_agreement_keeps_the_scenario(tmp_path):

@@ -823,7 +823,20 @@ def resized(scenario, catalog, sizing, allocation: Allocation):
     cost = math.fsum(r.cost_musd for r in items) + math.fsum(r.cost_musd for r in launch_rows)
     return replace(sizing, launch_rows=tuple(launch_rows), items=tuple(items), launches=launches,
                    tanker_flights=sum(r.launches for r in launch_rows if r.purpose == "tanker"),
-                   cost_musd=cost)
+                   cost_musd=cost, notes=[*sizing.notes, allocation_note(allocation)])
+
+
+def allocation_note(allocation: Allocation) -> str:
+    """One line: who flies what under the allocation, its cost and the scenario's own."""
+    by_partner: dict[str, list[str]] = {}
+    for c in allocation.choices:
+        label = c.option.label if c.units == 1 else f"{c.option.label}s"
+        by_partner.setdefault(c.option.provider, []).append(f"{c.units} {label}")
+    flown = "; ".join(f"{p} {', '.join(v)}" for p, v in by_partner.items())
+    own = ("" if allocation.baseline_cost_musd is None else
+           f" (the scenario's own providers: {allocation.baseline_cost_musd:,.2f} M$)")
+    return (f"providers chosen by the allocation optimiser under the agreement: {flown}; "
+            f"{allocation.cost_musd:,.2f} M${own}")
 
 
 def allocated(scenario, catalog, sizing, extra_rows=(), *, surface_days: float = 0.0):
