@@ -174,29 +174,33 @@ def test_fixed_item_against_cannot_rule():
 
 
 def test_cash_settlement_avoids_the_sanctioned_pair():
-    # ESA joins with a seat and may be paid; NASA and Roscosmos may not trade cash.
-    # With settlement cash allowed, the cheapest plan (one Dragon, 9 tankers)
-    # balances through ESA: Roscosmos pays ESA, ESA pays NASA, never directly.
+    # ESA joins with a seat and settles in cash; NASA and Roscosmos may not trade
+    # cash. NASA funds every SpaceX item, so it is in credit; ESA (20 %) pays
+    # NASA; Roscosmos cannot, so it must bring hardware. The ledger, settling
+    # by its own rule (debtors pay creditors), must find the plan balanced.
     parties = {**PARTIES, "esa": Party("esa", "agency", "Europe", seats=1)}
     agreement = Agreement(no_funds=(("nasa", "roscosmos"),), settle="cash",
-                          balance_tolerance_pct=0.0)
+                          balance_tolerance_pct=1.0)
     problem = replace(US_RUSSIA, partners=("nasa", "roscosmos", "spacex", "esa"),
                       seats={"nasa": 2, "roscosmos": 2, "esa": 1},
                       entitlement_pct={"nasa": 40.0, "roscosmos": 40.0, "esa": 20.0,
                                        "spacex": 0.0},
-                      agreement=agreement)
+                      agreement=agreement, agencies=frozenset({"nasa", "roscosmos", "esa"}))
     a = allocate(problem)
-    assert a.cost_musd == pytest.approx(1419.75)
     assert a.settlement and all({f, t} != {"nasa", "roscosmos"} for f, t, _ in a.settlement)
+    payers = {f for f, _, _ in a.settlement}
+    assert payers.isdisjoint(t for _, t, _ in a.settlement)  # no cash routed through
+    assert "spacex" not in payers | {t for _, t, _ in a.settlement}  # agencies only
     for p, b in a.balance_musd.items():
-        assert abs(b) <= 1e-6, p
-    book = ledger(a.items, parties, replace(agreement, settle="none"))
-    moved = {p: 0.0 for p in parties}
-    for f, t, v in a.settlement:
-        moved[f] += v
-        moved[t] -= v
-    for r in book.partners:  # the purchases' ledger plus the settlement: all balanced
-        assert r.balance_musd + moved[r.partner] == pytest.approx(0.0, abs=1e-6)
+        assert abs(b) <= a.tolerance_musd + 1e-6, p
+    book = ledger(a.items, parties, agreement)
+    assert book.balanced and book.flows_between("nasa", "roscosmos") == ()
+    assert math.fsum(r.balance_musd for r in book.partners) == pytest.approx(0.0, abs=1e-6)
+    assert book.row("roscosmos").provides_musd > 0.0
+    # Without the sanction, cash alone balances the cheapest plan (1,419.75 M$).
+    free = allocate(replace(problem, agreement=replace(agreement, no_funds=())))
+    assert free.cost_musd == pytest.approx(1419.75)
+    assert a.cost_musd >= free.cost_musd
 
 
 # --------------------------------------------------------------------------- brute force

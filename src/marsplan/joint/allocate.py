@@ -13,9 +13,10 @@ Variables
     ``U_o`` = ceil(need / capacity of o); ``y_o`` (binary): option ``o`` is
     used at all (it carries a once-only price: a reusable vehicle's unit);
     ``s_ab`` (continuous >= 0,
-    M$): settlement cash from ``a`` to ``b``, only when the agreement settles
-    in cash, never between a ``no_funds`` pair nor to or from an ``in_kind``
-    partner.
+    M$): settlement cash from agency ``a`` to agency ``b``, only when the
+    agreement settles in cash, never between a ``no_funds`` pair nor to or
+    from an ``in_kind`` partner; ``w_p`` (binary): agency ``p`` pays settlement
+    (else it may only receive it), so no cash is routed through a third party.
 Objective
     Minimise the total cost ``T`` (the value of every item at catalog price)
     plus a tie-break of :data:`TIE_BREAK` per M$ of settlement cash: among
@@ -143,7 +144,9 @@ class Problem:
     ``in_kind``, ``cannot_provide``, ``must_provide``, ``settle`` and
     ``balance_tolerance_pct``); ``offers``: per partner, options of what else
     it could provide (beyond any need), named in the message when nothing
-    balances; ``baseline_cost_musd``: the cost of the scenario's own choices.
+    balances; ``baseline_cost_musd``: the cost of the scenario's own choices;
+    ``balance``: keep balances within the tolerance (False: only the rules);
+    ``agencies``: the partners that may settle in cash (None: all).
     """
 
     fixed: tuple
@@ -156,6 +159,7 @@ class Problem:
     offers: Mapping[str, tuple[Option, ...]] = field(default_factory=dict)
     baseline_cost_musd: float | None = None
     balance: bool = True
+    agencies: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,11 +235,13 @@ def _check_fixed(problem: Problem) -> None:
 
 
 def _settlement_pairs(problem: Problem) -> list[tuple[str, str]]:
+    """Ordered pairs of agencies that may settle in cash (none unless ``settle = "cash"``)."""
     a = problem.agreement
     if getattr(a, "settle", "none") != "cash":
         return []
     in_kind = set(getattr(a, "in_kind", ()))
-    cash = [p for p in problem.partners if p not in in_kind]
+    cash = [p for p in problem.partners if p not in in_kind
+            and (problem.agencies is None or p in problem.agencies)]
     return [(x, y) for x in cash for y in cash if x != y and not a.blocked(x, y)]
 
 
@@ -274,8 +280,9 @@ def _build(problem: Problem) -> _Program:
             upper.append(max(0, math.ceil(need.amount / o.capacity - 1e-9)))
     once = list(range(len(options)))  # a y_o for every option: it is used at all
     pairs = _settlement_pairs(problem)
+    payers = list(dict.fromkeys(p for pair in pairs for p in pair))
     n_opt, n_once = len(options), len(once)
-    n_vars = n_opt + n_once + len(pairs)
+    n_vars = n_opt + n_once + len(pairs) + len(payers)
     cost = np.zeros(n_vars)
     partners = list(problem.partners)
     for _, o in options:
@@ -343,9 +350,27 @@ def _build(problem: Problem) -> _Program:
                     f"nothing it may provide in this plan is a {rule} (its catalog hardware "
                     f"cannot fill any role here)", partner=partner, rule=rule)
             rows.append((row, 1.0, np.inf))
-    integrality = np.concatenate([np.ones(n_opt + n_once), np.zeros(len(pairs))])
+    # A partner pays or receives settlement, not both (w_p = 1: it pays): cash is not
+    # routed through a third partner, as the ledger's settlement (debtors pay
+    # creditors) would not route it. M: the most the plan can cost.
+    most = fixed_total + math.fsum(cost[i] * upper[i] + cost[n_opt + j]
+                                   for j, i in enumerate(once))
+    off = n_opt + n_once
+    for k, p in enumerate(payers):
+        out_row, in_row = np.zeros(n_vars), np.zeros(n_vars)
+        for j, (a, b) in enumerate(pairs):
+            if a == p:
+                out_row[off + j] = 1.0
+            if b == p:
+                in_row[off + j] = 1.0
+        out_row[off + len(pairs) + k] = -most
+        in_row[off + len(pairs) + k] = most
+        rows.append((out_row, -np.inf, 0.0))
+        rows.append((in_row, -np.inf, most))
+    integrality = np.concatenate([np.ones(n_opt + n_once), np.zeros(len(pairs)),
+                                  np.ones(len(payers))])
     bounds_hi = np.concatenate([np.array(upper, float), np.ones(n_once),
-                                np.full(len(pairs), np.inf)])
+                                np.full(len(pairs), np.inf), np.ones(len(payers))])
     return _Program(options, upper, once, pairs, n_vars, cost, fixed_total,
                     {p: (c, v) for p, (c, v) in contrib.items()}, rows, integrality, bounds_hi)
 
@@ -385,7 +410,7 @@ def _solve(prog: _Program, problem: Problem, slack: bool):
                     np.concatenate([prog.bounds_hi, np.full(n_extra, np.inf)]))
     n_opt_once = len(prog.options) + len(prog.once)
     objective = np.concatenate([prog.cost, np.zeros(n_extra)])
-    objective[n_opt_once:prog.n_vars] += TIE_BREAK  # settlement cash
+    objective[n_opt_once:n_opt_once + len(prog.pairs)] += TIE_BREAK  # settlement cash
     options = {"mip_rel_gap": _MIP_REL_GAP, "time_limit": _TIME_LIMIT_S}
 
     def run(c, extra_rows=()):
@@ -429,8 +454,8 @@ def _allocation(prog: _Program, problem: Problem, x, baseline) -> Allocation:
             value = n * part.per_unit_musd + part.once_musd
             items.append(Item(part.kind, part.item, o.provider, value, part.element_kind))
     off = n_opt + len(prog.once)
-    settlement = tuple((a, b, float(v)) for (a, b), v in zip(prog.pairs, x[off:prog.n_vars])
-                       if v > _EPS_MUSD)
+    settlement = tuple((a, b, float(v)) for (a, b), v in
+                       zip(prog.pairs, x[off:off + len(prog.pairs)]) if v > _EPS_MUSD)
     total = math.fsum(float(it.value_musd) for it in items)
     funded = {p: c for p, (c, _) in prog.contrib.items()}
     for c in choices:
@@ -728,9 +753,11 @@ def problem_from_plan(scenario, catalog, sizing, rows, parties, agreement) -> Pr
     # Balances are kept when the agreement settles them (barter or cash) or bars
     # money between partners (a sanction makes barter the only settlement).
     balance = agreement.settle != "none" or bool(agreement.no_funds)
+    agencies = frozenset(p for p, x in parties.items() if x.kind == "agency")
     return Problem(fixed, funders, tuple(needs), tuple(entitlement),
                    {p: int(scenario.crew.get(p, 0)) for p in entitlement}, entitlement,
-                   agreement, {p: tuple(v) for p, v in offers.items()}, baseline, balance)
+                   agreement, {p: tuple(v) for p, v in offers.items()}, baseline, balance,
+                   agencies)
 
 
 def resized(scenario, catalog, sizing, allocation: Allocation):
