@@ -470,17 +470,10 @@ RevsOption = Annotated[int, typer.Option(
 
 
 def _leg_row(leg, revs: int, branch: str, family: bool | None = None) -> dict:
-    """A leg's row (docs/outputs.md); ``revs`` and ``branch`` follow ``type`` when
-    ``family`` (by default when revs >= 1)."""
-    row = leg.rows()[0]
-    if not (revs if family is None else family):
-        return row
-    out = {}
-    for key, value in row.items():
-        out[key] = value
-        if key == "type":
-            out["revs"], out["branch"] = revs, branch
-    return out
+    """A leg's row (docs/outputs.md): :func:`marsplan.io.porkchop.leg_row`."""
+    from marsplan.io.porkchop import leg_row
+
+    return leg_row(leg, revs, branch, family)
 
 
 @app.command()
@@ -664,16 +657,10 @@ def porkchop(
 
 
 def _best_rows(pc, revs: int) -> list[dict]:
-    """The minimum-C3 leg of each type on the grid, as rows (with revs and branch
-    when the grid holds several revolutions)."""
-    if not revs:
-        return [pc.optimum("min_c3", t).rows()[0] for t in ("I", "II")
-                if (pc.type == (1 if t == "I" else 2)).any()]
-    rows = []
-    for name in pc.types():
-        layer, i, j = pc.best("min_c3", name)
-        rows.append(_leg_row(layer.cell(i, j), layer.revs, layer.branch, family=True))
-    return rows
+    """The minimum-C3 leg of each type: :func:`marsplan.io.porkchop.best_rows`."""
+    from marsplan.io.porkchop import best_rows
+
+    return best_rows(pc, revs)
 
 
 def _best_text(best: list[dict]) -> str:
@@ -876,28 +863,19 @@ def missions(
         found = mission_opportunities(first_year, last_year, mission_class.value,
                                       "venus" if venus else None, ephemeris=eph,
                                       progress=progress, **options)
-    from marsplan.time import jd_tdb_to_iso
+    from marsplan.io.rows import mission_front_rows, mission_timeline_rows, missions_rows
 
-    rows = [{"opportunity": o.year,
-             "opportunity_min_c3_launch": jd_tdb_to_iso(o.anchor_jd_tdb), **o.best.row()}
-            for o in found]
+    rows = missions_rows(found)
     sections = [Section("missions", rows, hide=("class",), drop=MISSIONS_DROP,
                         title=f"{mission_class.value} missions {first_year}-{last_year}"
                               f"{' with a Venus swing-by allowed' if venus else ''}, "
                               f"{eph.name}, TDB; opportunity: year of its minimum-C3 launch")]
     if front:
-        front_rows = [{"opportunity": o.year, "duration_days": m.duration_days,
-                       "dv_total_kms": m.dv_total_kms, "stay_days": m.stay_days,
-                       "earth_departure": m.row()["earth_departure"],
-                       "flyby": m.flyby} for o in found for m in o.front
-                      if m.dv_total_kms <= o.best.dv_total_kms + 5.0]
-        sections.append(Section("front", front_rows, title="Pareto front: total delta-v "
-                                "against duration (within 5 km/s of each opportunity's best)"))
+        sections.append(Section("front", mission_front_rows(found), title="Pareto front: "
+                                "total delta-v against duration (within 5 km/s of each "
+                                "opportunity's best)"))
     if timeline:
-        from marsplan.io.oem import timeline_rows
-
-        events = [{"opportunity": o.year, **r} for o in found for r in timeline_rows(o.best)]
-        sections.append(Section("timeline", events, title="Timeline, TDB"))
+        sections.append(Section("timeline", mission_timeline_rows(found), title="Timeline, TDB"))
     _print_sections(sections, fmt, section, out, known=MISSIONS_SECTIONS)
     # "wrote" lines go to stderr when stdout holds JSON or CSV.
     quiet = fmt is not Format.table and out is None
@@ -1150,6 +1128,167 @@ def plan(
                                 plan=main_plan, withdrawal=result, extra_files=extra)
         # The path alone on the last line, for scripts; on stderr when stdout is JSON/CSV.
         typer.echo(path, err=fmt.value != "table")
+
+def _sweep_progress(stage: str, done: int, total: int, state: dict) -> None:
+    """Drive the sweep's rich progress bar (with ETA) on a terminal; nothing when piped."""
+    bar = state.get("bar")
+    if bar is None:
+        return
+    task = state.setdefault(stage, bar.add_task(
+        "searching trajectories" if stage == "search" else "planning", total=total))
+    bar.update(task, completed=min(done, total), total=total)
+
+
+def _sweep_charts(out_dir: str, folder: str) -> None:
+    from marsplan.plots.sweep import plot_sweep
+    from marsplan.sweep import load
+
+    for path in plot_sweep(load(out_dir), folder):
+        _wrote(path, err=True)
+
+
+@app.command()
+def sweep(
+    spec: Annotated[str, typer.Argument(metavar="SPEC", help="Sweep spec (TOML): a base "
+                                        "scenario and axes; docs/sweep.md.")],
+    out: Annotated[str, typer.Option("--out", "-o", metavar="DIR",
+                                     help="The sweep folder: DIR/results (Parquet) and "
+                                          "DIR/manifest.json; a rerun resumes it.")],
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=0, max=256, metavar="N",
+        help="0: in this process; N: a local Dask cluster of N processes (default: the "
+             "machine's cores).", show_default=False)] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", metavar="ADDRESS",
+        help="Run on an existing Dask cluster, e.g. tcp://127.0.0.1:8786 (started with "
+             "`dask scheduler` and `dask worker`).", show_default=False)] = None,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", metavar="SECONDS", min=0.1, max=3600.0,
+        help="How long to wait for the --scheduler to answer.")] = 10.0,
+    charts: Annotated[bool, typer.Option(
+        "--charts", help="Then draw the charts into DIR/charts (as sweep-report).")] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Plan every combination of a spec's axes into a Parquet dataset, resumably.
+
+    Rows: marsplan.sweep.load(DIR) or pyarrow.parquet.read_table("DIR/results"); keys in
+    docs/outputs.md ("sweep"). The summary printed has the keys out_dir, combinations,
+    rows, new_rows, searches, tasks, workers, wall_seconds and the count per status.
+    """
+    from marsplan.io.emit import emit
+    from marsplan.sweep.run import run_sweep
+
+    state: dict = {}
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+
+        state["bar"] = Progress(TextColumn("{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), TimeElapsedColumn(),
+                                TextColumn("ETA"), TimeRemainingColumn(),
+                                console=Console(stderr=True), transient=True)
+
+    def started(n_workers: int, dashboard: str | None) -> None:
+        if dashboard:
+            engine = (f"Dask cluster at {_safe(scheduler)}" if scheduler
+                      else f"local Dask cluster of {n_workers} workers")
+            typer.echo(f"{engine}; dashboard: {_safe(dashboard)}", err=True)
+        if state.get("bar") is not None:
+            state["bar"].start()
+
+    try:
+        result = run_sweep(spec, out, workers=workers, scheduler=scheduler, on_start=started,
+                           progress=lambda stage, done, total: _sweep_progress(
+                               stage, done, total, state),
+                           timeout_s=timeout)
+    finally:
+        if state.get("bar") is not None:
+            state["bar"].stop()
+    summary = {"out_dir": result.out_dir, "combinations": result.combinations,
+               "rows": result.rows, "new_rows": result.new_rows, "searches": result.searches,
+               "tasks": result.tasks, "workers": result.workers,
+               "wall_seconds": round(result.wall_seconds, 3),
+               **{f"rows_{k}": v for k, v in sorted(result.statuses.items())}}
+    if fmt is Format.table:
+        typer.echo(f"wrote {_safe(os.path.join(result.out_dir, 'results'))}: {result.rows} rows "
+                   f"of {result.combinations} ({result.new_rows} new); {result.searches} "
+                   f"trajectories searched, {result.tasks} plan tasks, "
+                   f"{result.wall_seconds:.1f} s")
+        emit([{"status": k, "rows": v} for k, v in sorted(result.statuses.items())], "table",
+             title="sweep rows by verdict")
+    else:
+        emit([summary], fmt.value)
+    if charts:
+        _sweep_charts(result.out_dir, os.path.join(result.out_dir, "charts"))
+
+
+@app.command("sweep-report")
+def sweep_report(
+    out_dir: Annotated[str, typer.Argument(metavar="DIR", help="A sweep folder "
+                                           "(marsplan sweep --out DIR).")],
+    charts_dir: Annotated[str | None, typer.Option(
+        "--out", "-o", metavar="FOLDER",
+        help="Where to write the charts (default DIR/charts).", show_default=False)] = None,
+) -> None:
+    """Draw a sweep's charts: feasibility matrix, IMLEO and cost heat maps, delta-v vs duration."""
+    _sweep_charts(out_dir, charts_dir or os.path.join(out_dir, "charts"))
+
+
+def _check_listen(host: str, port: int, shown: str) -> None:
+    """Refuse, before the app starts its workers, an address this machine cannot listen on."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise InputError(f"--host: cannot resolve {host!r}: {reason}") from None
+    family, kind, proto, _, address = infos[0]
+    try:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        raise InputError(f"--port: cannot listen on {shown}:{port}: "
+                         f"{error.strerror or error}") from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(
+        "--host", metavar="HOST",
+        help="Address to listen on; 127.0.0.1 (this machine only) by default. 0.0.0.0 "
+             "opens the server to the network: it has no login.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, metavar="PORT",
+                                      help="TCP port (0: any free one).")] = 8000,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, max=64, metavar="N",
+        help="Worker processes for the computations (default: one per core).",
+        show_default=False)] = None,
+) -> None:
+    """Start the web page and JSON API (FastAPI under uvicorn): http://HOST:PORT/, API
+    docs at /docs. Ctrl-C stops it."""
+    import uvicorn  # loads FastAPI only here
+
+    from marsplan.web.app import create_app
+
+    if not host.strip() or any(c.isspace() for c in host):
+        raise InputError(f"--host: {host!r} is not a host name or address")
+    shown = f"[{host}]" if ":" in host else host
+    _check_listen(host, port, shown)
+    config = uvicorn.Config(create_app(workers=workers), host=host, port=port,
+                            log_level="warning", limit_concurrency=512,
+                            timeout_keep_alive=5, server_header=False)
+    server = uvicorn.Server(config)
+    typer.echo(f"marsplan: starting the web app on http://{shown}:{port}/ (API docs at "
+               f"/docs); Ctrl-C stops it", err=True)
+    try:
+        server.run()
+    except (OSError, SystemExit):  # uvicorn exits when it cannot bind after all
+        server.started = False
+    if not server.started:
+        raise InputError(f"--port: cannot listen on {shown}:{port} (is it in use?)")
 
 
 def main(argv: list[str] | None = None) -> None:

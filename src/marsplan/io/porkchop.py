@@ -84,3 +84,30 @@ def write_grid(pc, path, fmt: str) -> int:
         writer.writerows(zip(*(lists[k] for k in GRID_KEYS)))
         write_atomic(path, buffer.getvalue())
     return n
+
+
+def leg_row(leg, revs: int, branch: str, family: bool | None = None) -> dict:
+    """A leg's row (docs/outputs.md); ``revs`` and ``branch`` follow ``type`` when
+    ``family`` (by default when revs >= 1)."""
+    row = leg.rows()[0]
+    if not (revs if family is None else family):
+        return row
+    out = {}
+    for key, value in row.items():
+        out[key] = value
+        if key == "type":
+            out["revs"], out["branch"] = revs, branch
+    return out
+
+
+def best_rows(pc, revs: int) -> list[dict]:
+    """The minimum-C3 leg of each type on the grid, as rows (with revs and branch
+    when the grid holds several revolutions): ``porkchop --format json``."""
+    if not revs:
+        return [pc.optimum("min_c3", t).rows()[0] for t in ("I", "II")
+                if (pc.type == (1 if t == "I" else 2)).any()]
+    rows = []
+    for name in pc.types():
+        layer, i, j = pc.best("min_c3", name)
+        rows.append(leg_row(layer.cell(i, j), layer.revs, layer.branch, family=True))
+    return rows

@@ -92,3 +92,34 @@ def daily_rows(found: list[Window]) -> list[dict]:
                 row["within_limit"] = bool(row["c3_km2s2"] <= w.c3_max_km2s2)
                 rows.append(row)
     return rows
+
+#: Most total delta-v above an opportunity's best that its printed front keeps, km/s.
+FRONT_WITHIN_KMS = 5.0
+
+
+def missions_rows(found) -> list[dict]:
+    """Rows of ``marsplan missions``: each opportunity's best mission, labelled.
+
+    ``opportunity`` (the year of its minimum-C3 launch), ``opportunity_min_c3_launch``
+    (that launch, ISO TDB), then the mission's own keys (docs/outputs.md).
+    """
+    return [{"opportunity": o.year,
+             "opportunity_min_c3_launch": jd_tdb_to_iso(o.anchor_jd_tdb), **o.best.row()}
+            for o in found]
+
+
+def mission_front_rows(found) -> list[dict]:
+    """The table ``front`` of ``marsplan missions --front``: each opportunity's Pareto
+    front of total delta-v against duration, within :data:`FRONT_WITHIN_KMS` of its best."""
+    return [{"opportunity": o.year, "duration_days": m.duration_days,
+             "dv_total_kms": m.dv_total_kms, "stay_days": m.stay_days,
+             "earth_departure": m.row()["earth_departure"],
+             "flyby": m.flyby} for o in found for m in o.front
+            if m.dv_total_kms <= o.best.dv_total_kms + FRONT_WITHIN_KMS]
+
+
+def mission_timeline_rows(found) -> list[dict]:
+    """The table ``timeline`` of ``marsplan missions --timeline``: each best mission's events."""
+    from marsplan.io.oem import timeline_rows
+
+    return [{"opportunity": o.year, **r} for o in found for r in timeline_rows(o.best)]

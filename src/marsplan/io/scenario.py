@@ -59,7 +59,7 @@ def load_scenario(path, catalog=None) -> tuple[Scenario, object]:
         range; or a reference the catalog does not hold. One line naming the
         file and the field.
     """
-    from marsplan.catalog import Catalog, default_catalog, load_catalog
+    from marsplan.catalog import Catalog
 
     if catalog is not None and not isinstance(catalog, Catalog):
         raise ScenarioError(f"catalog: expected a Catalog (marsplan.catalog.load_catalog), got "
@@ -71,7 +71,38 @@ def load_scenario(path, catalog=None) -> tuple[Scenario, object]:
                                       name, "scenario file"), name)
     except InputError as exc:  # a special, large or non-text file; a path of the wrong kind
         raise ScenarioError(str(exc)) from None
+    base = os.path.dirname(os.path.abspath(name))
+    return scenario_from_data(data, name, catalog=catalog, catalog_dir=base)
+
+
+def scenario_from_data(data, name: str, *, catalog=None, catalog_dir: str | None = None,
+                       ) -> tuple[Scenario, object]:
+    """The scenario in ``data`` (a parsed TOML table, or the same shape from JSON).
+
+    Parameters
+    ----------
+    data : dict
+        The file's tables as plain data; nothing in it is executed or opened,
+        except the scenario's own ``catalog`` files, read from ``catalog_dir``.
+    name : str
+        What messages call the source (a path, or ``"upload"``).
+    catalog : Catalog, optional
+        As for :func:`load_scenario`.
+    catalog_dir : str, optional
+        The folder the scenario's ``catalog`` files are read from; None refuses
+        them (a scenario sent to the web API cannot name files on the server).
+
+    Raises
+    ------
+    ScenarioError
+        As for :func:`load_scenario`; also a ``catalog`` list without ``catalog_dir``.
+    """
+    from marsplan.catalog import default_catalog, load_catalog
+
     shown = show_path(name)
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{shown}: expected a table of tables ([mission], [crew], ...), got "
+                            f"{type(data).__name__}")
     try:
         # Strict: TOML is typed, so "12" is not a number and "no" is not a boolean.
         scenario = Scenario.model_validate(data, strict=True)
@@ -88,8 +119,10 @@ def load_scenario(path, catalog=None) -> tuple[Scenario, object]:
     except RecursionError:  # nesting below the TOML parser's limit but above pydantic's
         raise ScenarioError(f"{shown}: tables or arrays nested too deeply") from None
     if catalog is None:
-        base = os.path.dirname(os.path.abspath(name))
-        extra = [os.path.join(base, p) for p in scenario.catalog]
+        if scenario.catalog and catalog_dir is None:
+            raise ScenarioError(f"{shown}: catalog: extra catalog files are not read here; "
+                                "use the packaged catalog (leave catalog out)")
+        extra = [os.path.join(catalog_dir, p) for p in scenario.catalog]
         catalog = load_catalog(*extra) if extra else default_catalog()
     problems = check_against_catalog(scenario, catalog)
     if problems:

@@ -1,0 +1,108 @@
+"""Sweeps (issue 13): 480 plans on a local Dask cluster, and the scaling from 1 to 2 workers.
+
+examples/sweep_480.toml: 10 opportunities x 3 classes x 8 coalitions x 2 variants of the
+NASA-ESA-JAXA example, 30 distinct trajectories searched once and shared. Each run
+plans into a fresh folder, from a cold LocalCluster (its start is timed apart).
+Scheduler overhead: the round trip of an empty task on the same cluster, times the
+tasks of the sweep, over the sweep's wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import tempfile
+import time
+
+from _common import OtherLoad, REPO_ROOT, print_machine, print_targets, targets_json, \
+    warn_if_shared
+
+SPEC = os.path.join(REPO_ROOT, "examples", "sweep_480.toml")
+TARGET_SECONDS = 30.0
+TARGET_SCALING = 1.7
+TARGET_OVERHEAD_PCT = 5.0
+
+
+def _noop():
+    return None
+
+
+def task_round_trip_s(workers: int, n: int = 200) -> float:
+    """Seconds per empty task on a fresh LocalCluster of ``workers`` (submit to result)."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None, silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
+        client.gather([client.submit(_noop, pure=False) for _ in range(20)])  # warm
+        t = time.perf_counter()
+        for future in [client.submit(_noop, pure=False) for _ in range(n)]:
+            future.result()
+        return (time.perf_counter() - t) / n
+
+
+def run(workers: int):
+    from marsplan.sweep import run_sweep
+
+    folder = tempfile.mkdtemp(prefix="marsplan-bench-sweep-")
+    started = {}
+    try:
+        t = time.perf_counter()
+        result = run_sweep(SPEC, os.path.join(folder, "out"), workers=workers,
+                           on_start=lambda n, d: started.setdefault("t", time.perf_counter()))
+        wall = time.perf_counter() - t
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    start_s = started.get("t", t) - t
+    return result, wall, start_s
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the 1-worker run")
+    args = parser.parse_args(argv)
+    machine = print_machine()
+    load = OtherLoad().start()
+    result2, wall2, start2 = run(2)
+    print(f"480 plans, 2 workers: {wall2:.1f} s wall ({start2:.1f} s cluster start, "
+          f"{result2.search_seconds:.1f} s searching {result2.searches} trajectories, "
+          f"{result2.tasks} plan tasks of {result2.task_seconds / max(result2.tasks, 1):.2f} s "
+          f"each); rows {result2.rows}: {result2.statuses}")
+    trip = task_round_trip_s(2)
+    overhead = 100.0 * trip * (result2.tasks + result2.searches) / wall2
+    print(f"scheduler overhead: {trip * 1e3:.1f} ms per task x {result2.tasks + result2.searches} "
+          f"tasks = {overhead:.2f} % of the wall time")
+    scaling = None
+    if not args.no_scaling:
+        result1, wall1, start1 = run(1)
+        # The work after the cluster is up: what more workers can speed up.
+        scaling = (wall1 - start1) / (wall2 - start2)
+        print(f"480 plans, 1 worker: {wall1:.1f} s wall ({start1:.1f} s cluster start); "
+              f"scaling 1 -> 2 workers: {scaling:.2f}x (after the cluster start)")
+    other = load.stop()
+    print(f"other processes kept busy: {other:.2f} of {machine['cores_usable']} cores")
+    warn_if_shared(other)
+    targets = [(f"480 plans on 2 workers < {TARGET_SECONDS:g} s", f"{wall2:.1f} s",
+                wall2 < TARGET_SECONDS),
+               (f"scheduler overhead < {TARGET_OVERHEAD_PCT:g} %", f"{overhead:.2f} %",
+                overhead < TARGET_OVERHEAD_PCT)]
+    if scaling is not None:
+        targets.append((f"scaling 1 -> 2 workers >= {TARGET_SCALING:g}x", f"{scaling:.2f}x",
+                        scaling >= TARGET_SCALING))
+    print_targets(targets)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"machine": machine, "wall_2_workers_s": wall2, "cluster_start_s": start2,
+                       "search_seconds": result2.search_seconds, "searches": result2.searches,
+                       "tasks": result2.tasks, "task_seconds": result2.task_seconds,
+                       "task_round_trip_s": trip, "overhead_pct": overhead,
+                       "scaling": scaling, "other_cores_busy": other,
+                       "targets": targets_json(targets)}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,306 @@
+"""Run a sweep: read the spec, search the trajectories, plan the batches, store each.
+
+:func:`run_sweep` drives the tasks of :mod:`marsplan.sweep.engine` on one of
+three engines, which give the same rows:
+
+* ``workers=0``: in this process, one task after the other;
+* ``workers=N`` (default: the machine's cores): a Dask ``LocalCluster`` of N
+  single-threaded worker processes;
+* ``scheduler="tcp://HOST:8786"``: an existing Dask cluster (``dask scheduler``,
+  ``dask worker``). The workers import marsplan themselves and read the
+  catalog files at the paths the scenario gives, so they must see the same
+  files (a shared file system, or the packaged catalog only).
+
+Each finished batch is stored at once (:mod:`marsplan.sweep.store`), so an
+interrupt (Ctrl-C, a killed worker, a killed client) loses only the batches
+in flight, and a rerun into the same folder plans the rest.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import dataclass
+
+from marsplan.errors import MarsplanError
+
+__all__ = ["SchedulerError", "SweepResult", "read_spec", "run_sweep"]
+
+#: Seconds to wait for a Dask scheduler to answer before giving up with one line.
+SCHEDULER_TIMEOUT_S = 10.0
+#: Most local worker processes (a bound on what --workers may start).
+MAX_WORKERS = 256
+
+
+#: Relative cost of a trajectory search by mission class (the order they are run in).
+_SEARCH_WEIGHT = {"opposition": 3, "flyby": 2, "conjunction": 1}
+
+
+class SchedulerError(MarsplanError, ConnectionError):
+    """The Dask scheduler named by ``--scheduler`` did not answer, or is not one."""
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What a run did.
+
+    ``rows``: rows in the dataset now; ``new_rows``: added by this run;
+    ``searches``: trajectories searched by this run (distinct keys of the
+    combinations still to plan); ``tasks``: plan tasks run; ``task_seconds``:
+    their summed compute time inside the tasks; ``wall_seconds``: the run,
+    from the first search to the last part stored; ``workers``: 0 for
+    in-process; ``dashboard``: the Dask dashboard's address, if any.
+    """
+
+    out_dir: str
+    combinations: int
+    rows: int
+    new_rows: int
+    searches: int
+    tasks: int
+    task_seconds: float
+    search_seconds: float
+    wall_seconds: float
+    workers: int
+    dashboard: str | None
+    statuses: dict
+
+
+def read_spec(path):
+    """Read a spec file and its base scenario: (SweepSpec, Scenario, Catalog).
+
+    Raises
+    ------
+    SweepSpecError, ScenarioError
+        One line naming the file and the field.
+    """
+    from marsplan.errors import InputError, ScenarioError
+    from marsplan.io.scenario import load_scenario
+    from marsplan.sweep.spec import SweepSpecError, parse_spec
+    from marsplan.validate import decode_text, parse_toml, read_regular_file, regular_file
+
+    try:
+        name = regular_file(path, "sweep spec")
+        document = parse_toml(decode_text(read_regular_file(name, "sweep spec"), name,
+                                          "sweep spec"), name)
+    except InputError as error:
+        raise SweepSpecError(str(error)) from None
+    table = document.get("sweep") if isinstance(document, dict) else None
+    scenario_name = table.get("scenario") if isinstance(table, dict) else None
+    if not isinstance(scenario_name, str) or not scenario_name:
+        raise SweepSpecError(f"{os.path.basename(name)}: sweep.scenario: required: the base "
+                             "scenario file, relative to the spec")
+    scenario_path = os.path.join(os.path.dirname(os.path.abspath(name)), scenario_name)
+    try:
+        scenario, catalog = load_scenario(scenario_path)
+    except ScenarioError as error:
+        raise SweepSpecError(f"{os.path.basename(name)}: sweep.scenario: {error}") from None
+    spec = parse_spec(document, spec_path=name, scenario=scenario, scenario_path=scenario_path,
+                      catalog=catalog)
+    return spec, scenario, catalog
+
+
+class _InProcess:
+    """The engine of ``workers=0``: each task called here, in order."""
+
+    workers = 0
+    dashboard = None
+
+    def submit(self, fn, *args, priority: int = 0):
+        return _Later(fn, args)
+
+    def gather_keys(self, futures: dict) -> dict:
+        return {k: f.result() for k, f in futures.items()}
+
+    def as_completed(self, futures):
+        return iter(futures)
+
+    def close(self):
+        pass
+
+
+class _Later:
+    """A task of the in-process engine: run when its result is asked for, once, so
+    each batch is stored before the next one is planned."""
+
+    def __init__(self, fn, args):
+        self.fn, self.args, self.done, self.value = fn, args, False, None
+
+    def result(self):
+        if not self.done:
+            self.value, self.done = self.fn(*self.args), True
+        return self.value
+
+
+class _Dask:
+    """A Dask client on a LocalCluster of ``workers`` processes, or on ``scheduler``."""
+
+    def __init__(self, workers: int | None, scheduler: str | None, timeout_s: float):
+        import logging
+
+        from distributed import Client, LocalCluster
+
+        self.cluster = None
+        if scheduler is not None:
+            try:
+                self.client = Client(scheduler, timeout=timeout_s)
+            except (OSError, TimeoutError, ValueError) as error:
+                raise SchedulerError(
+                    f"--scheduler: no Dask scheduler answered at {scheduler} within "
+                    f"{timeout_s:g} s ({type(error).__name__}); start one with `dask "
+                    f"scheduler` and `dask worker {scheduler}`") from None
+            self.workers = len(self.client.scheduler_info().get("workers", {}))
+        else:
+            # Quiet: the CLI prints the dashboard address itself, and a worker's
+            # heartbeat racing the shutdown is no error of the sweep's.
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                        processes=True, dashboard_address="127.0.0.1:0",
+                                        host="127.0.0.1", silence_logs=logging.CRITICAL)
+            self.client = Client(self.cluster)
+            self.workers = workers
+        self.dashboard = self.client.dashboard_link
+
+    def submit(self, fn, *args, priority: int = 0):
+        return self.client.submit(fn, *args, pure=False, retries=2, priority=priority)
+
+    def gather_keys(self, futures: dict) -> dict:
+        return futures
+
+    def as_completed(self, futures):
+        from distributed import as_completed
+
+        return as_completed(futures)
+
+    def close(self):
+        try:
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()
+
+
+def _statuses(out_dir: str) -> tuple[int, dict]:
+    from marsplan.sweep.store import load
+
+    frame = load(out_dir)
+    if frame.empty:
+        return 0, {}
+    return len(frame), {str(k): int(v) for k, v in frame["status"].value_counts().items()}
+
+
+def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str | None = None,
+              progress=None, on_start=None, timeout_s: float = SCHEDULER_TIMEOUT_S
+              ) -> SweepResult:
+    """Plan every combination of the spec into ``out_dir``, resuming what is done.
+
+    Parameters
+    ----------
+    spec_path : str or os.PathLike
+        The sweep spec (TOML; :mod:`marsplan.sweep.spec`).
+    out_dir : str or os.PathLike
+        The sweep folder: created when missing; when it holds this spec's
+        sweep, only the batches not yet stored are planned.
+    workers : int, optional
+        0: in this process; N: a LocalCluster of N processes; default: the
+        machine's cores.
+    scheduler : str, optional
+        ``tcp://HOST:PORT`` of a running Dask scheduler (instead of a LocalCluster).
+    progress : callable, optional
+        ``progress(stage, done, total)``, stage "search" or "plan".
+    on_start : callable, optional
+        ``on_start(workers, dashboard)`` once the engine is up.
+    timeout_s : float
+        How long to wait for ``scheduler``.
+
+    Returns
+    -------
+    SweepResult
+
+    Raises
+    ------
+    SweepSpecError, ScenarioError, SweepStoreError, OutputPathError, SchedulerError
+        One line each; nothing is written before the spec is checked.
+    """
+    from marsplan.sweep import engine, store
+    from marsplan.validate import real, whole
+
+    if workers is not None:
+        workers = whole(workers, "workers", lo=0, hi=MAX_WORKERS)
+    timeout_s = real(timeout_s, "timeout_s", lo=0.0, lo_open=True, hi=3600.0)
+    if scheduler is not None:
+        scheduler = str(scheduler).strip()
+        if not scheduler or "://" not in scheduler and ":" not in scheduler:
+            raise SchedulerError(f"--scheduler: {scheduler!r} is not an address like "
+                                 "tcp://127.0.0.1:8786")
+        if workers is not None:
+            raise SchedulerError("--workers: the cluster of --scheduler has its own workers; "
+                                 "give one of the two")
+    out_dir = os.fspath(out_dir)
+    spec, _scenario, catalog = read_spec(spec_path)
+    job = engine.Job(base=spec.base, keys=spec.keys, catalog_paths=spec.catalog_paths,
+                     partners=tuple(catalog.partners))
+    fields = engine.partner_fields()
+    n_batches = math.ceil(spec.size / spec.batch_size)
+    manifest = store.open_store(out_dir, spec, n_batches, spec.size)
+    done = set(manifest.get("done", []))
+
+    start = time.perf_counter()
+    prepared = engine.prepare(job, spec.combinations())
+    keys, first = engine.distinct_keys(prepared)
+    all_batches = engine.batches(prepared, keys, spec.batch_size)
+    todo = [b for b in all_batches if b.number not in done]
+    needed = sorted({item[2] for b in todo for item in b.items if item[2] >= 0})
+    if workers is None and scheduler is None:
+        workers = os.cpu_count() or 1
+    # Nothing left (a rerun of a finished sweep): no cluster to start.
+    runner = _InProcess() if (scheduler is None and workers == 0) or not todo else \
+        _Dask(workers, scheduler, timeout_s)
+    search_seconds = task_seconds = 0.0
+    new_rows = 0
+    try:
+        if on_start is not None:
+            on_start(runner.workers, runner.dashboard)
+        searches = {}
+        t0 = time.perf_counter()
+        # Searches first, the longest first (opposition and flyby grids are larger):
+        # every plan waits for one, and a long one last would idle the other workers.
+        for k in sorted(needed, key=lambda k: -_SEARCH_WEIGHT.get(
+                first[keys[k]].key_class, 0)):
+            rep = first[keys[k]]
+            searches[k] = runner.submit(engine.search_trajectory, job, rep.index, rep.values,
+                                        priority=1)
+        if progress is not None:
+            progress("search", 0, len(needed))
+        for n, future in enumerate(runner.as_completed(list(searches.values()))):
+            future.result()
+            if progress is not None:
+                progress("search", n + 1, len(needed))
+        search_seconds = time.perf_counter() - t0
+        missions = runner.gather_keys(searches)
+        futures = []
+        for b in todo:
+            mine = {k: missions[k] for k in {item[2] for item in b.items if item[2] >= 0}}
+            futures.append(runner.submit(engine.plan_batch, job, b, mine))
+        planned = sum(len(b.items) for b in all_batches if b.number in done)
+        total = spec.size
+        if progress is not None:
+            progress("plan", planned, total)
+        for future in runner.as_completed(futures):
+            result = future.result()
+            store.write_part(out_dir, result.number,
+                             store.table(result.rows, spec.axes, job.partners, fields))
+            done.add(result.number)
+            manifest["done"] = sorted(done)
+            store.write_manifest(out_dir, manifest)
+            task_seconds += result.seconds
+            new_rows += len(result.rows)
+            planned += len(result.rows)
+            if progress is not None:
+                progress("plan", planned, total)
+    finally:
+        runner.close()
+    wall = time.perf_counter() - start
+    rows, statuses = _statuses(out_dir)
+    return SweepResult(out_dir, spec.size, rows, new_rows, len(needed), len(todo), task_seconds,
+                       search_seconds, wall, runner.workers, runner.dashboard, statuses)
