@@ -47,13 +47,13 @@ def crew_opt(provider, element, seats, per_unit, once, vehicle, price, current=F
 
 
 # The US-Russia example in catalog prices (M$): a Starship (200) on Super Heavy
-# (100) is fixed; 4 seats by Crew Dragon (reusable, 150 once + Falcon 9 69.75 a
+# (100) is fixed; 4 seats by Crew Dragon (150 a flight + Falcon 9 69.75 a
 # flight, 4 seats) or Soyuz MS (150 + Soyuz-2.1a 50 a flight, 3 seats); 902.5 t
 # of propellant by Starship tankers (110 t, 100 M$) or Angara-A5 (25 t, 100 M$).
 FIXED = (Item("element", "starship_crew", "spacex", 200.0, "transit_vehicle"),
          Item("launch", "super_heavy", "spacex", 100.0))
 CREW = Need("crew_access", "seats", 4.0, (
-    crew_opt("spacex", "crew_dragon", 4, 0.0, 150.0, "falcon9", 69.75, current=True),
+    crew_opt("spacex", "crew_dragon", 4, 150.0, 0.0, "falcon9", 69.75, current=True),
     crew_opt("roscosmos", "soyuz_ms", 3, 150.0, 0.0, "soyuz_2_1a", 50.0, current=True)))
 PROPELLANT = Need("propellant", "t", 902.5, (
     opt("spacex", "Starship tanker flight", 110.0, 100.0, item="super_heavy", current=True),
@@ -349,10 +349,22 @@ def test_plan_no_funds_balances_by_barter(tmp_path):
         assert r.propellant_per_flight_t <= r.payload_capacity_t + 1e-9
     assert s.tanker_flights == sum(r.launches for r in tankers)
     assert sum(s.launches.values()) == sum(r.launches for r in s.launch_rows)
-    # Barter costs more than the scenario's own (unbalanced) choices, never less.
+    # Barter costs more than the scenario's own (unbalanced) choices, never less; the
+    # baseline is the plan of the scenario as written (1,619.75 M$ at these dates).
+    own, _ = us_russia_plan(tmp_path, "")
+    assert a.baseline_cost_musd == pytest.approx(own.sizing.cost_musd)
     assert a.cost_musd >= a.baseline_cost_musd - 1e-9
     assert book.row("roscosmos").provides_musd > 200.0  # more than its one Soyuz
     assert s.notes[-1].startswith("providers chosen by the allocation optimiser")
+    # The plan describes what flies: its scenario's crew vehicles are the chosen ones,
+    # their interfaces checked, their seats counted.
+    chosen = sorted((c.option.element, c.option.provider, c.units) for c in a.choices
+                    if c.need == "crew_access")
+    assert sorted((u.id, u.provider, u.count) for u in p.scenario.elements
+                  if u.role == "crew_access") == chosen
+    assert {x.a for x in p.interfaces.checks} == {e for e, _, _ in chosen}
+    seats = {r.partner: r.seats_provided for r in p.contributions}
+    assert sum(seats.values()) >= p.scenario.crew_size
     assert f"{a.cost_musd:,.2f} M$" in s.notes[-1]
 
 

@@ -653,9 +653,10 @@ def problem_from_plan(scenario, catalog, sizing, rows, parties, agreement) -> Pr
                 continue
             if e.unit_cost_musd <= 0.0 and (eid, provider) not in current:
                 continue  # no price in the catalog (DRA 5.0's capsule): not a free seat
-            once, per = (e.unit_cost_musd, 0.0) if e.reusable else (0.0, e.unit_cost_musd)
+            # One vehicle per flight, reusable or not: the crew flights of a campaign fly
+            # days apart, so none can be flown twice (the sizing counts units the same way).
             o = option(provider, f"{e.name} flight", float(e.crew_capacity),
-                       [("element", eid, per, once, e.kind),
+                       [("element", eid, e.unit_cost_musd, 0.0, e.kind),
                         ("launch", vid, v.price_musd, 0.0, None)],
                        vehicle=vid, element=eid, current=(eid, provider) in current)
             if o is not None:
@@ -797,7 +798,7 @@ def resized(scenario, catalog, sizing, allocation: Allocation):
             o, e = c.option, elements[c.option.element]
             aboard = min(crew_left, int(o.capacity) * c.units)
             crew_left -= aboard
-            units = 1 if e.reusable else c.units
+            units = c.units
             items.append(ItemRow(kind="element", provider=o.provider, item=o.element,
                                  role="crew_access", units=units, dry_t=e.dry_mass_t,
                                  propellant_t=0.0, mass_t=0.0, unit_cost_musd=e.unit_cost_musd,
@@ -866,19 +867,24 @@ def allocation_note(allocation: Allocation) -> str:
             f"{allocation.cost_musd:,.2f} M${own}")
 
 
-def allocated(scenario, catalog, sizing, extra_rows=(), *, surface_days: float = 0.0):
+def allocated(scenario, catalog, sizing, extra_rows=(), *, surface_days: float = 0.0,
+              baseline_cost_musd: float | None = None):
     """(sizing, allocation) of a plan under its scenario's ``[agreement]``.
 
     When the agreement asks for the optimiser (:func:`wants_allocation`), the
     sizing with the optimiser's providers (:func:`resized`) and the
     :class:`Allocation`; otherwise ``sizing`` unchanged and None.
-    ``extra_rows``: the plan's rows beyond the sizing's (its adapters).
+    ``extra_rows``: the plan's rows beyond the sizing's (its adapters);
+    ``baseline_cost_musd``: the cost of the user's own choices, when ``sizing``
+    is already a re-plan of them (default: the cost of ``sizing``).
 
     Raises
     ------
     AllocationError
         No allocation meets the agreement (see :func:`allocate`).
     """
+    from dataclasses import replace
+
     from marsplan.joint.agreement import parties
 
     agreement = scenario.agreement.value()
@@ -888,5 +894,39 @@ def allocated(scenario, catalog, sizing, extra_rows=(), *, surface_days: float =
     people = parties(scenario, catalog, surface_days=surface_days,
                      extra=agreement.funders.values())
     problem = problem_from_plan(scenario, catalog, sizing, rows, people, agreement)
+    if baseline_cost_musd is not None:
+        problem = replace(problem, baseline_cost_musd=baseline_cost_musd)
     result = allocate(problem)
     return resized(scenario, catalog, sizing, result), result
+
+
+def flown_scenario(scenario, allocation: Allocation | None):
+    """``scenario`` with its crew-access vehicles as the allocation flies them.
+
+    The crew-access uses that stay at Earth are replaced by the chosen ones
+    (id, provider, count = flights), in place of the first of them, so the
+    interfaces (docking adapters ride along), launch sites, seats and
+    contributions of the plan follow what flies. ``scenario`` itself when the
+    allocation keeps its crew vehicles (or there is none).
+    """
+    from marsplan.joint.scenario import ElementUse
+
+    if allocation is None:
+        return scenario
+    chosen = [c for c in allocation.choices if c.need == "crew_access"]
+    stays = [u for u in scenario.elements if u.role == "crew_access" and not u.goes_to_mars]
+    if not chosen or not stays:
+        return scenario
+    new = [ElementUse(id=c.option.element, provider=c.option.provider, role="crew_access",
+                      count=c.units) for c in chosen]
+    if sorted((u.id, u.provider, u.count) for u in stays) == sorted(
+            (u.id, u.provider, u.count) for u in new):
+        return scenario
+    elements = []
+    for u in scenario.elements:
+        if u in stays:
+            if u is stays[0]:
+                elements += new
+            continue
+        elements.append(u)
+    return scenario.model_copy(update={"elements": elements})

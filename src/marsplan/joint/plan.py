@@ -29,7 +29,7 @@ import numpy as np
 
 from marsplan._results import show, to_frame
 from marsplan.joint.agreement import Ledger, plan_ledger
-from marsplan.joint.allocate import Allocation, allocated
+from marsplan.joint.allocate import Allocation, allocated, flown_scenario
 from marsplan.joint.contributions import PartnerRow, contributions
 from marsplan.joint.interfaces import check_interfaces
 from marsplan.joint.scenario import Scenario
@@ -104,7 +104,8 @@ class Plan:
     with every binding limit and the dose report); ``feasible`` is True only
     when it flies with no waiver. ``dla_deg``/``rla_deg``: the Earth departure
     asymptote in EME2000, which sets the assembly orbit's lowest inclination.
-    ``contributions``: one :class:`PartnerRow` per partner; ``ledger``: who
+    ``scenario``: as flown (under an allocation, with the optimiser's crew-access
+    vehicles); ``contributions``: one :class:`PartnerRow` per partner; ``ledger``: who
     brings what, gets what and pays whom (:mod:`marsplan.joint.agreement`); ``allocation``:
     the providers the optimiser chose (:mod:`marsplan.joint.allocate`), None when the
     agreement does not ask for it; ``light_time``,
@@ -284,19 +285,31 @@ def plan(scenario: Scenario, catalog, *, mission=None, ephemeris=None) -> Plan:
         mission = trajectory(scenario, eph,
                              max_dla_deg=reachable_inclination_deg(scenario, catalog))
     rla, dla = departure_asymptote(mission)
-    interfaces = check_interfaces(scenario, catalog)
-    sites = assembly_orbit(scenario, catalog, dla)
-    inclination = sites.inclination_deg if np.isfinite(sites.inclination_deg) else None
-    sizing = size_mission(scenario, catalog, mission, inclination_deg=inclination,
-                          extra_payload_t=interfaces.adapter_mass_t, campaign_days=CAMPAIGN_DAYS)
-    adapters = [ItemRow(kind="adapter", provider=scenario.transit.provider, item=a.adapter,
-                        role="adapter", units=1, dry_t=a.mass_t, propellant_t=0.0,
-                        mass_t=a.mass_t, unit_cost_musd=0.0, cost_musd=0.0)
-                for a in interfaces.adapters]
-    surface_days = mission.stay_days if sizing.lands else 0.0
-    # Under a barter, sanctions or must/cannot agreement the optimiser picks the providers.
-    sizing, allocation = allocated(scenario, catalog, sizing, adapters,
-                                   surface_days=surface_days)
+    # Under a barter, sanctions or must/cannot agreement the optimiser picks the
+    # providers (marsplan.joint.allocate). When it changes the crew vehicles, their
+    # interfaces, sites and sizing are redone for what flies: the adapters they need
+    # move the propellant, which rarely moves the choice (at most 3 passes).
+    baseline = None  # the cost of the user's own choices, from the first pass
+    for _ in range(3):
+        interfaces = check_interfaces(scenario, catalog)
+        sites = assembly_orbit(scenario, catalog, dla)
+        inclination = sites.inclination_deg if np.isfinite(sites.inclination_deg) else None
+        sizing = size_mission(scenario, catalog, mission, inclination_deg=inclination,
+                              extra_payload_t=interfaces.adapter_mass_t,
+                              campaign_days=CAMPAIGN_DAYS)
+        adapters = [ItemRow(kind="adapter", provider=scenario.transit.provider, item=a.adapter,
+                            role="adapter", units=1, dry_t=a.mass_t, propellant_t=0.0,
+                            mass_t=a.mass_t, unit_cost_musd=0.0, cost_musd=0.0)
+                    for a in interfaces.adapters]
+        surface_days = mission.stay_days if sizing.lands else 0.0
+        sizing, allocation = allocated(scenario, catalog, sizing, adapters,
+                                       surface_days=surface_days, baseline_cost_musd=baseline)
+        if allocation is not None and baseline is None:
+            baseline = allocation.baseline_cost_musd
+        flown = flown_scenario(scenario, allocation)
+        if flown is scenario:
+            break
+        scenario = flown
     rows = [*sizing.items, *adapters, *sizing.launch_rows]
     shares = contributions(scenario, catalog, rows)
     money = plan_ledger(scenario, catalog, rows, surface_days=surface_days)
