@@ -41,7 +41,8 @@ slack): the partner with the largest shortfall is named, with what could close
 it, in an :class:`~marsplan.errors.AllocationError`.
 
 The solver works on plain data (:class:`Problem`); :func:`problem_from_plan`
-builds one from a scenario, its catalog and its sizing.
+builds one from a scenario, its catalog and its sizing; docs/allocation.md states
+the whole model.
 """
 
 from __future__ import annotations
@@ -582,7 +583,7 @@ def _reaches_orbit(vehicle, catalog, inclination_deg: float, altitude_km: float)
 
 
 def problem_from_plan(scenario, catalog, sizing, rows, parties, agreement) -> Problem:
-    """The allocation problem of a sized plan (see docs/agreements.md, "Allocation").
+    """The allocation problem of a sized plan (docs/allocation.md).
 
     Chosen: the crew-access flights that stay at Earth (from every crew vehicle
     of the partners whose crew-rated launcher reaches the assembly orbit), the
