@@ -159,7 +159,10 @@ def test_plan_repr_and_contributions_frame():
     frame = p.to_pandas()
     assert list(frame["partner"]) == [r.partner for r in p.contributions]
     for (_, got), row in zip(frame.iterrows(), p.contributions):
-        assert got["cost_musd"] == row.cost_musd and got["mass_to_leo_t"] == row.mass_to_leo_t
+        money = p.ledger.row(row.partner)
+        assert got["contribution_musd"] == money.contribution_musd
+        assert got["balance_musd"] == money.balance_musd
+        assert got["mass_to_leo_t"] == row.mass_to_leo_t
         assert tuple(got["elements"]) == tuple(row.elements)
 
 

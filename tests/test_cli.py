@@ -306,8 +306,9 @@ def test_plan_prints_every_section_and_json_rows(runner):
     example = os.path.join(os.path.dirname(__file__), "..", "examples", "us_russia_2033.toml")
     result = runner.invoke(app, ["plan", example])
     assert result.exit_code == 0, result.output
-    for title in ("Summary", "Delta-v budget", "Launches", "Partner contributions",
-                  "Interfaces", "Assembly orbit", "Crew dose", "Timeline"):
+    for title in ("Summary", "Delta-v budget", "Launches", "What each partner brings and gets",
+                  "Cash flows: who pays whom", "Interfaces", "Assembly orbit", "Crew dose",
+                  "Timeline"):
         assert title in result.output
     assert "CAN FLY only with a radiation waiver" in result.output
     result = runner.invoke(app, ["plan", example, "--without", "roscosmos", "-f", "json"])

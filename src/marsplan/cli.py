@@ -942,7 +942,9 @@ def _uniform(rows: list[dict]) -> list[dict]:
 _PLAN_TABLES = (
     ("summary", "Summary"), ("maneuvers", "Delta-v budget"),
     ("burns", "Burns and propellant"), ("launches", "Launches (mass_t: what they lift)"),
-    ("partners", "Partner contributions (cost_musd: what each provides, at catalog price)"),
+    ("partners", "What each partner brings and gets (M$ at catalog prices; balance = "
+                 "contribution - entitlement share)"),
+    ("cash_flows", "Cash flows: who pays whom"),
     ("interfaces_checks", "Interfaces"), ("assembly_orbit_launches", "Assembly orbit"),
     ("dose_members", "Crew dose against each agency's career limit"),
     ("timeline", "Timeline, TDB"),
@@ -956,7 +958,8 @@ _PLAN_DROP = {
     "launches": ("mass_per_launch_t", "propellant_per_flight_t", "payload_capacity_t", "crew",
                  "price_musd", "element"),
     "partners": ("mass_share_pct", "launch_share_pct", "seats_provided", "elements",
-                 "crew_seats"),
+                 "entitlement_musd", "settles", "kind", "mass_to_leo_t", "launches",
+                 "balanced"),
     "interfaces_checks": ("a_value", "b_value", "adapter_mass_t", "remedy"),
     "assembly_orbit_launches": ("note", "payload_site_min_t", "site_min_inclination_deg",
                                 "loss_fraction", "elements", "partners"),
@@ -1000,6 +1003,43 @@ def _verdict_lines(doc: dict) -> list[str]:
     return lines
 
 
+def _agreement_lines(doc: dict) -> list[str]:
+    """The ledger in words: how balances settle, who is out of balance, what the
+    rules left unpaid or broke, and what the ledger assumed."""
+    a = doc["agreement"]
+    if a["settle"] is None:
+        return []
+    words = {"none": "balances reported as they stand (no settlement agreed)",
+             "cash": "balances settled in cash", "barter": "balances settled in kind (barter)"}
+    lines = [f"Agreement: {words[a['settle']]}; total {a['total_musd']:,.0f} M$, tolerance "
+             f"{a['balance_tolerance_musd']:,.0f} M$"]
+    crew = sum(p["seats"] for p in doc["partners"])
+    for p in doc["partners"]:
+        if p["balanced"] is False:
+            how = "more than" if p["balance_musd"] > 0 else "short of"
+            seats = f" ({p['seats']} of {crew} seats)" if p["seats"] else ""
+            lines.append(f"  {p['partner']}: {abs(p['balance_musd']):,.0f} M$ {how} its "
+                         f"{p['entitlement_pct']:.1f}% share of the total{seats}")
+    if a["unsettled_musd"] and a["unsettled_musd"] >= 0.5:
+        lines.append(f"  unsettled: {a['unsettled_musd']:,.0f} M$ cannot move in cash under "
+                     "the no_funds and in_kind rules: it must be balanced in kind (who "
+                     "provides what)")
+    for c in a["sanctions"]:
+        one, two = c["between"]
+        effects = []
+        if c["purchases_musd"] >= 0.5:
+            effects.append(f"{c['purchases_musd']:,.0f} M$ of purchases between them need "
+                           "another funder")
+        if c["unsettled_musd"] >= 0.5:
+            effects.append(f"{c['unsettled_musd']:,.0f} M$ could not be settled in cash")
+        if effects:
+            lines.append(f"  sanctions case: with no money between {one} and {two}, "
+                         + "; ".join(effects))
+    lines += [f"  violation: {v}" for v in a["violations"]]
+    lines += [f"  note: {n}" for n in a["notes"]]
+    return lines
+
+
 def _withdrawal_sections(result) -> dict[str, list[dict]]:
     """The withdrawal's tables: the figures side by side, what moved, what was searched."""
     from marsplan.time import jd_tdb_to_iso
@@ -1028,6 +1068,13 @@ def _withdrawal_lines(result) -> list[str]:
     if result.search_note:
         lines.append(f"  later opportunities: {result.search_note}")
     lines.append(f"  crew seats: {result.withdrawal.seat_policy}")
+    money = result.money
+    if money is not None:
+        ups = ", ".join(f"{c.partner} +{c.change_musd:,.0f} M$" for c in money.makes_up)
+        lines.append(f"  money: {result.label} contributed {money.withdrawn_musd:,.0f} M$; "
+                     f"the replacements cost {money.replacements_musd:,.0f} M$; total "
+                     f"{money.total_before_musd:,.0f} -> {money.total_after_musd:,.0f} M$"
+                     + (f"; made up by {ups}" if ups else "; no partner pays more"))
     lines += [f"  note: {note}" for note in result.withdrawal.notes]
     return lines
 
@@ -1096,7 +1143,7 @@ def plan(
     if chart:
         from marsplan.plots.contributions import plot_contributions
 
-        path = plot_contributions(main_plan.contributions, chart,
+        path = plot_contributions(doc["partners"], chart,
                                   title=f"{scen.mission.name}: partner contributions")
         typer.echo(f"wrote {path}", err=fmt.value != "table")
     if fmt.value == "table":
@@ -1109,6 +1156,8 @@ def plan(
             rows, drop = (table.rows, table.drop) if hasattr(table, "rows") else (table, None)
             if rows:
                 emit(rows, "table", title=title, drop=drop)
+        for line in _agreement_lines(doc):
+            typer.echo(escape_control(line))
         if result is not None:
             for line in _withdrawal_lines(result):
                 typer.echo(escape_control(line))

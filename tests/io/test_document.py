@@ -36,6 +36,7 @@ def _variant(tmp_path: Path, name: str, crew_health: str) -> Path:
 
 CASES = {
     "us_russia_2033": None,
+    "us_russia_2033_no_funds": None,
     "us_russia_2033_landing": None,
     "dra5_chemical_2037": None,
     "esa_jaxa_2035": None,
@@ -170,6 +171,52 @@ def test_the_landing_variant_lands_and_the_others_do_not(runs):
     assert "Landing" not in plain["html"] and "surface stay" not in plain["html"]
     # The same trajectory, so the landing crew's dose is lower: the surface rate.
     assert landing["dose"]["total_msv"] < plain["json"]["dose"]["total_msv"]
+
+
+@pytest.mark.parametrize("name", ["us_russia_2033", "us_russia_2033_no_funds",
+                                  "esa_jaxa_2035", "dra5_chemical_2037"])
+def test_partners_bring_and_get_and_the_balances_cancel(runs, name):
+    # The ledger's invariants as every edge sees them: contributions add up to
+    # the cost, balances to zero (1e-6 of the total: float sums), entitlements
+    # to 100 %, and the CLI's JSON, the report's plan.json and the API agree.
+    doc = runs[name]["json"]
+    cost = doc["summary"]["cost_musd"]
+    partners = doc["partners"]
+    assert sum(p["contribution_musd"] for p in partners) == pytest.approx(cost, rel=1e-9)
+    assert abs(sum(p["balance_musd"] for p in partners)) <= 1e-6 * cost
+    assert sum(p["entitlement_pct"] for p in partners) == pytest.approx(100.0)
+    assert doc["agreement"]["total_musd"] == pytest.approx(cost, rel=1e-12)
+    assert runs[name]["report_json"]["partners"] == partners
+    assert runs[name]["report_json"]["cash_flows"] == doc["cash_flows"]
+    book = runs[name]["api"].ledger
+    assert [p["balance_musd"] for p in partners] == [r.balance_musd for r in book.partners]
+
+
+def test_nasa_pays_spacex_and_no_money_crosses_the_sanctions(runs):
+    plain = runs["us_russia_2033"]["json"]
+    assert {(f["from"], f["to"]) for f in plain["cash_flows"]} == {("nasa", "spacex")}
+    spacex = next(p for p in plain["partners"] if p["partner"] == "spacex")
+    assert sum(f["musd"] for f in plain["cash_flows"]) == pytest.approx(spacex["provides_musd"])
+    assert spacex["contribution_musd"] == pytest.approx(0.0)
+    # "nasa pays 0 %" is gone: NASA contributes SpaceX's price.
+    nasa = next(p for p in plain["partners"] if p["partner"] == "nasa")
+    assert nasa["contribution_pct"] > 80 and nasa["pays_musd"] == spacex["receives_musd"]
+    # The sanctions case of the plain plan is the variant's unsettled debt.
+    (case,) = plain["agreement"]["sanctions"]
+    assert case["between"] == ["nasa", "roscosmos"] and case["purchases_musd"] == 0.0
+    assert case["unsettled_musd"] == pytest.approx(nasa["balance_musd"])
+    sanctioned = runs["us_russia_2033_no_funds"]
+    doc = sanctioned["json"]
+    assert doc["agreement"]["settle"] == "cash"
+    assert not [f for f in doc["cash_flows"] if {f["from"], f["to"]} == {"nasa", "roscosmos"}]
+    # Roscosmos is short of its half and cannot pay NASA: the debt stays, in words.
+    roscosmos = next(p for p in doc["partners"] if p["partner"] == "roscosmos")
+    assert roscosmos["balance_musd"] < 0 and not roscosmos["balanced"]
+    assert doc["agreement"]["unsettled_musd"] == pytest.approx(-roscosmos["balance_musd"])
+    assert doc["agreement"]["sanctions"] == []  # already under no_funds
+    assert (f"roscosmos: {-roscosmos['balance_musd']:,.0f} M$ short of its 50.0% share of the "
+            "total (2 of 4 seats)") in sanctioned["table"]
+    assert "must be balanced in kind" in sanctioned["table"]
 
 
 def test_light_time_is_zero_in_low_earth_orbit(runs):

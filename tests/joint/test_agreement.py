@@ -66,7 +66,17 @@ def test_cash_settlement_pays_the_balance_and_respects_no_funds():
     assert sanctioned.flows_between("nasa", "roscosmos") == ()
     assert sanctioned.unsettled_musd == pytest.approx(575.0)
     assert sanctioned.row("roscosmos").balance_musd == pytest.approx(-575.0)
-    assert any("cannot be settled" in n for n in sanctioned.notes)
+
+
+def test_the_sanctions_case_says_what_no_funds_would_leave_unsettled():
+    book = ledger(ITEMS, US_RUSSIA)
+    (case,) = book.sanctions
+    assert (case.a, case.b) == ("nasa", "roscosmos")
+    assert case.purchases_musd == 0.0 and case.unsettled_musd == pytest.approx(575.0)
+    # Under no_funds already: no case left to show; a purchase across the pair shows.
+    assert ledger(ITEMS, US_RUSSIA, Agreement(no_funds=(("nasa", "roscosmos"),))).sanctions == ()
+    bought = ledger(ITEMS, US_RUSSIA, Agreement(funders={"soyuz_ms": "nasa"}))
+    assert bought.sanctions[0].purchases_musd == pytest.approx(100.0)
 
 
 def test_settlement_routes_around_a_blocked_pair():

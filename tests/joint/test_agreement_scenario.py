@@ -68,7 +68,8 @@ roscosmos = 1.0
     ('[agreement]\nmust_provide = { roscosmos = ["launch"] }\n'
      'cannot_provide = { roscosmos = ["launch"] }',
      "must_provide.roscosmos and cannot_provide.roscosmos both name launch"),
-    ('[agreement]\nentitlement = { legroom = 1.0 }', "agreement.entitlement.legroom: not a measure"),
+    ('[agreement]\nentitlement = { legroom = 1.0 }',
+     "agreement.entitlement.legroom: not a measure"),
     ('[agreement]\nentitlement = { seats = 0.0 }', "at least one measure needs a weight > 0"),
     ('[agreement]\nentitlement = { seats = -1.0 }', "agreement.entitlement.seats"),
     ('[agreement]\nentitlement = { seats = nan }', "agreement.entitlement.seats"),

@@ -40,18 +40,15 @@ def test_sums_per_partner(table):
     spacex, roscosmos, nasa = table["spacex"], table["roscosmos"], table["nasa"]
     assert spacex["mass_to_leo_t"] == pytest.approx(1129.5)
     assert spacex["launches"] == 10 and isinstance(spacex["launches"], int)
-    assert spacex["cost_musd"] == pytest.approx(1030.0)
     assert roscosmos["mass_to_leo_t"] == 7.0 and roscosmos["launches"] == 1
-    assert roscosmos["cost_musd"] == 90.0
-    assert nasa["mass_to_leo_t"] == 0.0 and nasa["launches"] == 0 and nasa["cost_musd"] == 0.0
+    assert nasa["mass_to_leo_t"] == 0.0 and nasa["launches"] == 0
 
 
 def test_shares(table):
     assert table["spacex"]["mass_share_pct"] == pytest.approx(100 * 1129.5 / 1136.5)
     assert table["roscosmos"]["mass_share_pct"] == pytest.approx(100 * 7 / 1136.5)
     assert table["spacex"]["launch_share_pct"] == pytest.approx(100 * 10 / 11)
-    assert table["roscosmos"]["cost_share_pct"] == pytest.approx(100 * 90 / 1120)
-    for key in ("mass_share_pct", "launch_share_pct", "cost_share_pct"):
+    for key in ("mass_share_pct", "launch_share_pct"):
         assert sum(row[key] for row in table.values()) == pytest.approx(100.0)
 
 
@@ -72,14 +69,13 @@ def test_keys_and_an_extra_provider():
     out = [asdict(r) for r in contributions(us_russia(), joint_catalog(), rows)]
     assert [r["partner"] for r in out] == ["nasa", "roscosmos", "spacex", "esa"]
     assert list(out[0]) == ["partner", "mass_to_leo_t", "mass_share_pct", "launches",
-                            "launch_share_pct", "elements", "crew_seats", "seats_provided",
-                            "cost_musd", "cost_share_pct"]
-    assert out[-1]["elements"] == () and out[-1]["cost_musd"] == 10.0
+                            "launch_share_pct", "elements", "crew_seats", "seats_provided"]
+    assert out[-1]["elements"] == () and out[-1]["mass_to_leo_t"] == 0.5
 
 
 def test_no_rows_gives_zero_shares():
     out = contributions(us_russia(), joint_catalog(), [])
-    assert all(r.mass_share_pct == 0.0 and r.cost_share_pct == 0.0 for r in out)
+    assert all(r.mass_share_pct == 0.0 and r.launch_share_pct == 0.0 for r in out)
 
 
 @pytest.mark.parametrize("row, message", [

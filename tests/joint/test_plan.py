@@ -32,11 +32,20 @@ def test_us_russia_plan_is_complete_and_consistent(us_russia):
     # The DLA printed is that of the departure leg's v-infinity (recomputed here).
     assert departure_asymptote(p.mission)[1] == pytest.approx(s["dla_deg"])
     # Contributions add up to the plan: mass to LEO (adapters included, as in
-    # IMLEO) and cost, and the shares to 100 %.
+    # IMLEO); the ledger's contributions to the cost, its balances to zero.
     rows = p.contributions
     assert sum(r.mass_to_leo_t for r in rows) == pytest.approx(s["imleo_t"], rel=1e-9)
-    assert sum(r.cost_musd for r in rows) == pytest.approx(s["cost_musd"], rel=1e-9)
-    assert sum(r.cost_share_pct for r in rows) == pytest.approx(100.0)
+    book = p.ledger
+    assert book.total_musd == pytest.approx(s["cost_musd"], rel=1e-9)
+    assert sum(r.contribution_musd for r in book.partners) == pytest.approx(s["cost_musd"],
+                                                                          rel=1e-9)
+    assert sum(r.contribution_pct for r in book.partners) == pytest.approx(100.0)
+    assert abs(sum(r.balance_musd for r in book.partners)) < 1e-6 * s["cost_musd"]
+    # NASA buys SpaceX's hardware and flights: the whole of SpaceX's part, in cash.
+    spacex = book.row("spacex")
+    assert spacex.provides_musd > 0 and spacex.contribution_musd == pytest.approx(0.0)
+    assert sum(f.musd for f in book.cash_flows if (f.from_, f.to) == ("nasa", "spacex")) \
+        == pytest.approx(spacex.provides_musd)
     assert {r.partner: r.crew_seats for r in rows}["roscosmos"] == 2
     # Soyuz docks to Starship through the (notional) adapters, which ride along.
     assert s["adapter_mass_t"] > 0 and not p.interfaces.unresolved

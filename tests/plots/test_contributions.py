@@ -12,17 +12,17 @@ from marsplan.plots.contributions import MEASURES, _draw, plot_contributions
 
 MAGIC = {".png": b"\x89PNG\r\n\x1a\n", ".pdf": b"%PDF-"}
 
-# Shaped as marsplan.joint.contributions.contributions() returns them.
+# Shaped as the plan document's partners entries (marsplan.io.document.partner_entries).
 ROWS = [
     {"partner": "nasa", "mass_to_leo_t": 26.5, "mass_share_pct": 2.0, "launches": 1,
      "launch_share_pct": 8.0, "elements": ["orion"], "crew_seats": 2, "seats_provided": 4,
-     "cost_musd": 2500.0, "cost_share_pct": 60.0},
+     "contribution_musd": 2500.0, "contribution_pct": 60.0},
     {"partner": "spacex", "mass_to_leo_t": 1200.0, "mass_share_pct": 97.0, "launches": 11,
      "launch_share_pct": 88.0, "elements": ["starship_crew"], "crew_seats": 0,
-     "seats_provided": 0, "cost_musd": 1600.0, "cost_share_pct": 38.0},
+     "seats_provided": 0, "contribution_musd": 1600.0, "contribution_pct": 38.0},
     {"partner": "roscosmos", "mass_to_leo_t": 12.4, "mass_share_pct": 1.0, "launches": 0.5,
      "launch_share_pct": 4.0, "elements": [], "crew_seats": 2, "seats_provided": 3,
-     "cost_musd": 83.0, "cost_share_pct": 2.0},
+     "contribution_musd": 83.0, "contribution_pct": 2.0},
 ]
 
 
@@ -48,7 +48,7 @@ def test_bars_are_the_shares_in_row_order():
         centres = [b.get_y() + b.get_height() / 2 for b in bars]
         assert centres == sorted(centres, reverse=True)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["nasa", "spacex", "roscosmos"]
-    labels = [t.get_text() for t in artists["labels"]["cost_share_pct"]]
+    labels = [t.get_text() for t in artists["labels"]["contribution_pct"]]
     assert labels[0] == "60.0 % (2,500 M$)"
     assert [t.get_text() for t in artists["labels"]["launch_share_pct"]][2] == "4.0 % (0.5)"
     legend = [t.get_text() for t in artists["legend"].get_texts()]
@@ -58,7 +58,7 @@ def test_bars_are_the_shares_in_row_order():
 @pytest.mark.parametrize("rows, message", [
     ([], "no partners"),
     ([{"mass_share_pct": 1.0}], r"rows\[0\]: must be a dict with a partner"),
-    ([{**ROWS[0], "cost_share_pct": float("nan")}], r"rows\[0\].cost_share_pct"),
+    ([{**ROWS[0], "contribution_pct": float("nan")}], r"rows\[0\].contribution_pct"),
     ([{**ROWS[0], "launches": -1}], r"rows\[0\].launches"),
 ])
 def test_bad_rows(tmp_path, rows, message):

@@ -26,7 +26,7 @@ def test_plan_out_writes_the_report_and_prints_its_path_last(tmp_path):
     assert doc["verdict"]["status"] == "flies_with_waiver"
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["report.html", "plan.json", "porkchop.png", "mission.png", "contributions.png",
-         "dose.png", "light_time.png"])
+         "agreement.png", "dose.png", "light_time.png"])
 
 
 def test_demo_finds_the_example_from_any_directory(tmp_path, monkeypatch):

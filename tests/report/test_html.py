@@ -87,8 +87,28 @@ def test_every_section_present_in_order(us_russia):
     ids = [a["id"] for a in us_russia["page"].all("section")]
     assert ids == [sid for sid, _ in SECTIONS]
     assert {"summary", "timeline", "porkchop", "mission", "delta-v", "masses",
-            "contributions", "interfaces", "assembly-orbit", "withdrawal", "radiation",
-            "communications"} == set(ids)
+            "contributions", "agreement", "interfaces", "assembly-orbit", "withdrawal",
+            "radiation", "communications"} == set(ids)
+
+
+def test_agreement_section_words_the_ledger(us_russia):
+    # What each partner brings and gets: the ledger computed once in the core
+    # (Plan.ledger), worded here: NASA buys SpaceX's hardware, the balances are
+    # the ledger's, and plan.json's balances add up to zero.
+    text = us_russia["page"].section("agreement")
+    assert "Cash flows" in text and "NASA SpaceX" in text
+    book = us_russia["content"].plan.ledger
+    nasa, roscosmos = book.row("nasa"), book.row("roscosmos")
+    assert f"+US${nasa.balance_musd:,.0f} million" in text
+    assert f"\N{MINUS SIGN}US${-roscosmos.balance_musd:,.0f} million" in text
+    # The sanctions case: what no money between NASA and Roscosmos would leave.
+    assert (f"Sanctions case: if no money could flow between NASA and Roscosmos, "
+            f"US${-roscosmos.balance_musd:,.0f} million of balance could not be settled "
+            "in cash") in text
+    partners = us_russia["plan"]["partners"]
+    assert abs(sum(p["balance_musd"] for p in partners)) < 1e-6 * book.total_musd
+    flows = us_russia["plan"]["cash_flows"]
+    assert {f["from"] for f in flows} == {"nasa"} and {f["to"] for f in flows} == {"spacex"}
 
 
 def test_images_are_the_figures_as_data_uris(us_russia):
@@ -162,11 +182,14 @@ def test_summary_answers_a_policy_reader(us_russia):
                  "in the Mars capture orbit (no landing)"):
         assert text in summary, text
     assert "landing" not in summary.replace("(no landing)", "")
-    # What each partner provides, at catalog price: no payments claimed.
-    assert "What each partner provides" in summary and "Pays" not in summary
-    for text in ("Roscosmos State Space Corporation Roscosmos Soyuz MS 2 1 0.20 200 12.3",
+    # What each partner provides, and contributes (the ledger: NASA buys SpaceX's
+    # hardware, so NASA contributes its price and SpaceX, paid, nothing).
+    assert "What each partner provides and contributes" in summary
+    for text in ("NASA National Aeronautics and Space Administration crew only 2 0 0.20 "
+                 "1,420 87.7",
+                 "Roscosmos State Space Corporation Roscosmos Soyuz MS 2 1 0.20 200 12.3",
                  ("SpaceX Space Exploration Technologies Corp. (SpaceX) Starship, crew "
-                  "configuration, Crew Dragon, Starship tanker flights 0 11 1,033 1,420 87.7"),
+                  "configuration, Crew Dragon, Starship tanker flights 0 11 1,033 0 0.0"),
                  "All partners 4 12 1,034 1,620 100.0"):
         assert text in summary, text
     assert "If Roscosmos withdrew, the mission could still fly, with a radiation waiver" \

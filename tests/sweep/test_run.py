@@ -41,7 +41,7 @@ def test_small_sweep_rows(reference):
     assert set(frame.columns) >= {"mission.opportunity", "mission.class", "without",
                                   "margins.dv_pct", "status", "binding_limit", "earth_departure",
                                   "duration_days", "dv_total_kms", "imleo_t", "launches",
-                                  "cost_musd", "nasa_cost_share_pct", "roscosmos_launches"}
+                                  "cost_musd", "nasa_contribution_pct", "roscosmos_launches"}
     by = {(tuple(r["without"]), r["margins.dv_pct"]): r for _, r in frame.iterrows()}
     assert by[(), 10.0]["coalition"] == "nasa+roscosmos+spacex"
     assert by[("roscosmos",), 10.0]["coalition"] == "nasa+spacex"
@@ -50,9 +50,9 @@ def test_small_sweep_rows(reference):
     assert by[(), 15.0]["imleo_t"] >= by[(), 10.0]["imleo_t"]
     # The trajectory is shared: same departure with and without Roscosmos.
     assert by[(), 10.0]["earth_departure"] == by[("roscosmos",), 10.0]["earth_departure"]
-    # Shares of a plan sum to 100 % (an invariant of contributions()).
+    # Contribution shares of a plan sum to 100 % (an invariant of the ledger).
     row = by[(), 10.0]
-    shares = [row[c] for c in frame.columns if c.endswith("_cost_share_pct") and
+    shares = [row[c] for c in frame.columns if c.endswith("_contribution_pct") and
               not pd.isna(row[c])]
     assert abs(sum(shares) - 100.0) < 1e-9
     # The ledger's balances cancel (joint/agreement.py's invariant), to rounding of
@@ -78,7 +78,8 @@ def test_row_equals_marsplan_plan(reference):
     for key in ("duration_days", "dv_total_kms", "imleo_t", "cost_musd"):
         assert row[key] == pytest.approx(summary[key], rel=1e-12, abs=1e-9), key
     for p in doc["partners"]:
-        assert row[f"{p['partner']}_cost_musd"] == pytest.approx(p["cost_musd"], abs=1e-9)
+        assert row[f"{p['partner']}_provides_musd"] == pytest.approx(p["provides_musd"],
+                                                                     abs=1e-9)
         assert row[f"{p['partner']}_launches"] == pytest.approx(p["launches"], abs=1e-9)
 
 

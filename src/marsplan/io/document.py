@@ -15,11 +15,13 @@ Top-level keys: ``schema_version``, ``marsplan`` (version, ephemeris, time
 scale), ``summary`` (the key figures), ``verdict`` (``status``,
 ``binding_limit`` and every limit with its kind and numbers), ``trajectory``,
 ``maneuvers``, ``burns``, ``launches`` (each with the mass it lifts),
-``items`` (what goes into the assembly orbit), ``partners`` (each partner's
-contribution), ``interfaces``, ``assembly_orbit``, ``dose`` (phases and one
-row per crew member: ``partner``, ``dose_msv``, ``limit_msv``,
-``limit_source``), ``light_time`` (to the crew, day by day), ``blackouts``,
-``timeline`` and ``notes``.
+``items`` (what goes into the assembly orbit), ``partners`` (what each partner
+brings and gets: hardware, in-kind value, cash paid and received, entitlement,
+contribution and balance), ``cash_flows`` (who pays whom, for what),
+``agreement`` (the ledger's terms and totals), ``interfaces``,
+``assembly_orbit``, ``dose`` (phases and one row per crew member:
+``partner``, ``dose_msv``, ``limit_msv``, ``limit_source``), ``light_time``
+(to the crew, day by day), ``blackouts``, ``timeline`` and ``notes``.
 """
 
 from __future__ import annotations
@@ -33,12 +35,12 @@ from dataclasses import fields, is_dataclass
 import numpy as np
 
 #: Version of the document's shape; a change of a key's name or meaning bumps it.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 #: Sections of the document in order; each becomes one CSV (see document_tables).
 SECTIONS = ("summary", "verdict", "trajectory", "maneuvers", "burns", "launches", "items",
-            "partners", "interfaces", "assembly_orbit", "dose", "light_time", "blackouts",
-            "timeline", "notes")
+            "partners", "cash_flows", "agreement", "interfaces", "assembly_orbit", "dose",
+            "light_time", "blackouts", "timeline", "notes")
 
 
 def plan_document(plan, *, ephemeris_name: str | None = None) -> dict:
@@ -71,7 +73,9 @@ def plan_document(plan, *, ephemeris_name: str | None = None) -> dict:
         "launches": [{**record(r), "mass_per_launch_t": r.mass_per_launch_t}
                      for r in s.launch_rows],
         "items": [record(r) for r in s.items],
-        "partners": [record(r) for r in plan.contributions],
+        "partners": partner_entries(plan),
+        "cash_flows": cash_flow_entries(plan.ledger),
+        "agreement": agreement_entry(plan.ledger),
         "interfaces": {"adapter_mass_t": plan.interfaces.adapter_mass_t,
                        "checks": [record(c) for c in plan.interfaces.checks],
                        "adapters": [record(a) for a in plan.interfaces.adapters]},
@@ -109,6 +113,54 @@ def plan_document(plan, *, ephemeris_name: str | None = None) -> dict:
     return jsonable(doc)
 
 
+#: The keys of a ``partners`` entry, in order: the ledger's, then the hardware's.
+PARTNER_KEYS = ("partner", "kind", "seats", "provides_musd", "pays_musd", "receives_musd",
+                "contribution_musd", "contribution_pct", "entitlement_pct", "entitlement_musd",
+                "balance_musd", "balanced", "settles", "mass_to_leo_t", "mass_share_pct",
+                "launches", "launch_share_pct", "elements", "seats_provided")
+
+
+def partner_entries(plan) -> list[dict]:
+    """One dict per partner: what it brings and gets (the plan's ledger) beside the
+    hardware it provides (its contributions): the keys of :data:`PARTNER_KEYS`."""
+    book = plan.ledger
+    money = {r.partner: record(r) for r in (book.partners if book is not None else ())}
+    hardware = {r.partner: record(r) for r in plan.contributions}
+    out = []
+    for partner in dict.fromkeys([*money, *hardware]):
+        m, h = money.get(partner, {}), hardware.get(partner, {})
+        if not m and not h.get("mass_to_leo_t") and not h.get("launches") \
+                and not h.get("crew_seats"):
+            continue
+        entry = {**h, **m, "seats": m.get("seats", h.get("crew_seats", 0))}
+        out.append({k: entry.get(k, 0 if k in ("launches", "seats_provided") else
+                                 [] if k == "elements" else None) for k in PARTNER_KEYS})
+    return out
+
+
+def cash_flow_entries(book) -> list[dict]:
+    """The ledger's cash flows as ``{from, to, musd, for}``."""
+    return [{"from": f.from_, "to": f.to, "musd": f.musd, "for": f.for_}
+            for f in (book.cash_flows if book is not None else ())]
+
+
+def agreement_entry(book) -> dict:
+    """The ledger's terms and totals: ``settle``, ``total_musd``,
+    ``balance_tolerance_musd``, ``balanced``, ``unsettled_musd``,
+    ``violations``, ``notes`` and ``sanctions`` (what ``no_funds`` between two
+    agencies would do: ``between``, ``purchases_musd``, ``unsettled_musd``)."""
+    if book is None:
+        return {"settle": None, "total_musd": None, "balance_tolerance_musd": None,
+                "balanced": None, "unsettled_musd": None, "violations": [], "notes": [],
+                "sanctions": []}
+    return {"settle": book.settle, "total_musd": book.total_musd,
+            "balance_tolerance_musd": book.tolerance_musd, "balanced": book.balanced,
+            "unsettled_musd": book.unsettled_musd, "violations": list(book.violations),
+            "notes": list(book.notes),
+            "sanctions": [{"between": [c.a, c.b], "purchases_musd": c.purchases_musd,
+                           "unsettled_musd": c.unsettled_musd} for c in book.sanctions]}
+
+
 def verdict_document(v) -> dict:
     """A :class:`~marsplan.joint.verdict.Verdict` as the document's ``verdict``:
     ``status``, ``binding_limit`` (the first limit's message) and ``limits``."""
@@ -129,7 +181,8 @@ def withdrawal_document(result, *, ephemeris_name: str | None = None) -> dict:
     trajectory was found), ``replacements``, ``unreplaced``, ``slip_days``
     (the re-plan's Earth departure minus the baseline's, days; null when
     nothing flies), ``seats`` and ``seat_policy``, ``notes``, ``searched``
-    (each opportunity planned), ``horizon_years`` and ``search_note``.
+    (each opportunity planned), ``horizon_years``, ``search_note`` and
+    ``money`` (:func:`money_entry`; null without a re-plan).
     """
     from marsplan.time import jd_tdb_to_iso
 
@@ -154,11 +207,26 @@ def withdrawal_document(result, *, ephemeris_name: str | None = None) -> dict:
                           "status": t.status, "reason": t.reason} for t in r.searched],
             "horizon_years": r.horizon_years,
             "search_note": r.search_note,
+            "money": money_entry(r.money),
         }
 
     return jsonable({"baseline": plan_document(results[0].baseline,
                                                ephemeris_name=ephemeris_name),
                      "withdrawals": [entry(r) for r in results]})
+
+
+def money_entry(money) -> dict | None:
+    """A :class:`~marsplan.joint.withdraw.WithdrawalMoney` as the withdrawal entry's
+    ``money``: what was lost, what the replacements cost, who makes it up."""
+    if money is None:
+        return None
+    return {"withdrawn_musd": money.withdrawn_musd,
+            "replacements_musd": money.replacements_musd,
+            "total_before_musd": money.total_before_musd,
+            "total_after_musd": money.total_after_musd,
+            "makes_up": [c.partner for c in money.makes_up],
+            "partners": [record(c) for c in money.partners],
+            "items": [record(c) for c in money.items]}
 
 
 def record(value) -> dict:

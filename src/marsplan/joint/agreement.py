@@ -43,14 +43,16 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from marsplan.errors import InputError
 
 __all__ = ["DEFAULT_SETTLE", "DEFAULT_TOLERANCE_PCT", "ITEM_KINDS", "PLAN_MEASURES",
            "SETTLE_MODES", "Agreement", "CashFlow", "Item", "Ledger", "Party",
-           "PartnerLedger", "funder_of", "items_from_rows", "ledger", "parties"]
+           "PartnerLedger", "SanctionCase", "funder_of", "items_from_rows", "ledger",
+           "parties", "sanction_cases"]
 
 #: Kinds of ledger item: what the sizing attributes to a provider.
 ITEM_KINDS = ("element", "launch", "tanker", "propellant", "adapter", "crew")
@@ -174,6 +176,21 @@ class PartnerLedger:
     settles: str
 
 
+@dataclass(frozen=True, slots=True)
+class SanctionCase:
+    """What ``no_funds`` between two agencies would do to this ledger.
+
+    ``purchases_musd``: what one buys from the other (that item would need
+    another funder); ``unsettled_musd``: the debt that could then not be settled
+    in cash (with ``settle = "cash"``), to be balanced in kind instead.
+    """
+
+    a: str
+    b: str
+    purchases_musd: float
+    unsettled_musd: float
+
+
 @dataclass(frozen=True)
 class Ledger:
     """Who brings what, who gets what, and the cash between them.
@@ -184,7 +201,10 @@ class Ledger:
     balance tolerance in M$; ``unsettled_musd``: with ``settle = "cash"``, the
     debt the rules left unpaid (0 otherwise); ``violations``: items provided
     against ``cannot_provide`` and ``must_provide`` rules not met, in words;
-    ``notes``: what the ledger assumed (funders by default, measures left out).
+    ``notes``: what the ledger assumed (funders by default, measures left out);
+    ``items``: the items it valued; ``sanctions``: for each pair of agencies
+    not yet under ``no_funds`` whose money it would touch, what ``no_funds``
+    between them would leave unsettled (:func:`sanction_cases`).
     """
 
     partners: tuple[PartnerLedger, ...]
@@ -195,6 +215,8 @@ class Ledger:
     unsettled_musd: float
     violations: tuple[str, ...]
     notes: tuple[str, ...]
+    items: tuple[Item, ...] = ()
+    sanctions: tuple[SanctionCase, ...] = ()
 
     def row(self, partner: str) -> PartnerLedger:
         """The line of ``partner``; KeyError when it is not in the ledger."""
@@ -365,9 +387,6 @@ def ledger(items: Iterable[Item], partners: Mapping[str, Party],
             pays[f.from_] += f.musd
             receives[f.to] += f.musd
         flows += settlement
-        if unsettled > _EPS_MUSD:
-            notes.append(f"{unsettled:,.1f} M$ of debt cannot be settled in cash under the "
-                         "no_funds and in_kind rules")
     tolerance = agreement.balance_tolerance_pct / 100.0 * total
     balance = balances()
     rows = []
@@ -380,8 +399,36 @@ def ledger(items: Iterable[Item], partners: Mapping[str, Party],
             entitlement_pct=entitled[p], entitlement_musd=entitled[p] / 100.0 * total,
             balance_musd=balance[p], balanced=abs(balance[p]) <= tolerance + _EPS_MUSD,
             settles="in_kind" if p in agreement.in_kind else "cash"))
-    return Ledger(tuple(rows), tuple(flows), total, agreement.settle, tolerance, unsettled,
-                  tuple(_violations(items, parties_, agreement)), tuple(notes))
+    book = Ledger(tuple(rows), tuple(flows), total, agreement.settle, tolerance, unsettled,
+                  tuple(_violations(items, parties_, agreement)), tuple(notes), items)
+    return replace(book, sanctions=sanction_cases(book, agreement))
+
+
+def sanction_cases(book: Ledger, agreement: Agreement) -> tuple[SanctionCase, ...]:
+    """For each pair of agencies in ``book`` not yet under ``no_funds``: the
+    purchases between them and the debt ``no_funds`` between them would leave
+    unsettled in cash. Pairs where both are 0 are left out.
+    """
+    pre = {r.partner: r.balance_musd for r in book.partners}
+    for f in book.cash_flows:
+        if f.for_ == "balance":  # undo settlement: the balances as they stood
+            pre[f.from_] -= f.musd
+            pre[f.to] += f.musd
+    agencies = [r.partner for r in book.partners if r.kind == "agency"]
+    out = []
+    for i, a in enumerate(agencies):
+        for b in agencies[i + 1:]:
+            if agreement.blocked(a, b):
+                continue
+            bought = math.fsum(f.musd for f in book.flows_between(a, b) if f.for_ != "balance")
+            if pre[a] * pre[b] >= 0 and bought <= _EPS_MUSD:
+                continue  # both owe or both are owed: no payment between them to block
+            blocked = replace(agreement, settle="cash",
+                              no_funds=tuple(sorted({*agreement.no_funds, tuple(sorted((a, b)))})))
+            _, unsettled = _settle(pre, blocked)
+            if bought > _EPS_MUSD or unsettled > _EPS_MUSD:
+                out.append(SanctionCase(a, b, bought, unsettled))
+    return tuple(out)
 
 
 def _entitlements(parties_: Mapping[str, Party], agreement: Agreement,
@@ -471,11 +518,27 @@ def _violations(items, parties_, agreement: Agreement) -> list[str]:
     return out
 
 
+#: Words by which a catalog source says where a price comes from.
+PRICE_WORDS = re.compile(r"price|cost|\$|EUR|USD", re.IGNORECASE)
+
+
 def plan_ledger(scenario, catalog, rows, *, surface_days: float = 0.0) -> Ledger:
     """The ledger of a sized plan: its rows (items, adapters, launches) under the
-    scenario's ``[agreement]``; ``surface_days`` per crew member (0 in orbit)."""
+    scenario's ``[agreement]``; ``surface_days`` per crew member (0 in orbit).
+
+    Elements the catalog prices at 0 without saying why in their source (the
+    DRA 5.0 elements: NASA published masses, not prices) are named in a note:
+    the ledger values them at 0.
+    """
     agreement = scenario.agreement.value()
-    return ledger(items_from_rows(rows, catalog),
-                  parties(scenario, catalog, surface_days=surface_days,
-                          extra=agreement.funders.values()),
-                  agreement)
+    items = items_from_rows(rows, catalog)
+    book = ledger(items, parties(scenario, catalog, surface_days=surface_days,
+                                 extra=agreement.funders.values()), agreement)
+    elements = getattr(catalog, "elements", None) or {}
+    unpriced = [i.item for i in items if i.kind == "element" and i.value_musd == 0.0
+                and i.item in elements and not PRICE_WORDS.search(elements[i.item].source)]
+    if unpriced:
+        book = replace(book, notes=(*book.notes, (
+            f"no catalog price for {', '.join(dict.fromkeys(unpriced))}: valued at 0 M$, so "
+            "the contributions and balances leave them out")))
+    return book

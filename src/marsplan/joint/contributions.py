@@ -1,8 +1,11 @@
-"""What each partner contributes to a joint mission: mass, launches, elements, crew, cost.
+"""What each partner contributes to a joint mission in hardware: mass, launches,
+elements, crew.
 
 The sizing code attributes every tonne, launch and dollar of the plan to a
-provider; :func:`contributions` adds them up per partner and adds what the
-scenario itself says (elements provided, crew seats).
+provider; :func:`contributions` adds up the mass and launches per partner and
+adds what the scenario itself says (elements provided, crew seats). Money
+(who provides what value, who pays whom, who is entitled to what) is the
+ledger's: :mod:`marsplan.joint.agreement`.
 
 Input: sizing rows
 ------------------
@@ -55,9 +58,9 @@ class PartnerRow:
 
     ``mass_to_leo_t``: its part of IMLEO; ``launches``: flights it provides;
     ``elements``: ids it provides; ``crew_seats``: its crew members;
-    ``seats_provided``: seats on its crew-access vehicles; ``cost_musd``: the
-    catalog price of what it provides (not what it pays: who pays whom is not
-    modelled).
+    ``seats_provided``: seats on its crew-access vehicles. What its hardware
+    is worth and who pays for it are in the plan's ledger
+    (:mod:`marsplan.joint.agreement`).
     """
 
     partner: str
@@ -68,12 +71,10 @@ class PartnerRow:
     elements: tuple[str, ...]
     crew_seats: int
     seats_provided: int
-    cost_musd: float
-    cost_share_pct: float
 
 
 def contributions(scenario, catalog, sizing_rows) -> tuple[PartnerRow, ...]:
-    """Each partner's mass to LEO, launches, elements, crew seats and cost, with shares.
+    """Each partner's mass to LEO, launches, elements and crew seats, with shares.
 
     Parameters
     ----------
@@ -94,8 +95,9 @@ def contributions(scenario, catalog, sizing_rows) -> tuple[PartnerRow, ...]:
         ``elements`` (ids: those it provides in the scenario, its refuelling
         tanker, and the ``item`` of its element rows); ``crew_seats`` (its
         crew members); ``seats_provided`` (seats on the crew-access vehicles
-        it provides, from the catalog's crew capacity); ``cost_musd`` and
-        ``cost_share_pct``. A share of a zero total is 0.
+        it provides, from the catalog's crew capacity). A share of a zero
+        total is 0. Each row's ``cost_musd`` is checked (>= 0, finite) here
+        and valued by the ledger (:mod:`marsplan.joint.agreement`).
 
     Raises
     ------
@@ -122,10 +124,8 @@ def contributions(scenario, catalog, sizing_rows) -> tuple[PartnerRow, ...]:
             "elements": list(dict.fromkeys(provided)),
             "crew_seats": int(scenario.crew.get(partner, 0)),
             "seats_provided": int(seats),
-            "cost_musd": math.fsum(r["cost_musd"] for r in mine),
         })
-    for key, share in (("mass_to_leo_t", "mass_share_pct"), ("launches", "launch_share_pct"),
-                       ("cost_musd", "cost_share_pct")):
+    for key, share in (("mass_to_leo_t", "mass_share_pct"), ("launches", "launch_share_pct")):
         total = math.fsum(p[key] for p in out)
         for p in out:
             p[share] = 100.0 * p[key] / total if total > 0 else 0.0
@@ -133,8 +133,7 @@ def contributions(scenario, catalog, sizing_rows) -> tuple[PartnerRow, ...]:
         partner=p["partner"], mass_to_leo_t=p["mass_to_leo_t"],
         mass_share_pct=p["mass_share_pct"], launches=p["launches"],
         launch_share_pct=p["launch_share_pct"], elements=tuple(p["elements"]),
-        crew_seats=p["crew_seats"], seats_provided=p["seats_provided"],
-        cost_musd=p["cost_musd"], cost_share_pct=p["cost_share_pct"]) for p in out)
+        crew_seats=p["crew_seats"], seats_provided=p["seats_provided"]) for p in out)
 
 
 def _row(n: int, row) -> dict:

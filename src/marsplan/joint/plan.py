@@ -156,15 +156,27 @@ class Plan:
                 f"cost_musd={show(s.cost_musd)})")
 
     def to_pandas(self):
-        """The partners' contributions (:attr:`contributions`) as a DataFrame.
+        """The partners' contributions (:attr:`contributions`) and their lines of
+        the ledger (:attr:`ledger`) as a DataFrame.
 
         Returns
         -------
         pandas.DataFrame
-            One row per partner, the fields of :class:`PartnerRow` as columns.
+            One row per partner of :attr:`contributions`: the fields of
+            :class:`PartnerRow`, then those of
+            :class:`~marsplan.joint.agreement.PartnerLedger` (``seats``,
+            ``provides_musd``, ..., ``balance_musd``; None without a ledger).
         """
-        return to_frame({f.name: [getattr(r, f.name) for r in self.contributions]
-                         for f in fields(PartnerRow)})
+        from marsplan.joint.agreement import PartnerLedger
+
+        money = {r.partner: r for r in (self.ledger.partners if self.ledger else ())}
+        columns = {f.name: [getattr(r, f.name) for r in self.contributions]
+                   for f in fields(PartnerRow)}
+        for f in fields(PartnerLedger):
+            if f.name not in columns:
+                columns[f.name] = [getattr(money.get(r.partner), f.name, None)
+                                   for r in self.contributions]
+        return to_frame(columns)
 
     def summary(self) -> dict:
         """The key figures, flat: what a policy reader asks first."""

@@ -260,8 +260,42 @@ def withdraw(scenario, catalog, partners: str | Sequence[str], *,
         new_scenario = scenario.model_copy(update={
             "crew": crew, "elements": new_elements, "refuelling": refuelling, "isru": isru,
             "docking": docking})
+        new_scenario = new_scenario.model_copy(update={
+            "agreement": _agreement_after(new_scenario, catalog, gone, notes)})
     return Withdrawal(gone, scenario, new_scenario, tuple(gained.items()), policy,
                       tuple(replacements), tuple(unreplaced), tuple(dict.fromkeys(notes)))
+
+
+# --- the agreement ------------------------------------------------------------------------
+
+def _agreement_after(scenario, catalog, gone, notes):
+    """The ``[agreement]`` without the withdrawn partners: their funding, sanctions,
+    rules and benefits leave with them. A company whose funder left (its country's
+    agency, or the funder the agreement named) and that no remaining agency of its
+    country can buy is counted as providing at its own expense (a note says so)."""
+    a = scenario.agreement
+    partners = getattr(catalog, "partners", None) or {}
+    funders = {k: v for k, v in a.funders.items() if k not in gone and v not in gone}
+    present = set(scenario.partners()) | set(scenario.crew) | set(funders.values())
+    for pid in scenario.partners():
+        record = partners.get(pid)
+        if getattr(record, "kind", "agency") != "company" or pid in funders:
+            continue
+        agencies = [q for q in present if getattr(partners.get(q), "kind", None) == "agency"
+                    and partners[q].country == record.country]
+        if len(agencies) != 1:
+            funders[pid] = pid
+            notes.append(f"{pid} has no agency of {record.country} left to buy what it "
+                         f"provides: counted as its own contribution in kind "
+                         f"([agreement.funders] names another funder)")
+    return a.model_copy(update={
+        "funders": funders,
+        "in_kind": [p for p in a.in_kind if p not in gone],
+        "no_funds": [pair for pair in a.no_funds if not set(pair) & set(gone)],
+        "cannot_provide": {p: r for p, r in a.cannot_provide.items() if p not in gone},
+        "must_provide": {p: r for p, r in a.must_provide.items() if p not in gone},
+        "benefits": {m: {p: v for p, v in amounts.items() if p not in gone}
+                     for m, amounts in a.benefits.items()}})
 
 
 # --- crew seats ---------------------------------------------------------------------------
@@ -469,9 +503,100 @@ class WithdrawalPlan:
         """The withdrawn partners in words: "nasa and roscosmos"."""
         return _words(self.partners)
 
+    @property
+    def money(self) -> WithdrawalMoney | None:
+        """Who makes up the loss and what the replacements cost
+        (:func:`withdrawal_money`); None when there is no re-plan."""
+        if self.plan is None or self.plan.ledger is None or self.baseline.ledger is None:
+            return None
+        return withdrawal_money(self.baseline.ledger, self.plan.ledger, self.partners)
+
     def comparison(self) -> list[dict]:
         """Side by side: each key figure with every partner and without these."""
         return comparison([self])
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerChange:
+    """One partner's money before and after a withdrawal (M$): its contribution
+    (in kind plus cash paid less cash received) and its balance."""
+
+    partner: str
+    contribution_before_musd: float
+    contribution_after_musd: float
+    change_musd: float
+    balance_before_musd: float | None
+    balance_after_musd: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemChange:
+    """The value of one item of one provider before and after (M$; 0 when absent)."""
+
+    item: str
+    provider: str
+    before_musd: float
+    after_musd: float
+
+
+@dataclass(frozen=True)
+class WithdrawalMoney:
+    """A withdrawal in money.
+
+    ``withdrawn_musd``: what the withdrawn partners contributed (in kind and
+    cash); ``replacements_musd``: what the remaining partners' new or larger
+    items are worth (the replacements and any added flights);
+    ``total_before_musd`` / ``total_after_musd``: the mission's cost;
+    ``partners``: each partner's contribution and balance before and after,
+    the withdrawn ones with nothing after; ``items``: every item whose value
+    changed; ``makes_up``: the partners whose contribution grew, most first.
+    """
+
+    withdrawn: tuple[str, ...]
+    withdrawn_musd: float
+    replacements_musd: float
+    total_before_musd: float
+    total_after_musd: float
+    partners: tuple[PartnerChange, ...]
+    items: tuple[ItemChange, ...]
+
+    @property
+    def makes_up(self) -> tuple[PartnerChange, ...]:
+        return tuple(sorted((c for c in self.partners if c.change_musd > 1e-9),
+                            key=lambda c: -c.change_musd))
+
+
+def withdrawal_money(before, after, withdrawn: Sequence[str]) -> WithdrawalMoney:
+    """Compare two ledgers (:class:`~marsplan.joint.agreement.Ledger`): the plan
+    with every partner and the re-plan without ``withdrawn``.
+
+    ExoMars is the precedent (tests/reference/README.md): when Roscosmos left
+    in 2022, ESA bought a new landing platform from European industry
+    (Thales Alenia Space, 522 M EUR) and NASA provided the braking engines and
+    the launch in kind: here, ESA's contribution grows by what it pays, NASA's
+    by what it provides, and ``replacements_musd`` adds them up.
+    """
+    gone = set(withdrawn)
+    rows_before = {r.partner: r for r in before.partners}
+    rows_after = {r.partner: r for r in after.partners}
+    changes = []
+    for p in dict.fromkeys([*rows_before, *rows_after]):
+        b, a = rows_before.get(p), rows_after.get(p)
+        cb = b.contribution_musd if b else 0.0
+        ca = a.contribution_musd if a and p not in gone else 0.0
+        changes.append(PartnerChange(p, cb, ca, ca - cb, b.balance_musd if b else None,
+                                     a.balance_musd if a and p not in gone else None))
+    values: dict[tuple[str, str], list[float]] = {}
+    for side, book in enumerate((before, after)):
+        for it in book.items:
+            values.setdefault((it.item, it.provider), [0.0, 0.0])[side] += it.value_musd
+    items = tuple(ItemChange(i, p, v[0], v[1]) for (i, p), v in values.items()
+                  if abs(v[1] - v[0]) > 1e-9)
+    replacements = math.fsum(max(0.0, c.after_musd - c.before_musd) for c in items
+                             if c.provider not in gone)
+    lost = math.fsum(c.contribution_before_musd for c in changes if c.partner in gone)
+    return WithdrawalMoney(tuple(withdrawn), lost, replacements, before.total_musd,
+                           after.total_musd, tuple(changes), items)
 
 
 #: The figures :func:`comparison` sets side by side, in order.
@@ -502,14 +627,25 @@ def comparison(results: Sequence[WithdrawalPlan]) -> list[dict]:
     after = {c: figures(r.plan, r.verdict, r.slip_days) for c, r in columns.items()}
     rows = [{"figure": k, "with_all": v, **{c: after[c][k] for c in columns}}
             for k, v in before.items()]
-    shares = {"with_all": {r.partner: r for r in baseline.contributions}}
+    def by_partner(p):
+        if p is None:
+            return {}
+        money = {x.partner: x for x in (p.ledger.partners if p.ledger else ())}
+        return {x.partner: (x, money.get(x.partner)) for x in p.contributions}
+
+    shares = {"with_all": by_partner(baseline)}
     for c, r in columns.items():
-        shares[c] = {x.partner: x for x in (r.plan.contributions if r.plan else ())}
+        shares[c] = by_partner(r.plan)
     partners = dict.fromkeys(p for table in shares.values() for p in table)
     for partner in partners:
-        for k in ("mass_to_leo_t", "launches", "cost_share_pct"):
-            rows.append({"figure": f"{partner} {k}",
-                         **{c: getattr(shares[c].get(partner), k, None) for c in shares}})
+        for k in ("mass_to_leo_t", "launches", "contribution_musd", "balance_musd"):
+            row = {"figure": f"{partner} {k}"}
+            for c in shares:
+                pair = shares[c].get(partner)
+                row[c] = (None if pair is None else
+                          getattr(pair[0] if k in ("mass_to_leo_t", "launches") else pair[1],
+                                  k, None))
+            rows.append(row)
     return rows
 
 

@@ -1,10 +1,15 @@
 """The contributions chart: each partner's share of mass to LEO, launches and cost.
 
+The cost bar is the partner's contribution in the plan's ledger (in-kind value
+plus cash paid less cash received, :mod:`marsplan.joint.agreement`), so an
+agency that buys a company's hardware carries its price, not the company.
+
 Horizontal bars, one group per partner (in the order of the rows, first at the
 top), three bars a group, each labelled with its per cent and absolute value.
-The numbers come from :func:`marsplan.joint.contributions.contributions`;
-nothing is computed here. matplotlib is imported inside the functions and
-only through its object-oriented API (``Figure`` plus an Agg canvas, no
+The numbers come from the plan document's ``partners`` entries
+(:func:`marsplan.io.document.partner_entries`); nothing is computed here.
+matplotlib is imported inside the functions and only through its
+object-oriented API (``Figure`` plus an Agg canvas, no
 pyplot), as in :mod:`marsplan.plots.porkchop`.
 """
 
@@ -20,7 +25,7 @@ from marsplan.plots._common import check_dpi, format_of, save_figure
 MEASURES = (
     ("mass_share_pct", "mass_to_leo_t", "Mass to LEO", "t"),
     ("launch_share_pct", "launches", "Launches", ""),
-    ("cost_share_pct", "cost_musd", "Provides (catalog price)", "M$"),
+    ("contribution_pct", "contribution_musd", "Contribution (in kind + cash)", "M$"),
 )
 # Okabe-Ito blue, orange, bluish green: apart for colour-blind readers.
 _COLORS = ("#0072b2", "#e69f00", "#009e73")
@@ -31,11 +36,11 @@ def plot_contributions(rows, path, *, title=None, dpi=150):
 
     Parameters
     ----------
-    rows : list of PartnerRow or dict
-        :func:`marsplan.joint.contributions.contributions`' output: each with
-        ``partner``, ``mass_share_pct``, ``launch_share_pct``,
-        ``cost_share_pct`` and the values ``mass_to_leo_t``, ``launches``,
-        ``cost_musd``.
+    rows : list of dict
+        The plan document's ``partners`` entries
+        (:func:`marsplan.io.document.partner_entries`): each with ``partner``,
+        ``mass_share_pct``, ``launch_share_pct``, ``contribution_pct`` and the
+        values ``mass_to_leo_t``, ``launches``, ``contribution_musd``.
     path : str or os.PathLike
         Output file; ``.png``, ``.svg`` or ``.pdf`` by its extension. The parent
         directory is created; the file is replaced atomically.

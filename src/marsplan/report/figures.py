@@ -13,6 +13,7 @@ FIGURE_FILES = {
     "porkchop": "porkchop.png",
     "mission": "mission.png",
     "contributions": "contributions.png",
+    "agreement": "agreement.png",
     "dose": "dose.png",
     "light_time": "light_time.png",
 }
@@ -31,6 +32,8 @@ def draw_figures(content, out_dir, *, dpi: float = DPI) -> dict[str, str]:
     dict
         Figure name (the keys of :data:`FIGURE_FILES`) to the path written.
     """
+    from marsplan.io.document import partner_entries
+    from marsplan.plots.agreement import plot_agreement
     from marsplan.plots.contributions import plot_contributions
     from marsplan.plots.crew import plot_dose, plot_light_time
     from marsplan.plots.mission import plot_mission
@@ -42,8 +45,12 @@ def draw_figures(content, out_dir, *, dpi: float = DPI) -> dict[str, str]:
     name = content.scenario.mission.name
     plot_porkchop(content.porkchop, paths["porkchop"], mark=content.earth_mars, dpi=dpi)
     plot_mission(p.mission, paths["mission"], dpi=dpi, ephemeris=content.ephemeris)
-    plot_contributions(p.contributions, paths["contributions"],
+    entries = partner_entries(p)
+    plot_contributions(entries, paths["contributions"],
                        title=f"{name}: what each partner contributes", dpi=dpi)
+    plot_agreement([e for e in entries if e["contribution_musd"] or e["entitlement_pct"]],
+                   paths["agreement"], title=f"{name}: what each partner brings and gets",
+                   dpi=dpi)
     plot_dose(ops.dose, paths["dose"], dpi=dpi)
     light = p.light_time
     plot_light_time(light.jd_tdb, light.crew_min, ops.blackouts, paths["light_time"], dpi=dpi,

@@ -136,6 +136,7 @@ def render(content, figures: dict[str, str]) -> str:
         sections.delta_v(content),
         sections.masses(content),
         sections.contributions(content, figures["contributions"]),
+        sections.agreement(content, figures["agreement"]),
         sections.interfaces(content),
         sections.assembly_orbit(content),
         sections.withdrawal(content),

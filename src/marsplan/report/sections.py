@@ -7,7 +7,7 @@ words and rounds what :mod:`marsplan.report.content` gathered; none computes.
 from __future__ import annotations
 
 from marsplan import __version__
-from marsplan.io.document import record
+from marsplan.io.document import cash_flow_entries, partner_entries, record
 from marsplan.report.content import verdict_words, withdrawal_headline
 from marsplan.report.markup import (
     Col,
@@ -40,6 +40,7 @@ SECTIONS = (
     ("delta-v", "Delta-v and propellant"),
     ("masses", "Masses and launches"),
     ("contributions", "Partner contributions"),
+    ("agreement", "What each partner brings and gets"),
     ("interfaces", "Interface compatibility"),
     ("assembly-orbit", "Assembly orbit"),
     ("withdrawal", "If a partner withdraws"),
@@ -168,7 +169,7 @@ def summary(content) -> Html:
                     f"({quantity('adapter_mass_t', p.interfaces.adapter_mass_t)}) to join.")
     return section("summary", join([
         header, box, cards, _phase_bar(content),
-        tag("h3", "What each partner provides"), _partner_table(content),
+        tag("h3", "What each partner provides and contributes"), _partner_table(content),
         tag("h3", "Also worth knowing"), bullets(more)]))
 
 
@@ -196,7 +197,7 @@ def _phase_bar(content) -> Html:
 def _partner_table(content) -> Html:
     p, names, scen = content.plan, content.names, content.scenario
     rows = []
-    for r in map(record, p.contributions):
+    for r in partner_entries(p):
         delivers = [names.element(e) for e in r["elements"]]
         if scen.refuelling is not None and scen.refuelling.provider == r["partner"]:
             delivers = [d + " flights" if d == names.element(scen.refuelling.tanker) else d
@@ -206,20 +207,21 @@ def _partner_table(content) -> Html:
         rows.append({**r, "name": names.partner(r["partner"]),
                      "full": names.partner_full(r["partner"]), "delivers": ", ".join(delivers)})
     total = {"name": "All partners", "delivers": "", "full": "",
-             "crew_seats": sum(r["crew_seats"] for r in rows),
+             "seats": sum(r["seats"] for r in rows),
              "launches": sum(r["launches"] for r in rows),
              "mass_to_leo_t": sum(r["mass_to_leo_t"] for r in rows),
-             "cost_musd": sum(r["cost_musd"] for r in rows), "cost_share_pct": 100.0}
+             "contribution_musd": sum(r["contribution_musd"] for r in rows),
+             "contribution_pct": 100.0}
     columns = [
         Col("Partner", lambda r: join([tag("strong", r["name"]),
                                        tag("span", r["full"], class_="full")])
             if r["full"] and r["full"] != r["name"] else r["name"]),
         Col("Delivers", lambda r: r["delivers"]),
-        Col.of("crew_seats", "Crew"),
+        Col.of("seats", "Crew"),
         Col.of("launches", "Launches"),
         Col.of("mass_to_leo_t", "Mass to orbit"),
-        Col.of("cost_musd", "Provides (catalog price)"),
-        Col.of("cost_share_pct", "Share of the catalog price"),
+        Col.of("contribution_musd", "Contributes (in kind + cash)"),
+        Col.of("contribution_pct", "Share of the cost"),
     ]
     return table(columns, rows, total=total, class_="partners")
 
@@ -431,20 +433,109 @@ def contributions(content, path) -> Html:
     p, names = content.plan, content.names
     rows = [{**r, "name": names.partner(r["partner"]),
              "elements_text": ", ".join(names.element(e) for e in r["elements"]) or "\N{EM DASH}"}
-            for r in map(record, p.contributions)]
+            for r in partner_entries(p)]
     columns = [
         Col("Partner", lambda r: r["name"]), Col("Elements", lambda r: r["elements_text"]),
-        Col.of("crew_seats", "Crew"), Col.of("seats_provided", "Seats provided"),
+        Col.of("seats", "Crew"), Col.of("seats_provided", "Seats provided"),
         Col.of("mass_to_leo_t", "Mass to orbit"), Col.of("mass_share_pct", "Mass share"),
         Col.of("launches", "Launches"), Col.of("launch_share_pct", "Launch share"),
-        Col.of("cost_musd", "Provides (catalog price)"),
-        Col.of("cost_share_pct", "Share of the catalog price"),
+        Col.of("contribution_musd", "Contributes (in kind + cash)"),
+        Col.of("contribution_pct", "Share of the cost"),
     ]
     return section("contributions", join([
         embed_png(path, "Each partner's share of mass, launches and cost",
                   "Each partner's share of the mass put in orbit, of the launches and of "
                   "the cost, with its crew."),
         table(columns, rows)]))
+
+
+def _signed_money(value: float) -> str:
+    """+US$610 million, \N{MINUS SIGN}US$610 million, or "balanced" within half a million."""
+    if abs(value) < 0.5:
+        return "balanced"
+    return ("+" if value > 0 else "\N{MINUS SIGN}") + money_musd(abs(value))
+
+
+_SETTLE_WORDS = {"none": "No settlement is agreed: the balances stand as computed.",
+                 "cash": "Balances are settled in cash: partners short of their share pay "
+                         "those beyond it, where the agreement lets money flow.",
+                 "barter": "Balances are to be settled in kind (barter): by changing who "
+                           "provides what, not by payments."}
+
+
+def agreement(content, path) -> Html:
+    """What each partner brings and gets: contribution against entitlement (chart and
+    table), the cash flows, the sanctions case and a withdrawal in money."""
+    p, names, scen = content.plan, content.names, content.scenario
+    book = p.ledger
+    if book is None:
+        return section("agreement", para("No ledger for this plan."))
+    rows = [{**r, "name": names.partner(r["partner"]),
+             "balance_text": _signed_money(r["balance_musd"])} for r in partner_entries(p)]
+    columns = [Col("Partner", lambda r: r["name"]), Col.of("seats", "Crew"),
+               Col.of("provides_musd", "Provides in kind"), Col.of("pays_musd", "Pays"),
+               Col.of("receives_musd", "Receives"),
+               Col.of("contribution_pct", "Contributes"),
+               Col.of("entitlement_pct", "Entitled to"),
+               Col("Balance", lambda r: r["balance_text"], numeric=True,
+                   cell_class=lambda r: None if r["balanced"] else "changed")]
+    flows = cash_flow_entries(book)
+    flow_rows = [{"from": names.partner(f["from"]), "to": names.partner(f["to"]),
+                  "for": "settling the balance" if f["for"] == "balance"
+                  else names.element(f["for"]) if f["for"] in content.catalog.elements
+                  else names.vehicle(f["for"]) if f["for"] in content.catalog.launch_vehicles
+                  else f["for"], "musd": f["musd"]} for f in flows]
+    flow_cols = [Col("From", lambda r: r["from"]), Col("To", lambda r: r["to"]),
+                 Col("For", lambda r: r["for"]), Col.of("musd", "Amount")]
+    terms = scen.agreement.value()
+    words = [_SETTLE_WORDS[book.settle]]
+    for a, b in terms.no_funds:
+        between = book.flows_between(a, b)
+        words.append(f"Sanctions: no money may flow between {names.partner(a)} and "
+                     f"{names.partner(b)}; " + ("none does." if not between else
+                                                 f"{len(between)} flows do."))
+    for c in book.sanctions:
+        effects = []
+        if c.purchases_musd >= 0.5:
+            effects.append(f"{money_musd(c.purchases_musd)} of purchases between them would "
+                           "need another funder")
+        if c.unsettled_musd >= 0.5:
+            effects.append(f"{money_musd(c.unsettled_musd)} of balance could not be settled "
+                           "in cash and would have to be closed in kind")
+        if effects:
+            words.append(f"Sanctions case: if no money could flow between "
+                         f"{names.partner(c.a)} and {names.partner(c.b)}, "
+                         + "; ".join(effects) + ".")
+    if book.unsettled_musd > 0.5:
+        words.append(f"{money_musd(book.unsettled_musd)} of debt cannot move in cash under "
+                     "these rules: it must be closed in kind, by changing who provides what.")
+    words += [f"Not as agreed: {names.prose(v)}" for v in book.violations]
+    words += [names.prose(n)[:1].upper() + names.prose(n)[1:] for n in book.notes]
+    money = content.withdrawal.money if content.withdrawal is not None else None
+    if money is not None:
+        who = names.partners(money.withdrawn)
+        ups = [f"{names.partner(c.partner)} {money_musd(c.change_musd)}"
+               for c in money.makes_up]
+        cost = (f"the replacements cost {money_musd(money.replacements_musd)}"
+                if money.replacements_musd >= 0.5 else
+                "nothing added costs more: the hardware still flown takes over")
+        words.append(f"If {who} withdrew: its contribution of "
+                     f"{money_musd(money.withdrawn_musd)} is lost; {cost}"
+                     + (f"; more is paid by {', '.join(ups)}" if ups else "") + ".")
+    return section("agreement", join([
+        para(f"Each partner's contribution (what it provides at catalog prices, plus the "
+             f"cash it pays, less the cash it receives) against its entitlement (its share of "
+             f"the benefits: {', '.join(terms.entitlement)}); the balance is the difference, "
+             f"in money. The contributions add up to the mission's "
+             f"{money_musd(book.total_musd)}; the balances to zero. A balance within "
+             f"{money_musd(book.tolerance_musd)} counts as balanced.", class_="aside"),
+        embed_png(path, "Each partner's contribution against its entitlement",
+                  "Contribution against entitlement, per cent of the total cost, with each "
+                  "partner's balance."),
+        table(columns, rows),
+        tag("h3", "Cash flows"),
+        table(flow_cols, flow_rows) if flow_rows else para("No money changes hands."),
+        bullets(words)]))
 
 
 _CHECK_WORDS = {"docking": "Docking system", "atmosphere": "Cabin air", "power": "Power bus"}
@@ -560,7 +651,7 @@ _COMPARE_WORDS = {"verdict": "Verdict", "binding_limit": "Binding limit",
                   "tanker_flights": "Tanker flights", "adapter_mass_t": "Adapters",
                   "cost_musd": "Catalog price"}
 _SHARE_WORDS = {"mass_to_leo_t": "mass to orbit", "launches": "launches",
-                "cost_share_pct": "share of cost"}
+                "contribution_musd": "contributes", "balance_musd": "balance"}
 _STATUS_WORDS = {"flies": "flies", "flies_with_waiver": "flies with a radiation waiver",
                  "cannot_fly": "cannot fly"}
 
@@ -570,8 +661,10 @@ def _compare_value(key, value, names) -> str:
         return names.prose(value) if value else "none"
     if key == "verdict" and value is not None:
         return _STATUS_WORDS.get(value, value)
-    if key == "cost_musd" and value is not None:
+    if key in ("cost_musd", "contribution_musd") and value is not None:
         return money_musd(value)
+    if key == "balance_musd" and value is not None:
+        return _signed_money(value)
     return quantity(key, value)
 
 
