@@ -1349,6 +1349,68 @@ def serve(
         raise InputError(f"--port: cannot listen on {shown}:{port} (is it in use?)")
 
 
+#: Tables of ``marsplan coalitions``, in print order.
+COALITIONS_SECTIONS = ("coalitions", "shapley", "indispensability", "fair_shares")
+#: Columns a narrow terminal may drop from the coalitions table, least important first.
+_COALITIONS_DROP = ("unreplaced", "replacements", "assembly_inclination_deg", "earth_departure",
+                    "tanker_flights", "game_cost_from", "imleo_t", "launches", "binding_kind")
+
+
+@app.command()
+def coalitions(
+    scenario: Annotated[str, typer.Argument(metavar="SCENARIO", help="Scenario file (TOML).")],
+    fmt: FormatOption = Format.table,
+    section: SectionOption = None,
+    out: OutDirOption = None,
+    ephemeris: EphemerisOption = None,
+) -> None:
+    """Plan every coalition of the scenario's partners; Shapley shares of the cost.
+
+    Each subset of the partners (at most 8) flies with only its members' hardware
+    and crew (docs/coalitions.md states the cost game). --format json prints
+    {"coalitions": [...], "shapley": [...], "indispensability": [...], ...};
+    --format csv takes --section NAME or --out DIR.
+    """
+    import json
+
+    _check_tables(fmt, list(COALITIONS_SECTIONS), section, out, known=COALITIONS_SECTIONS)
+    from marsplan.io.document import coalitions_document, coalitions_tables
+    from marsplan.io.emit import Section
+    from marsplan.io.scenario import load_scenario
+    from marsplan.io.terminal import escape_control
+    from marsplan.joint.coalitions import coalitions as plan_coalitions
+
+    scen, catalog = load_scenario(scenario)
+    eph = open_ephemeris(ephemeris)
+    with _Progress("coalitions"):
+        result = plan_coalitions(scen, catalog, ephemeris=eph)
+    doc = coalitions_document(result, ephemeris_name=getattr(eph, "name", None))
+    if fmt is Format.json and out is None and section is None:
+        typer.echo(json.dumps(doc, indent=2, allow_nan=False))
+        return
+    tables = coalitions_tables(doc)
+    titles = {"coalitions": f"{scen.mission.name}: every coalition, flying with its members' "
+                            "hardware and crew (cost_musd: its plan; game_cost_musd: c(S))",
+              "shapley": "Shapley shares of the cost",
+              "indispensability": "Who flies only with whom (veto: in every coalition that "
+                                  "flies)",
+              "fair_shares": "Shapley share and the ledger's contribution"}
+    sections = [Section(name, tables[name], title=titles[name],
+                        drop=_COALITIONS_DROP if name == "coalitions" else None,
+                        # The limit in words is long: JSON and CSV carry it.
+                        hide=("binding_limit", "flies") if name == "coalitions" else ())
+                for name in COALITIONS_SECTIONS]
+    _print_sections(sections, fmt, section, out, known=COALITIONS_SECTIONS)
+    if fmt is Format.table and section is None:
+        shares = ", ".join(f"{s['partner']} {s['share_musd']:,.1f}" for s in doc["shapley"])
+        typer.echo(escape_control(
+            f"shares (M$): {shares}; sum {doc['game']['shares_sum_musd']:,.1f} = the grand "
+            f"coalition's {doc['game']['grand_coalition_cost_musd']:,.1f}"))
+        for note in doc["notes"]:
+            typer.echo(escape_control(f"note: {note}"))
+        typer.echo("each coalition's binding limit in words: --format json or csv")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the ``marsplan`` command line (the console script); exits the process."""
     try:

@@ -336,3 +336,86 @@ def write_csv_tables(doc: dict, out_dir) -> list[str]:
         write_atomic(path, csv_text(rows))
         paths.append(path)
     return paths
+
+
+# --------------------------------------------------------------------------- coalitions
+
+
+def coalitions_document(result, *, ephemeris_name: str | None = None) -> dict:
+    """What ``marsplan coalitions SCENARIO --format json`` prints (docs/outputs.md).
+
+    ``{"coalitions": [...], "shapley": [...], "indispensability": [...],
+    "fair_shares": [...], "game": {...}, "scenario", "marsplan", "partners",
+    "notes": [...]}`` for a
+    :class:`~marsplan.joint.coalitions.Coalitions`. Each coalition:
+    ``partners``, ``crew``, ``status``, ``flies``, ``binding_limit``,
+    ``binding_kind``, ``cost_musd`` (its plan's; null without a plan),
+    ``game_cost_musd`` (c(S)), ``game_rule``, ``game_cost_from``,
+    ``launches``, ``tanker_flights``, ``imleo_t``, ``earth_departure``,
+    ``assembly_inclination_deg``, ``replacements``, ``unreplaced``.
+    """
+    from marsplan import __version__
+    from marsplan.time import jd_tdb_to_iso
+
+    def coalition(c) -> dict:
+        p, v, w = c.plan, c.verdict, c.withdrawal
+        binding = v.binding
+        return {
+            "partners": list(c.partners),
+            "crew": c.crew_size,
+            "status": v.status,
+            "flies": c.flies,
+            "binding_limit": binding.message if binding else None,
+            "binding_kind": binding.kind if binding else None,
+            "cost_musd": c.cost_musd,
+            "game_cost_musd": c.game_cost_musd,
+            "game_rule": c.game_rule,
+            "game_cost_from": list(c.game_cost_from),
+            "launches": c.launches,
+            "tanker_flights": c.tanker_flights,
+            "imleo_t": c.imleo_t,
+            "earth_departure": (None if p is None
+                                else jd_tdb_to_iso(p.mission.earth_departure_jd_tdb)),
+            "assembly_inclination_deg": None if p is None else p.sites.inclination_deg,
+            "replacements": ([] if w is None else
+                             [f"{r.old} -> {r.new} ({r.new_provider})" if r.old != r.new
+                              else f"{r.old}: flown by {r.new_provider}"
+                              for r in w.replacements]),
+            "unreplaced": [] if w is None else [u.old for u in w.unreplaced],
+        }
+
+    return jsonable({
+        "coalitions": [coalition(c) for c in result.coalitions],
+        "shapley": [{"partner": s.partner, "share_musd": s.share_musd,
+                     "share_pct": s.share_pct} for s in result.shapley],
+        "indispensability": [{"partner": x.partner, "veto": x.veto,
+                              "needed_by": len(x.coalitions),
+                              "coalitions": [list(c) for c in x.coalitions]}
+                             for x in result.indispensability],
+        "fair_shares": [record(f) for f in result.fair_shares],
+        "game": {"players": list(result.partners),
+                 "grand_coalition_cost_musd": result.grand.game_cost_musd,
+                 "grand_coalition_flies": result.grand.flies,
+                 "shares_sum_musd": math.fsum(s.share_musd for s in result.shapley)},
+        "scenario": result.scenario.mission.name,
+        "marsplan": {"version": __version__, "ephemeris": ephemeris_name, "time_scale": "TDB"},
+        "partners": list(result.partners),
+        "notes": list(result.notes),
+    })
+
+
+def coalitions_tables(doc: dict) -> dict[str, list[dict]]:
+    """The coalitions document as flat tables: ``coalitions``, ``shapley``,
+    ``indispensability`` and ``fair_shares`` (lists joined: partners with "+",
+    others with "; ")."""
+    def flat(row: dict) -> dict:
+        out = {}
+        for k, v in row.items():
+            if isinstance(v, list):
+                parts = ["+".join(x) if isinstance(x, list) else str(x) for x in v]
+                v = ("+" if k in ("partners", "game_cost_from") else "; ").join(parts)
+            out[k] = v
+        return out
+
+    return {name: [flat(r) for r in doc[name]]
+            for name in ("coalitions", "shapley", "indispensability", "fair_shares")}

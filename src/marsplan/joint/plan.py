@@ -23,6 +23,8 @@ sizing, partner contributions, crew dose, light time, timeline and the verdict
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -327,13 +329,45 @@ def plan(scenario: Scenario, catalog, *, mission=None, ephemeris=None) -> Plan:
     money = plan_ledger(scenario, catalog, rows, surface_days=surface_days)
     dose = crew_dose(scenario, catalog, mission)
     judged = verdict(sizing.limits, sites.problems, interfaces.unresolved, dose)
-    blackouts = _blackouts(scenario, mission, eph)
+    threshold = scenario.crew_health.blackout_threshold_deg
+    blackouts = _trajectory_product(("blackouts", threshold), mission, eph,
+                                    lambda: tuple(_blackouts(scenario, mission, eph)))
     timeline = _timeline(scenario, sizing, mission, blackouts)
     first_crew = min((e.jd_tdb for e in timeline if e.event.startswith("Crew launch")),
                      default=mission.earth_departure_jd_tdb)
-    light = _light_time(mission, first_crew, eph)
+    light = _trajectory_product(("light_time", float(first_crew)), mission, eph,
+                                lambda: _light_time(mission, first_crew, eph))
     return Plan(scenario, mission, dla, rla, interfaces, sites, sizing, shares, judged, light,
                 tuple(blackouts), timeline, money, allocation)
+
+
+# Blackouts and the light time depend only on the trajectory, the ephemeris, the
+# blackout threshold and the crew's launch date, and take most of a plan's time
+# (~80% of a plan with a known trajectory): plans of one trajectory (coalitions,
+# withdrawals, sweeps) compute them once. Keyed by identity; each entry holds its
+# mission and ephemeris, so their ids cannot be reused while it is cached.
+_PRODUCTS: OrderedDict = OrderedDict()
+_PRODUCTS_LOCK = threading.Lock()
+_PRODUCTS_MAX = 32
+
+
+def _trajectory_product(what: tuple, mission, eph, compute):
+    """``compute()`` for (``what``, ``mission``, ``eph``), once while it stays cached."""
+    key = (what, id(mission), id(eph))
+    with _PRODUCTS_LOCK:
+        hit = _PRODUCTS.get(key)
+        if hit is not None and hit[0] is mission and hit[1] is eph:
+            _PRODUCTS.move_to_end(key)
+            return hit[2]
+    value = compute()
+    if isinstance(value, LightTime):  # shared by every plan of the mission: read-only
+        for a in (value.jd_tdb, value.crew_min, value.earth_mars_min):
+            a.flags.writeable = False
+    with _PRODUCTS_LOCK:
+        _PRODUCTS[key] = (mission, eph, value)
+        while len(_PRODUCTS) > _PRODUCTS_MAX:
+            _PRODUCTS.popitem(last=False)
+    return value
 
 
 def crew_dose(scenario: Scenario, catalog, mission):

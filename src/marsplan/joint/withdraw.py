@@ -33,6 +33,9 @@ Rules of :func:`withdraw`, in order:
   provider of the transit vehicle (an assumption, noted).
 * Docking pairs follow their elements to the replacements; pairs with an
   element that is gone are dropped.
+* The ``[agreement]`` keeps the remaining partners' part
+  (:func:`agreement_among`): a company whose buying agency withdrew funds its
+  own hardware, in kind.
 
 When the transit vehicle cannot be replaced there is no mission to fly:
 ``Withdrawal.scenario`` is None, and :func:`plan_without` gives a
@@ -252,6 +255,13 @@ def withdraw(scenario, catalog, partners: str | Sequence[str], *,
         seen.add(frozenset((a, b)))
         docking.append(pair.model_copy(update={"a": a, "b": b}))
 
+    # The agreement: funders and rules of the partners that remain.
+    agreement = agreement_among(scenario, catalog, remaining)
+    for partner, funder in agreement.funders.items():
+        if partner == funder and scenario.agreement.funders.get(partner) != funder:
+            notes.append(f"{partner} funds its own hardware, in kind: no agency of its "
+                         "country remains to buy it")
+
     new_scenario = None
     if transit_lost:
         notes.append(f"no mission: nothing in the catalog replaces the transit vehicle "
@@ -259,43 +269,46 @@ def withdraw(scenario, catalog, partners: str | Sequence[str], *,
     else:
         new_scenario = scenario.model_copy(update={
             "crew": crew, "elements": new_elements, "refuelling": refuelling, "isru": isru,
-            "docking": docking})
-        new_scenario = new_scenario.model_copy(update={
-            "agreement": _agreement_after(new_scenario, catalog, gone, notes)})
+            "docking": docking, "agreement": agreement})
     return Withdrawal(gone, scenario, new_scenario, tuple(gained.items()), policy,
                       tuple(replacements), tuple(unreplaced), tuple(dict.fromkeys(notes)))
 
 
-# --- the agreement ------------------------------------------------------------------------
+def agreement_among(scenario, catalog, members):
+    """The scenario's ``[agreement]`` among ``members`` only: what a withdrawal or a
+    coalition keeps of it.
 
-def _agreement_after(scenario, catalog, gone, notes):
-    """The ``[agreement]`` without the withdrawn partners: their funding, sanctions,
-    rules and benefits leave with them. A company whose funder left (its country's
-    agency, or the funder the agreement named) and that no remaining agency of its
-    country can buy is counted as providing at its own expense (a note says so)."""
+    A funder that is not a member funds nothing (its entries drop); a member
+    company whose items no member would fund by the default rule (no single
+    agency of its country among the members) funds them itself, in kind; the
+    sanctions, provision rules, in-kind settlement and benefits of
+    non-members drop.
+    """
     a = scenario.agreement
-    partners = getattr(catalog, "partners", None) or {}
-    funders = {k: v for k, v in a.funders.items() if k not in gone and v not in gone}
-    present = set(scenario.partners()) | set(scenario.crew) | set(funders.values())
-    for pid in scenario.partners():
-        record = partners.get(pid)
-        if getattr(record, "kind", "agency") != "company" or pid in funders:
+    keep = set(members)
+    funders = {k: v for k, v in a.funders.items() if v in keep}
+    records = getattr(catalog, "partners", None) or {}
+
+    def kind(p):
+        return getattr(records.get(p), "kind", "agency")
+
+    for p in members:
+        if kind(p) != "company" or p in funders:
             continue
-        agencies = [q for q in present if getattr(partners.get(q), "kind", None) == "agency"
-                    and partners[q].country == record.country]
+        country = getattr(records.get(p), "country", "")
+        agencies = [q for q in members if kind(q) == "agency"
+                    and getattr(records.get(q), "country", "") == country]
         if len(agencies) != 1:
-            funders[pid] = pid
-            notes.append(f"{pid} has no agency of {record.country} left to buy what it "
-                         f"provides: counted as its own contribution in kind "
-                         f"([agreement.funders] names another funder)")
+            funders[p] = p
     return a.model_copy(update={
         "funders": funders,
-        "in_kind": [p for p in a.in_kind if p not in gone],
-        "no_funds": [pair for pair in a.no_funds if not set(pair) & set(gone)],
-        "cannot_provide": {p: r for p, r in a.cannot_provide.items() if p not in gone},
-        "must_provide": {p: r for p, r in a.must_provide.items() if p not in gone},
-        "benefits": {m: {p: v for p, v in amounts.items() if p not in gone}
-                     for m, amounts in a.benefits.items()}})
+        "in_kind": [p for p in a.in_kind if p in keep],
+        "no_funds": [(x, y) for x, y in a.no_funds if x in keep and y in keep],
+        "cannot_provide": {p: r for p, r in a.cannot_provide.items() if p in keep},
+        "must_provide": {p: r for p, r in a.must_provide.items() if p in keep},
+        "benefits": {m: {p: v for p, v in by.items() if p in keep}
+                     for m, by in a.benefits.items()},
+    })
 
 
 # --- crew seats ---------------------------------------------------------------------------
@@ -701,14 +714,9 @@ def plan_without(scenario, catalog, partners: str | Sequence[str], *, seats: str
         baseline = plan(scenario, catalog, ephemeris=eph)
     change = withdraw(scenario, catalog, partners, seats=seats)
     if change.scenario is None:
-        lost = [u for u in change.unreplaced if u.role == "transit"]
         # No transit vehicle is a hardware shortfall no date can mend: no search.
-        limits = tuple(Limit("hardware_shortfall",
-                             f"nothing in the catalog replaces the transit vehicle "
-                             f"{_element_name(catalog, u.old)}: {u.reason}", subject=u.old)
-                       for u in lost)
         return WithdrawalPlan(change.partners, baseline, change, None,
-                              Verdict("cannot_fly", limits, None), None, (), horizon_years,
+                              no_transit_verdict(change, catalog), None, (), horizon_years,
                               "later opportunities not searched: no date brings a transit "
                               "vehicle back")
     start_jd = baseline.mission.earth_departure_jd_tdb
@@ -749,6 +757,16 @@ def plan_without(scenario, catalog, partners: str | Sequence[str], *, seats: str
                Verdict("cannot_fly", (Limit("unreachable_site", first_try.reason),), None))
     return WithdrawalPlan(change.partners, baseline, change, first_plan, verdict, None,
                           tuple(tried), horizon_years, note)
+
+
+def no_transit_verdict(change: Withdrawal, catalog) -> Verdict:
+    """``cannot_fly`` for a withdrawal that leaves no transit vehicle
+    (``change.scenario`` is None): one hardware shortfall per element lost."""
+    lost = [u for u in change.unreplaced if u.role == "transit"]
+    return Verdict("cannot_fly", tuple(
+        Limit("hardware_shortfall", f"nothing in the catalog replaces the transit vehicle "
+              f"{_element_name(catalog, u.old)}: {u.reason}", subject=u.old) for u in lost),
+        None)
 
 
 def _date_independent(p) -> str | None:

@@ -27,16 +27,14 @@ from __future__ import annotations
 import json
 import os
 
-from marsplan import __version__
 from marsplan.errors import OutputPathError
 from marsplan.io.atomic import atomic_folder, check_folder, write_atomic
 from marsplan.io.document import plan_document
 from marsplan.report import sections
 from marsplan.report.content import gather
 from marsplan.report.figures import FIGURE_FILES, draw_figures
-from marsplan.report.markup import escape
 from marsplan.report.sections import PLAN_FILE, SECTIONS
-from marsplan.report.style import CSS
+from marsplan.web import look
 
 __all__ = ["PLAN_FILE", "REPORT_FILE", "SECTIONS", "check_report_folder", "render",
            "write_report"]
@@ -125,11 +123,10 @@ def check_report_folder(out_dir) -> None:
 
 
 def render(content, figures: dict[str, str]) -> str:
-    """The report's HTML for ``content`` (a ReportContent) with the figure files given."""
-    name = content.scenario.mission.name
-    parts = [
+    """The report's HTML for ``content`` (a ReportContent) with the figure files given:
+    ``templates/report.html`` with the web pages' style sheet inlined."""
+    shown = [
         sections.summary(content),
-        sections.contents(),
         sections.timeline(content),
         sections.porkchop(content, figures["porkchop"]),
         sections.mission(content, figures["mission"]),
@@ -142,13 +139,7 @@ def render(content, figures: dict[str, str]) -> str:
         sections.withdrawal(content),
         sections.radiation(content, figures["dose"]),
         sections.communications(content, figures["light_time"]),
-        sections.footer(content),
     ]
-    return ("<!DOCTYPE html>\n"
-            '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<meta name=\"generator\" content=\"marsplan {escape(__version__)}\">\n"
-            f"<title>{escape(name)}: mission report</title>\n"
-            f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
-            + "\n".join(parts) + "\n</main>\n</body>\n</html>\n")
+    return look.render("report.html", csp=_CSP, css=look.stylesheet(),
+                       name=content.scenario.mission.name, sections=shown,
+                       contents=SECTIONS[1:], footer=sections.footer(content))

@@ -1,7 +1,9 @@
-"""The report's sections, each a function of a ReportContent returning HTML.
+"""The report's sections, each a function of a ReportContent returning what it shows.
 
 :data:`SECTIONS` lists their ids and headings in page order. Each section
-words and rounds what :mod:`marsplan.report.content` gathered; none computes.
+words and rounds what :mod:`marsplan.report.content` gathered (none computes)
+into a dict for its template, ``templates/report/<id>.html``, which lays it out
+(:mod:`marsplan.web.look`: the same templates and style sheet as the web pages).
 """
 
 from __future__ import annotations
@@ -9,16 +11,7 @@ from __future__ import annotations
 from marsplan import __version__
 from marsplan.io.document import cash_flow_entries, partner_entries, record
 from marsplan.report.content import verdict_words, withdrawal_headline
-from marsplan.report.markup import (
-    Col,
-    Html,
-    bullets,
-    embed_png,
-    join,
-    para,
-    table,
-    tag,
-)
+from marsplan.report.tables import Col, Named, embed_png, table
 from marsplan.report.text import (
     date,
     date_of,
@@ -49,16 +42,10 @@ SECTIONS = (
 )
 
 
-def section(sid: str, body) -> Html:
-    """A ``<section>`` with its id and the heading :data:`SECTIONS` gives it."""
-    title = dict(SECTIONS)[sid]
-    return tag("section", join([tag("h2", title), body]), id=sid)
-
-
-def contents() -> Html:
-    """The table of contents: a link to every section after the summary."""
-    links = join(tag("li", tag("a", title, href=f"#{sid}")) for sid, title in SECTIONS[1:])
-    return tag("nav", join([tag("h2", "Contents"), tag("ol", links)]), class_="toc")
+def section(sid: str, **shows) -> dict:
+    """What section ``sid`` shows, with its id and the heading :data:`SECTIONS` gives it:
+    the context of its template."""
+    return {"id": sid, "title": dict(SECTIONS)[sid], **shows}
 
 
 def _crew_text(content) -> str:
@@ -98,7 +85,7 @@ def _first_crew_launch(content) -> str | None:
     return min(dates) if dates else None
 
 
-def summary(content) -> Html:
+def summary(content) -> dict:
     """The minute a policy reader has: the plan's verdict, the key dates and figures,
     the phases, what each partner provides."""
     p, scen, names = content.plan, content.scenario, content.names
@@ -106,23 +93,8 @@ def summary(content) -> Html:
     s = p.summary()
     spec = scen.mission
     partners = ", ".join(names.partner(x) for x in scen.partners())
-    header = tag("header", join([
-        tag("p", "Joint crewed Mars mission report", class_="kicker"),
-        tag("h1", spec.name),
-        para(f"Partners: {partners} \N{MIDDLE DOT} {s['mission_class']} class, "
-             f"{spec.opportunity} opportunity \N{MIDDLE DOT} dates TDB (UTC + 69 s)",
-             class_="sub"),
-    ]))
-    box = tag("div", join([
-        tag("p", "Can this mission fly?", class_="question"),
-        tag("p", v.answer, class_="answer"),
-        para(v.explanation),
-        tag("p", join([tag("strong", "Binding limit: "), v.binding_limit]),
-            class_="binding"),
-        tag("p", join([tag("strong", "Also: "), "; ".join(v.other_limits)]),
-            class_="more-limits") if v.other_limits else "",
-    ]), class_=f"verdict {_STATUS_CLASS[v.status]}", id="verdict",
-        data_status=v.status)
+    subtitle = (f"Partners: {partners} \N{MIDDLE DOT} {s['mission_class']} class, "
+                f"{spec.opportunity} opportunity \N{MIDDLE DOT} dates TDB (UTC + 69 s)")
 
     crew_launch = _first_crew_launch(content)
     at_mars_where = ("on the surface (the crew lands)" if p.sizing.lands
@@ -146,10 +118,6 @@ def summary(content) -> Html:
         ("Catalog price", money_musd(s["cost_musd"]),
          "flight hardware and launches at catalog prices; who pays whom is not modelled"),
     ]
-    cards = tag("div", join(
-        tag("div", join([tag("div", label, class_="label"), tag("div", value, class_="value"),
-                         tag("div", note, class_="note")]), class_="fact")
-        for label, value, note in facts), class_="facts")
     more = [withdrawal_headline(content)]
     blackouts = content.operations.blackouts
     longest = grouped(p.light_time.max_min, 0)
@@ -167,13 +135,12 @@ def summary(content) -> Html:
         more.append(f"Docking: the partners' vehicles need "
                     f"{plural(len(p.interfaces.adapters), 'adapter')} "
                     f"({quantity('adapter_mass_t', p.interfaces.adapter_mass_t)}) to join.")
-    return section("summary", join([
-        header, box, cards, _phase_bar(content),
-        tag("h3", "What each partner provides and contributes"), _partner_table(content),
-        tag("h3", "Also worth knowing"), bullets(more)]))
+    return section("summary", name=spec.name, subtitle=subtitle, verdict=v,
+                   status_class=_STATUS_CLASS[v.status], facts=facts,
+                   phases=_phase_bar(content), partners=_partner_table(content), more=more)
 
 
-def _phase_bar(content) -> Html:
+def _phase_bar(content) -> list[dict]:
     """The mission as one bar: launch campaign, outbound, at Mars, return."""
     m, timeline = content.plan.mission, content.operations.timeline
     first = min((e.jd_tdb for e in timeline), default=m.earth_departure_jd_tdb)
@@ -186,15 +153,12 @@ def _phase_bar(content) -> Html:
         days = end - start
         if days <= 0.5:
             continue
-        segments.append(tag("div", join([
-            tag("span", f"{label} \N{MIDDLE DOT} {grouped(days)} days", class_="what"),
-            tag("span", f"from {date_of(start)}", class_="when")]),
-            class_=f"phase {kind}", style=f"flex-grow:{days:.1f}"))
-    return tag("div", join(segments), class_="phasebar", role="img",
-               aria_label="Mission phases with their lengths in days")
+        segments.append({"kind": kind, "what": f"{label} \N{MIDDLE DOT} {grouped(days)} days",
+                         "when": f"from {date_of(start)}", "grow": f"{days:.1f}"})
+    return segments
 
 
-def _partner_table(content) -> Html:
+def _partner_table(content):
     p, names, scen = content.plan, content.names, content.scenario
     rows = []
     for r in partner_entries(p):
@@ -213,8 +177,7 @@ def _partner_table(content) -> Html:
              "contribution_musd": sum(r["contribution_musd"] for r in rows),
              "contribution_pct": 100.0}
     columns = [
-        Col("Partner", lambda r: join([tag("strong", r["name"]),
-                                       tag("span", r["full"], class_="full")])
+        Col("Partner", lambda r: Named(r["name"], r["full"])
             if r["full"] and r["full"] != r["name"] else r["name"]),
         Col("Delivers", lambda r: r["delivers"]),
         Col.of("seats", "Crew"),
@@ -237,7 +200,7 @@ _STATUS_CLASS = {"flies": "go", "flies_with_waiver": "waiver", "cannot_fly": "no
 _BODIES = {"earth": "Earth", "mars": "Mars", "sun": "Sun", "venus": "Venus"}
 
 
-def timeline(content) -> Html:
+def timeline(content) -> dict:
     """Every event with its date and its day counted from trans-Mars injection."""
     names, m = content.names, content.plan.mission
     tmi = m.earth_departure_jd_tdb
@@ -255,14 +218,12 @@ def timeline(content) -> Html:
         })
     columns = [Col("Day", lambda r: r["day"], numeric=True), Col("Date", lambda r: r["date"]),
                Col("Event", lambda r: r["event"]), Col("Who / where", lambda r: r["who"])]
-    return section("timeline", join([
-        para("Every event from the first launch to the crew's return. Day 0 is the "
-             "trans-Mars injection burn that leaves Earth orbit; crew events are in bold."),
-        table(columns, rows, row_class=lambda r: "key" if r["key"] else (
-            "warn" if r["warn"] else None), class_="timeline")]))
+    return section("timeline", table=table(columns, rows, row_class=lambda r: "key" if r["key"]
+                                           else ("warn" if r["warn"] else None),
+                                           class_="timeline"))
 
 
-def porkchop(content, path) -> Html:
+def porkchop(content, path) -> dict:
     """The opportunity's porkchop chart with the chosen Earth-Mars leg marked."""
     leg = content.earth_mars
     if leg is not None:
@@ -282,17 +243,12 @@ def porkchop(content, path) -> Html:
            "contours: the speed on arrival at Mars. Dashed grey lines: days of flight. "
            "The two shaded regions are the short (Type I) and long (Type II) ways round "
            "the Sun.")
-    note = ("The chosen date is not the cheapest point when the assembly orbit cannot "
-            "reach a lower departure declination, or when the whole round trip, not "
-            "this leg alone, is cheapest there.")
-    return section("porkchop", join([
-        para(chosen),
-        embed_png(path, "Porkchop chart of Earth-Mars launch and arrival dates with the "
-                  "chosen trajectory marked", how),
-        para(note, class_="aside")]))
+    return section("porkchop", chosen=chosen, figure=embed_png(
+        path, "Porkchop chart of Earth-Mars launch and arrival dates with the chosen "
+        "trajectory marked", how))
 
 
-def mission(content, path) -> Html:
+def mission(content, path) -> dict:
     """The trajectory's dates and figures, and its drawing in the ecliptic."""
     row = content.plan.mission.row()
     facts = [
@@ -304,16 +260,11 @@ def mission(content, path) -> Html:
         ("earth_entry_speed_kms", "Earth entry speed"),
         ("dv_total_kms", "Total delta-v (no margin)"),
     ]
-    figures = tag("dl", join(tag("div", join([tag("dt", label),
-                                              tag("dd", quantity(key, row.get(key)))]))
-                             for key, label in facts if key in row), class_="kv")
-    return section("mission", join([
-        para("The crew's path around the Sun, seen from above the plane of the Earth's "
-             "orbit (ecliptic J2000): out to Mars, the stay, and home."),
-        figures,
-        embed_png(path, "The mission's trajectory in the ecliptic plane",
-                  f"{row['class'].capitalize()}-class mission, heliocentric ecliptic J2000; "
-                  "the Sun at the centre, the planets' orbits drawn thin.")]))
+    figures = [(label, quantity(key, row.get(key))) for key, label in facts if key in row]
+    return section("mission", figures=figures, figure=embed_png(
+        path, "The mission's trajectory in the ecliptic plane",
+        f"{row['class'].capitalize()}-class mission, heliocentric ecliptic J2000; "
+        "the Sun at the centre, the planets' orbits drawn thin."))
 
 
 _MANEUVERS = {"tmi": "Trans-Mars injection", "moi": "Mars orbit insertion",
@@ -330,7 +281,7 @@ def _maneuver_name(r, scen) -> str:
     return name
 
 
-def delta_v(content) -> Html:
+def delta_v(content) -> dict:
     """The delta-v budget with its margin, and each burn's propellant."""
     p, scen, names = content.plan, content.scenario, content.names
     maneuvers = [{**record(r), "date": r.date, "element": "+".join(r.elements) or None,
@@ -357,14 +308,8 @@ def delta_v(content) -> Html:
         Col.of("loaded_leo_t", "Loaded in orbit"),
     ]
     notes = [names.prose(n) for n in [*p.sizing.notes, *p.mission.notes]]
-    return section("delta-v", join([
-        para("Delta-v is the change of speed each engine burn must give; the rocket "
-             "equation turns it into propellant. Boil-off is cryogenic propellant lost "
-             "while it waits in its tanks."),
-        tag("h3", "Delta-v budget"), table(man_cols, maneuvers, total=total),
-        tag("h3", "Burns and propellant"),
-        table(burn_cols, burns) if burns else para("No propulsive burns."),
-        bullets(notes, class_="notes")]))
+    return section("delta-v", maneuvers=table(man_cols, maneuvers, total=total),
+                   burns=table(burn_cols, burns) if burns else None, notes=notes)
 
 
 _ROLES = {"transit": "transit vehicle", "crew_access": "crew access", "crew": "crew",
@@ -372,7 +317,7 @@ _ROLES = {"transit": "transit vehicle", "crew_access": "crew access", "crew": "c
           "tanker": "tanker"}
 
 
-def masses(content) -> Html:
+def masses(content) -> dict:
     """IMLEO and totals, every element's mass and cost, every launch."""
     p, names, scen = content.plan, content.names, content.scenario
     s = p.sizing
@@ -421,14 +366,14 @@ def masses(content) -> Html:
                       "flights")),
         ("Catalog price of the mission", money_musd(s.cost_musd)),
     ]
-    return section("masses", join([
-        table([Col("", lambda r: r[0]), Col("", lambda r: r[1], numeric=True)], totals,
-              class_="compact"),
-        tag("h3", "Elements, propellant and adapters"), table(item_cols, items),
-        tag("h3", "Launches"), table(launch_cols, launches, total=total)]))
+    return section("masses", totals=table([Col("", lambda r: r[0]),
+                                           Col("", lambda r: r[1], numeric=True)], totals,
+                                          class_="compact"),
+                   items=table(item_cols, items), launches=table(launch_cols, launches,
+                                                                 total=total))
 
 
-def contributions(content, path) -> Html:
+def contributions(content, path) -> dict:
     """Each partner's share of mass, launches and cost: chart and table."""
     p, names = content.plan, content.names
     rows = [{**r, "name": names.partner(r["partner"]),
@@ -442,11 +387,10 @@ def contributions(content, path) -> Html:
         Col.of("contribution_musd", "Contributes (in kind + cash)"),
         Col.of("contribution_pct", "Share of the cost"),
     ]
-    return section("contributions", join([
-        embed_png(path, "Each partner's share of mass, launches and cost",
-                  "Each partner's share of the mass put in orbit, of the launches and of "
-                  "the cost, with its crew."),
-        table(columns, rows)]))
+    return section("contributions", figure=embed_png(
+        path, "Each partner's share of mass, launches and cost",
+        "Each partner's share of the mass put in orbit, of the launches and of the cost, "
+        "with its crew."), table=table(columns, rows))
 
 
 def _signed_money(value: float) -> str:
@@ -463,13 +407,13 @@ _SETTLE_WORDS = {"none": "No settlement is agreed: the balances stand as compute
                            "provides what, not by payments."}
 
 
-def agreement(content, path) -> Html:
+def agreement(content, path) -> dict:
     """What each partner brings and gets: contribution against entitlement (chart and
     table), the cash flows, the sanctions case and a withdrawal in money."""
     p, names, scen = content.plan, content.names, content.scenario
     book = p.ledger
     if book is None:
-        return section("agreement", para("No ledger for this plan."))
+        return section("agreement", ledger=None)
     rows = [{**r, "name": names.partner(r["partner"]),
              "balance_text": _signed_money(r["balance_musd"])} for r in partner_entries(p)]
     columns = [Col("Partner", lambda r: r["name"]), Col.of("seats", "Crew"),
@@ -522,26 +466,23 @@ def agreement(content, path) -> Html:
         words.append(f"If {who} withdrew: its contribution of "
                      f"{money_musd(money.withdrawn_musd)} is lost; {cost}"
                      + (f"; more is paid by {', '.join(ups)}" if ups else "") + ".")
-    return section("agreement", join([
-        para(f"Each partner's contribution (what it provides at catalog prices, plus the "
+    intro = (f"Each partner's contribution (what it provides at catalog prices, plus the "
              f"cash it pays, less the cash it receives) against its entitlement (its share of "
              f"the benefits: {', '.join(terms.entitlement)}); the balance is the difference, "
              f"in money. The contributions add up to the mission's "
              f"{money_musd(book.total_musd)}; the balances to zero. A balance within "
-             f"{money_musd(book.tolerance_musd)} counts as balanced.", class_="aside"),
-        embed_png(path, "Each partner's contribution against its entitlement",
-                  "Contribution against entitlement, per cent of the total cost, with each "
-                  "partner's balance."),
-        table(columns, rows),
-        tag("h3", "Cash flows"),
-        table(flow_cols, flow_rows) if flow_rows else para("No money changes hands."),
-        bullets(words)]))
+             f"{money_musd(book.tolerance_musd)} counts as balanced.")
+    return section("agreement", intro=intro, figure=embed_png(
+        path, "Each partner's contribution against its entitlement",
+        "Contribution against entitlement, per cent of the total cost, with each partner's "
+        "balance."), table=table(columns, rows),
+        flows=table(flow_cols, flow_rows) if flow_rows else None, words=words)
 
 
 _CHECK_WORDS = {"docking": "Docking system", "atmosphere": "Cabin air", "power": "Power bus"}
 
 
-def _interface_cell(c, names) -> tuple[str, Html]:
+def _interface_cell(c, names) -> dict:
     values = f"{names.any(c.a_value)} \N{LEFT RIGHT ARROW} {names.any(c.b_value)}"
     if c.compatible is True:
         state, word = "ok", "\N{CHECK MARK} compatible"
@@ -553,11 +494,10 @@ def _interface_cell(c, names) -> tuple[str, Html]:
             word += f", {quantity('adapter_mass_t', c.adapter_mass_t)}"
     else:
         state, word = "fail", "\N{BALLOT X} incompatible, no adapter"
-    return state, join([tag("div", word, class_="state"),
-                        tag("div", values, class_="values")])
+    return {"state": state, "word": word, "values": values, "remedy": names.prose(c.remedy)}
 
 
-def interfaces(content) -> Html:
+def interfaces(content) -> dict:
     """The compatibility matrix (docking pairs x checks, cells coloured by state)
     and what each mismatch needs."""
     p, names = content.plan, content.names
@@ -565,45 +505,28 @@ def interfaces(content) -> Html:
     pairs = list(dict.fromkeys((c.a, c.b) for c in checks))
     kinds = list(dict.fromkeys(c.check for c in checks))
     if not pairs:
-        return section("interfaces", para("No elements dock with each other in this "
-                                          "scenario: nothing to check."))
+        return section("interfaces", matrix=None)
     by = {(c.a, c.b, c.check): c for c in checks}
-    head = join([tag("th", "Pair that docks", scope="col"),
-                 *(tag("th", _CHECK_WORDS.get(k, k), scope="col") for k in kinds)])
-    body = []
+    rows = []
     for a, b in pairs:
-        cells = [tag("th", f"{names.element(a)} \N{LEFT RIGHT ARROW} {names.element(b)}",
-                     scope="row")]
+        cells = []
         for k in kinds:
             c = by.get((a, b, k))
-            if c is None:
-                cells.append(tag("td", "\N{EM DASH}", class_="cell-na"))
-                continue
-            state, inner = _interface_cell(c, names)
-            cells.append(tag("td", inner, class_=f"cell-{state}", title=names.prose(c.remedy)))
-        body.append(tag("tr", join(cells)))
-    matrix = tag("table", join([tag("thead", tag("tr", head)),
-                                tag("tbody", join(body))]), class_="matrix")
-    legend = tag("p", join([
-        tag("span", "compatible", class_="swatch cell-ok"),
-        tag("span", "bridged by an adapter", class_="swatch cell-adapter"),
-        tag("span", "incompatible: hardware to develop", class_="swatch cell-fail"),
-        tag("span", "not assessed (catalog lacks the value)", class_="swatch cell-na")]),
-        class_="legend")
+            cells.append(None if c is None else _interface_cell(c, names))
+        rows.append({"pair": f"{names.element(a)} \N{LEFT RIGHT ARROW} {names.element(b)}",
+                     "cells": cells})
     remedies = [f"{names.element(c.a)} \N{LEFT RIGHT ARROW} {names.element(c.b)}, "
                 f"{_CHECK_WORDS.get(c.check, c.check).lower()}: {names.prose(c.remedy)}"
                 for c in checks if c.compatible is not True]
     adapters = (f"Adapters flown: {quantity('adapter_mass_t', p.interfaces.adapter_mass_t)} "
                 "in all, carried as payload." if p.interfaces.adapters
                 else "No adapter is needed.")
-    return section("interfaces", join([
-        para("Each pair of vehicles that docks must share a docking system, cabin air and "
-             "electrical power, or fly an adapter between them."),
-        matrix, legend, para(adapters), tag("h3", "What each mismatch needs"),
-        bullets(remedies) if remedies else para("Nothing: every checked interface matches.")]))
+    return section("interfaces", matrix={"kinds": [_CHECK_WORDS.get(k, k) for k in kinds],
+                                         "rows": rows},
+                   adapters=adapters, remedies=remedies)
 
 
-def assembly_orbit(content) -> Html:
+def assembly_orbit(content) -> dict:
     """Why the assembly orbit is inclined as it is, and each launch site's payload loss."""
     p, names = content.plan, content.names
     sites = p.sites
@@ -633,14 +556,10 @@ def assembly_orbit(content) -> Html:
         Col.of("payload_t", "Payload to assembly orbit"),
         Col.of("loss_t", "Lost"), Col.of("loss_fraction", "Lost"),
     ]
-    status = tag("p", ("\N{CHECK MARK} Reachable from every launch site" if sites.feasible
-                       else "\N{BALLOT X} Not reachable from every launch site"),
-                 class_="status " + ("ok" if sites.feasible else "fail"))
-    return section("assembly-orbit", join([
-        status, para(words),
-        table(columns, rows) if rows else para("No launch in this plan."),
-        bullets([names.prose(x) for x in sites.problems], class_="problems"),
-        bullets([names.prose(x) for x in sites.notes], class_="notes")]))
+    return section("assembly-orbit", feasible=sites.feasible, words=words,
+                   table=table(columns, rows) if rows else None,
+                   problems=[names.prose(x) for x in sites.problems],
+                   notes=[names.prose(x) for x in sites.notes])
 
 
 _COMPARE_WORDS = {"verdict": "Verdict", "binding_limit": "Binding limit",
@@ -668,11 +587,11 @@ def _compare_value(key, value, names) -> str:
     return quantity(key, value)
 
 
-def withdrawal(content) -> Html:
+def withdrawal(content) -> dict:
     """The key figures with and without the compared partner, side by side."""
     w, names = content.withdrawal, content.names
     if w is None:
-        return section("withdrawal", para(f"Not compared: {content.withdrawal_reason}."))
+        return section("withdrawal", compared=False, reason=content.withdrawal_reason)
     who = names.partners(w.partners)
     after_key = f"without_{'_'.join(w.partners)}"
     rows = []
@@ -714,19 +633,13 @@ def withdrawal(content) -> Html:
     if w.search_note:
         note = names.prose(w.search_note)
         changes.append(note[:1].upper() + note[1:])
-    return section("withdrawal", join([
-        para(join([tag("strong", withdrawal_headline(content))])),
-        para(f"Compared: {content.withdrawal_reason}. The remaining partners take over "
-             "the seats and replace the hardware from the catalog; the trajectory and the "
-             "assembly orbit are searched again for their launch sites, and later "
-             f"opportunities (up to {w.horizon_years:g} years) when this one cannot fly. "
-             "(marsplan plan SCENARIO --without PARTNER compares another; repeat "
-             "--without to withdraw several together.)", class_="aside"),
-        tag("div", table(columns, rows, row_class=None, class_="compare"), class_="side"),
-        tag("h3", "What changes"), bullets(changes)]))
+    return section("withdrawal", compared=True, headline=withdrawal_headline(content),
+                   reason=content.withdrawal_reason, horizon=f"{w.horizon_years:g}",
+                   table=table(columns, rows, row_class=None, class_="compare"),
+                   changes=changes)
 
 
-def radiation(content, path) -> Html:
+def radiation(content, path) -> dict:
     """The dose chart, the dose by stretch, and each crew member against the career
     limit of the agency that flies them."""
     dose, names = content.plan.dose, content.names
@@ -763,20 +676,16 @@ def radiation(content, path) -> Html:
                f"each: {against}.")
     sources = [f"{names.partner(p)}: {quantity('career_limit_msv', m.career_limit_msv)}, "
                f"{m.limit_source}" for p, m in by_partner.items()]
-    return section("radiation", join([
-        para(summary, class_="lead"),
-        embed_png(path, "Cumulative radiation dose over the mission against the career limits",
-                  "Dose accumulated day by day from galactic cosmic rays, by where the crew "
-                  "is, against each agency's career limit. Rates measured by Curiosity's RAD, "
-                  "scaled by the solar cycle (solar minimum lets in more cosmic rays) and the "
-                  "shielding."),
-        tag("h3", "Dose by stretch of the mission"), table(phase_cols, phases, total=total),
-        tag("h3", "Each crew member against the career limit"),
-        table(member_cols, members),
-        tag("h3", "Career limits and their sources"), bullets(sources, class_="notes")]))
+    return section("radiation", summary=summary, figure=embed_png(
+        path, "Cumulative radiation dose over the mission against the career limits",
+        "Dose accumulated day by day from galactic cosmic rays, by where the crew is, against "
+        "each agency's career limit. Rates measured by Curiosity's RAD, scaled by the solar "
+        "cycle (solar minimum lets in more cosmic rays) and the shielding."),
+        phases=table(phase_cols, phases, total=total), members=table(member_cols, members),
+        sources=sources)
 
 
-def communications(content, path) -> Html:
+def communications(content, path) -> dict:
     """The light time to the crew and the blackouts."""
     ops, light = content.operations, content.plan.light_time
     high = light.max_min
@@ -789,33 +698,29 @@ def communications(content, path) -> Html:
                Col.of("min_elongation_deg", "Least Sun\N{EN DASH}Earth\N{EN DASH}Mars angle"),
                Col.of("threshold_deg", "Threshold")]
     threshold = content.scenario.crew_health.blackout_threshold_deg
-    blackout_text = (table(columns, rows) if rows else
-                     para(f"No solar-conjunction blackout while at Mars (Sun\N{EN DASH}Earth"
-                          f"\N{EN DASH}Mars angle stays above {threshold:g}\N{DEGREE SIGN})."))
+    no_blackout = (f"No solar-conjunction blackout while at Mars (Sun\N{EN DASH}Earth"
+                   f"\N{EN DASH}Mars angle stays above {threshold:g}\N{DEGREE SIGN}).")
     stay = (f" While the crew is at Mars a message takes {grouped(at_mars[0], 1)} to "
             f"{grouped(at_mars[1], 1)} minutes one way." if at_mars else "")
-    return section("communications", join([
-        para("A message between Earth and the crew takes no time to speak of while the crew "
-             "is in low Earth orbit, then longer as it travels: up to "
-             f"{grouped(high, 1)} minutes one way, so a question and its answer take up to "
-             f"{grouped(2 * high, 0)} minutes and the crew must work on its own.{stay} When "
-             f"Mars is behind the Sun (angle below {threshold:g}\N{DEGREE SIGN}), the Sun's "
-             "noise drowns the radio link.", class_="lead"),
-        embed_png(path, "One-way light time between Earth and the crew over the mission",
-                  "One-way light time from Earth to the crew, day by day: 0 in low Earth "
-                  "orbit, along the trajectory in cruise, to Mars during the stay; blackouts "
-                  "shaded."),
-        tag("h3", "Blackouts"), blackout_text]))
+    lead = ("A message between Earth and the crew takes no time to speak of while the crew "
+            "is in low Earth orbit, then longer as it travels: up to "
+            f"{grouped(high, 1)} minutes one way, so a question and its answer take up to "
+            f"{grouped(2 * high, 0)} minutes and the crew must work on its own.{stay} When "
+            f"Mars is behind the Sun (angle below {threshold:g}\N{DEGREE SIGN}), the Sun's "
+            "noise drowns the radio link.")
+    return section("communications", lead=lead, figure=embed_png(
+        path, "One-way light time between Earth and the crew over the mission",
+        "One-way light time from Earth to the crew, day by day: 0 in low Earth orbit, along "
+        "the trajectory in cruise, to Mars during the stay; blackouts shaded."),
+        blackouts=table(columns, rows) if rows else None, no_blackout=no_blackout)
 
 
-def footer(content) -> Html:
+def footer(content) -> str:
     """Sources, time scale, margins, and where the full-precision plan is."""
     scen = content.scenario
-    return tag("footer", join([
-        para(f"Made by marsplan {__version__} with the {content.ephemeris_name} ephemeris. "
-             f"Dates are TDB (about 69 s ahead of UTC). Delta-v margin "
-             f"{scen.margins.dv_pct:g}%, dry-mass margin {scen.margins.dry_mass_pct:g}%. "
-             "Masses, prices and crew-vehicle figures come from marsplan's catalog "
-             "(marsplan catalog lists them with their sources). The full plan, in full "
-             f"precision, is in {PLAN_FILE} beside this file."),
-    ]))
+    return (f"Made by marsplan {__version__} with the {content.ephemeris_name} ephemeris. "
+            f"Dates are TDB (about 69 s ahead of UTC). Delta-v margin "
+            f"{scen.margins.dv_pct:g}%, dry-mass margin {scen.margins.dry_mass_pct:g}%. "
+            "Masses, prices and crew-vehicle figures come from marsplan's catalog "
+            "(marsplan catalog lists them with their sources). The full plan, in full "
+            f"precision, is in {PLAN_FILE} beside this file.")
