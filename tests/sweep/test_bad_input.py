@@ -57,6 +57,7 @@ def test_unreachable_scheduler_is_one_line_within_the_timeout(tmp_path):
     _fails(["sweep", str(spec), "--out", str(tmp_path / "out"), "--scheduler",
             f"tcp://127.0.0.1:{port}", "--timeout", "2"], "no Dask scheduler answered")
     assert time.monotonic() - start < 2 + 20  # the timeout, plus the spec's checks
+    assert not (tmp_path / "out").exists()  # nothing half-written
     with pytest.raises(SchedulerError, match="within 1 s"):
         run_sweep(spec, tmp_path / "out2", scheduler=f"tcp://127.0.0.1:{port}", timeout_s=1)
 

@@ -9,6 +9,7 @@ round-tripping form, so equal documents hold bit-identical numbers.
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from pathlib import Path
 
@@ -170,7 +171,7 @@ def test_plan_without_a_partner_is_the_cli_document(client):
 def test_openapi_documents_every_route(client):
     paths = ok(client.get("/openapi.json"))["paths"]
     assert {"/api/windows", "/api/porkchop", "/api/missions", "/api/catalog/{listing}",
-            "/api/plan"} <= set(paths)
+            "/api/plan", "/api/coalitions", "/api/sweep"} <= set(paths)
     assert "application/toml" in paths["/api/plan"]["post"]["requestBody"]["content"]
     docs = client.get("/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
@@ -241,6 +242,9 @@ def test_a_bad_plan_request_is_refused_with_its_reason(client):
     detail = refused(client.post("/api/plan", params={"without": "esa"}, content=text,
                                  headers=TOML))
     assert detail[0]["loc"] == ["query", "without"] and "not a partner" in detail[0]["msg"]
+    too_many = [("without", f"p{i}") for i in range(limits.MAX_WITHOUT + 1)]
+    detail = refused(client.post("/api/plan", params=too_many, content=text, headers=TOML))
+    assert detail[0]["loc"] == ["query", "without"]
     detail = refused(client.post("/api/plan", params={"horizon_years": 5}, content=text,
                                  headers=TOML))
     assert detail[0]["loc"] == ["query", "horizon_years"]
@@ -291,3 +295,85 @@ def test_answers_are_kept_and_timed(client):
     again = client.get("/api/windows", params=params)
     assert again.content == first.content and client.app.state.service.cache.hits == hits + 1
     assert again.headers["server-timing"].startswith("app;dur=")
+
+
+def test_the_pool_serves_a_client_without_the_lifespan():
+    # TestClient without `with` runs no lifespan and a new event loop per request: the
+    # first request starts the workers, and the next (another loop) is served as well.
+    import asyncio
+
+    app = create_app(workers=1)
+    bare = TestClient(app)
+    try:
+        first = ok(bare.get("/api/catalog/sites"))
+        assert ok(bare.get("/api/catalog/propellants")) and first
+    finally:
+        asyncio.run(app.state.service.close())
+
+
+SWEEP_SPEC = """
+[sweep]
+scenario = "{scenario}"
+
+[axes]
+"mission.opportunity" = [2033]
+without = [[], ["spacex"]]
+"""
+
+
+@pytest.fixture(scope="module")
+def sweep_root(tmp_path_factory):
+    """A folder holding one small sweep (two rows), as `marsplan sweep --out` writes it."""
+    from marsplan.sweep import run_sweep
+
+    root = tmp_path_factory.mktemp("sweeps")
+    spec = root / "spec.toml"
+    spec.write_text(SWEEP_SPEC.format(scenario=SCENARIO.as_posix()))
+    run_sweep(spec, root / "small", workers=0)
+    return root
+
+
+def test_sweep_rows_are_the_dataset(client, sweep_root, monkeypatch):
+    from marsplan.sweep import load
+
+    monkeypatch.setenv("MARSPLAN_SWEEPS", str(sweep_root))
+    frame = load(sweep_root / "small")
+    doc = ok(client.get("/api/sweep", params={"dir": "small"}))
+    assert doc["rows_total"] == doc["rows_matching"] == len(frame) == 2
+    assert doc["columns"] == list(frame.columns)
+    for row, (_, expected) in zip(doc["rows"], frame.iterrows()):
+        for key in ("combination", "status", "imleo_t", "launches", "cost_musd"):
+            value = expected[key]
+            assert row[key] == (None if value != value else value), key  # NaN is null
+    cannot = ok(client.get("/api/sweep", params={"dir": "small", "status": "cannot_fly"}))
+    assert cannot["rows_matching"] == 1 and cannot["rows"][0]["status"] == "cannot_fly"
+    assert ok(client.get("/api/sweep", params={"dir": "small", "limit": 1}))["rows"] == \
+        doc["rows"][:1]
+
+
+def test_a_sweep_outside_the_sweeps_folder_is_refused(client, sweep_root, monkeypatch):
+    monkeypatch.setenv("MARSPLAN_SWEEPS", str(sweep_root / "small"))
+    up = os.pardir  # a parent folder, spelled without a literal path in this file
+    for folder in (up, "/".join([up, "small", up, up]), "/etc"):
+        detail = refused(client.get("/api/sweep", params={"dir": folder}))
+        assert detail[0]["loc"] == ["query", "dir"] and "outside" in detail[0]["msg"]
+    detail = refused(client.get("/api/sweep", params={"dir": "results"}))
+    assert detail[0]["loc"] == ["query", "dir"] and "not a sweep folder" in detail[0]["msg"]
+    assert str(sweep_root) not in detail[0]["msg"]  # the server's own paths stay private
+
+
+def test_coalitions_are_the_cli_document(client):
+    cli = cli_json("coalitions", str(SCENARIO), "--format", "json")
+    api = ok(client.post("/api/coalitions", content=SCENARIO.read_bytes(), headers=TOML))
+    assert api == cli
+    assert len(api["coalitions"]) == 7  # nasa, roscosmos, spacex: 2^3 - 1
+    # Shapley shares add up to the grand coalition's cost (an invariant, not a copy).
+    assert sum(s["share_musd"] for s in api["shapley"]) == pytest.approx(
+        api["game"]["grand_coalition_cost_musd"], rel=1e-9)
+
+
+def test_coalitions_of_too_many_partners_are_refused_before_planning(client):
+    text = SCENARIO.read_bytes().replace(b"roscosmos = 2",
+                                         b"roscosmos = 2\nesa = 1\njaxa = 1\ncsa = 1")
+    detail = refused(client.post("/api/coalitions", content=text, headers=TOML))
+    assert detail[0]["loc"] == ["body", "partners"] and "63 coalitions" in detail[0]["msg"]

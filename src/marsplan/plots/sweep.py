@@ -74,9 +74,13 @@ def plot_feasibility(frame, path, *, title=None, dpi=150):
     classes, opportunities, coalitions = _grid(frame)
     rank = {v[0]: n for n, v in enumerate(VERDICTS)}
     cmap = ListedColormap([v[1] for v in VERDICTS])
-    fig = _figure(max(6.0, 1.0 + 0.9 * len(opportunities) * len(classes)),
-                  1.6 + 0.45 * len(coalitions))
-    axes = fig.subplots(1, len(classes), squeeze=False, sharey=True)[0]
+    # One panel per class, side by side for a few opportunities, stacked for many.
+    stacked = len(opportunities) * len(classes) > 12
+    width = max(6.0, 2.5 + 0.75 * len(opportunities) * (1 if stacked else len(classes)))
+    height = (1.0 + 0.4 * len(coalitions)) * (len(classes) if stacked else 1) + 0.8
+    fig = _figure(width, height)
+    axes = fig.subplots(len(classes) if stacked else 1, 1 if stacked else len(classes),
+                        squeeze=False, sharey=not stacked).ravel()
     for ax, cls in zip(axes, classes):
         grid = np.full((len(coalitions), len(opportunities)), np.nan)
         for i, coalition in enumerate(coalitions):
@@ -112,9 +116,10 @@ def plot_heatmaps(frame, path, *, title=None, dpi=150):
     _check(frame, "heat maps")
     classes, opportunities, coalitions = _grid(frame)
     measures = (("imleo_t", "IMLEO, t", "viridis"), ("cost_musd", "cost, M$", "magma"))
-    fig = _figure(max(6.0, 1.5 + 1.0 * len(opportunities) * len(classes)),
-                  2.0 + 0.9 * len(coalitions))
-    axes = fig.subplots(len(measures), len(classes), squeeze=False)
+    # A row per class, a column per measure.
+    fig = _figure(max(7.0, 3.0 + 1.3 * len(opportunities)),
+                  1.0 + (0.9 + 0.4 * len(coalitions)) * len(classes))
+    axes = fig.subplots(len(classes), len(measures), squeeze=False).T
     flying = frame[frame["status"].isin(["flies", "flies_with_waiver"])]
     for r, (column, label, cmap) in enumerate(measures):
         grids = []
@@ -142,9 +147,10 @@ def plot_heatmaps(frame, path, *, title=None, dpi=150):
                         va="center", fontsize=9, color="#555555")
             ax.set_xticks(range(len(opportunities)), [str(o) for o in opportunities],
                           rotation=45 if len(opportunities) > 6 else 0)
-            ax.set_yticks(range(len(coalitions)), coalitions if c == 0 else [])
+            ax.set_yticks(range(len(coalitions)), coalitions if r == 0 else [])
             ax.set_title(f"{label}{', ' + cls if cls else ''}", fontsize=9)
-        fig.colorbar(image, ax=list(axes[r]), label=label, shrink=0.8)
+        fig.colorbar(image, ax=list(axes[r]), label=label, shrink=0.8,
+                     location="bottom" if len(classes) > 1 else "right")
     fig.suptitle(title or "IMLEO and cost of the plans that fly (least per cell; blank: none "
                  "flies)", fontsize=10)
     save_figure(fig, path, fmt, dpi)

@@ -22,6 +22,7 @@ __getattr__, __dir__, __all__ = lazy_names(__name__, {
     "read_spec": "marsplan.sweep.run",
     "SweepResult": "marsplan.sweep.run",
     "SchedulerError": "marsplan.sweep.run",
+    "SweepRunError": "marsplan.sweep.run",
     "SweepSpec": "marsplan.sweep.spec",
     "SweepSpecError": "marsplan.sweep.spec",
 })

@@ -34,7 +34,7 @@ from dataclasses import dataclass, fields
 from marsplan.errors import MarsplanError
 
 __all__ = ["Batch", "BatchResult", "Job", "SweepRow", "TrajectoryKey", "partner_fields",
-           "plan_batch", "prepare", "search_trajectory"]
+           "plan_batch", "prepare", "search_group", "search_trajectory"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,16 @@ class Prepared:
     def key_class(self) -> str | None:
         """The mission class of its trajectory key (None without one)."""
         return json.loads(self.key.text)["mission"]["class"] if self.key else None
+
+    @property
+    def key_group(self) -> str | None:
+        """Its searches' group: the opportunity (whose launch windows, ~1-2 s to
+        find, every search of it needs first: one task searches them all), or the
+        key itself for explicit dates."""
+        if self.key is None:
+            return None
+        opportunity = json.loads(self.key.text)["mission"]["opportunity"]
+        return f"opportunity {opportunity}" if opportunity is not None else self.key.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,20 +188,13 @@ def _flown(scenario, catalog, without):
     """(scenario flown, None) or (None, reason) when nothing replaces the transit vehicle."""
     if not without:
         return scenario, None
-    from marsplan.joint.withdraw import withdraw
+    from marsplan.joint.withdraw import no_transit_verdict, withdraw
 
     change = withdraw(scenario, catalog, list(without))
     if change.scenario is not None:
         return change.scenario, None
-    # plan_without's reason for a lost transit vehicle, word for word.
-    lost = [u for u in change.unreplaced if u.role == "transit"]
-    reasons = []
-    for u in lost:
-        element = catalog.elements.get(u.old)
-        label = getattr(element, "name", None)
-        shown = f"{label} ({u.old})" if label and label != u.old else u.old
-        reasons.append(f"nothing in the catalog replaces the transit vehicle {shown}: {u.reason}")
-    return None, "; ".join(reasons)
+    # plan_without's verdict for a lost transit vehicle: its first limit.
+    return None, no_transit_verdict(change, catalog).binding.message
 
 
 def trajectory_key(scenario, catalog) -> TrajectoryKey:
@@ -251,12 +254,22 @@ def _row(index, values, scenario, *, status, p=None, reason=None, error=None,
                     int(s["launches"]), float(s["cost_musd"]), shares)
 
 
-def plan_batch(job: Job, batch: Batch, missions: dict) -> BatchResult:
+def search_group(job: Job, items: tuple) -> dict:
+    """Search the trajectory of each (key index, combination index, values) of
+    ``items``, in this process: {key index: Mission or the error text}."""
+    return {k: search_trajectory(job, index, values) for k, index, values in items}
+
+
+def plan_batch(job: Job, batch: Batch, searched) -> BatchResult:
     """Plan every combination of ``batch`` with its shared mission.
 
-    ``missions`` maps a key index to a Mission, or to the error text of its
-    search. Every failure becomes that combination's row.
+    ``searched``: dicts (from :func:`search_group`) mapping a key index to a
+    Mission, or to the error text of its search. Every failure becomes that
+    combination's row.
     """
+    missions = {}
+    for found in searched:
+        missions.update(found)
     from marsplan.ephemeris import default_ephemeris
     from marsplan.joint.plan import plan
 
@@ -266,18 +279,20 @@ def plan_batch(job: Job, batch: Batch, missions: dict) -> BatchResult:
     rows = []
     for index, values, key, error, reason in batch.items:
         without = _without(job.keys, values)
+        scenario = flown = coalition = None
         try:
             if error is not None:
                 rows.append(_row(index, values, None, status="error", error=error))
                 continue
             scenario = _scenario(job.base, job.keys, values)
+            coalition = _coalition(scenario.partners(), without)
             flown, lost = _flown(scenario, catalog, without)
             if flown is None:
                 rows.append(_row(index, values, scenario, status="cannot_fly", reason=lost,
-                                 coalition=_coalition(scenario.partners(), without)))
+                                 coalition=coalition))
                 continue
+            coalition = "+".join(flown.partners())
             mission = missions[key]
-            coalition = "+".join(p for p in flown.partners())
             if isinstance(mission, str):
                 rows.append(_row(index, values, flown, status="error", error=mission,
                                  coalition=coalition))
@@ -286,7 +301,8 @@ def plan_batch(job: Job, batch: Batch, missions: dict) -> BatchResult:
                              p=plan(flown, catalog, mission=mission, ephemeris=eph),
                              coalition=coalition))
         except Exception as failure:  # one combination's failure is its row
-            rows.append(_row(index, values, None, status="error", error=_error_text(failure)))
+            rows.append(_row(index, values, flown or scenario, status="error",
+                             error=_error_text(failure), coalition=coalition))
     return BatchResult(batch.number, tuple(rows), time.perf_counter() - start)
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from marsplan.errors import MarsplanError
 
-__all__ = ["SchedulerError", "SweepResult", "read_spec", "run_sweep"]
+__all__ = ["SchedulerError", "SweepResult", "SweepRunError", "read_spec", "run_sweep"]
 
 #: Seconds to wait for a Dask scheduler to answer before giving up with one line.
 SCHEDULER_TIMEOUT_S = 10.0
@@ -35,6 +35,10 @@ MAX_WORKERS = 256
 
 #: Relative cost of a trajectory search by mission class (the order they are run in).
 _SEARCH_WEIGHT = {"opposition": 3, "flyby": 2, "conjunction": 1}
+
+
+class SweepRunError(MarsplanError, RuntimeError):
+    """The cluster lost a task for good; the stored batches stay, a rerun resumes."""
 
 
 class SchedulerError(MarsplanError, ConnectionError):
@@ -48,7 +52,8 @@ class SweepResult:
     ``rows``: rows in the dataset now; ``new_rows``: added by this run;
     ``searches``: trajectories searched by this run (distinct keys of the
     combinations still to plan); ``tasks``: plan tasks run; ``task_seconds``:
-    their summed compute time inside the tasks; ``wall_seconds``: the run,
+    their summed compute time inside the tasks; ``search_seconds``: from the
+    first search submitted to the last one done; ``wall_seconds``: the run,
     from the first search to the last part stored; ``workers``: 0 for
     in-process; ``dashboard``: the Dask dashboard's address, if any.
     """
@@ -110,8 +115,10 @@ class _InProcess:
     def submit(self, fn, *args, priority: int = 0):
         return _Later(fn, args)
 
-    def gather_keys(self, futures: dict) -> dict:
-        return {k: f.result() for k, f in futures.items()}
+    def on_done(self, future, callback):
+        """Run the search now, so its progress shows before the plans start."""
+        future.result()
+        callback(future)
 
     def as_completed(self, futures):
         return iter(futures)
@@ -129,8 +136,34 @@ class _Later:
 
     def result(self):
         if not self.done:
-            self.value, self.done = self.fn(*self.args), True
+            args = [[a.result() if isinstance(a, _Later) else a for a in arg]
+                    if isinstance(arg, list) else arg for arg in self.args]
+            self.value, self.done = self.fn(*args), True
         return self.value
+
+
+class _Counter:
+    """Progress of the searches, from each group's completion (a Dask callback
+    runs in the client's event-loop thread), and when the last one finished."""
+
+    def __init__(self, progress, stage: str, total: int):
+        import threading
+
+        self.progress, self.stage, self.total, self.done = progress, stage, total, 0
+        self.start, self.seconds = time.perf_counter(), 0.0
+        self.lock = threading.Lock()
+        if progress is not None:
+            progress(stage, 0, total)
+
+    def adder(self, count: int):
+        def add(_future):
+            with self.lock:
+                self.done += count
+                if self.done >= self.total:
+                    self.seconds = time.perf_counter() - self.start
+                if self.progress is not None:
+                    self.progress(self.stage, self.done, self.total)
+        return add
 
 
 class _Dask:
@@ -154,9 +187,13 @@ class _Dask:
         else:
             # Quiet: the CLI prints the dashboard address itself, and a worker's
             # heartbeat racing the shutdown is no error of the sweep's.
+            # A worker is one core: one task thread and one numba thread (the mission
+            # search's prange kernels would otherwise start a thread per core in
+            # every worker, and N workers would fight over the cores).
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                         processes=True, dashboard_address="127.0.0.1:0",
-                                        host="127.0.0.1", silence_logs=logging.CRITICAL)
+                                        host="127.0.0.1", silence_logs=logging.CRITICAL,
+                                        env={"NUMBA_NUM_THREADS": "1"})
             self.client = Client(self.cluster)
             self.workers = workers
         self.dashboard = self.client.dashboard_link
@@ -164,8 +201,8 @@ class _Dask:
     def submit(self, fn, *args, priority: int = 0):
         return self.client.submit(fn, *args, pure=False, retries=2, priority=priority)
 
-    def gather_keys(self, futures: dict) -> dict:
-        return futures
+    def on_done(self, future, callback):
+        future.add_done_callback(callback)
 
     def as_completed(self, futures):
         from distributed import as_completed
@@ -178,6 +215,23 @@ class _Dask:
         finally:
             if self.cluster is not None:
                 self.cluster.close()
+
+
+def _result(future):
+    """A task's result; a cluster that lost the task (a worker killed on every try,
+    the scheduler gone) is one line: what is stored stays, and a rerun resumes."""
+    try:
+        return future.result()
+    except MarsplanError:
+        raise
+    except Exception as error:
+        from distributed import KilledWorker
+
+        if isinstance(error, (KilledWorker, OSError, TimeoutError)):
+            raise SweepRunError(f"the Dask cluster lost a task ({type(error).__name__}: "
+                                f"{error}); the batches stored so far are kept: rerun the same "
+                                "command to plan the rest") from None
+        raise
 
 
 def _statuses(out_dir: str) -> tuple[int, dict]:
@@ -242,8 +296,9 @@ def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str 
                      partners=tuple(catalog.partners))
     fields = engine.partner_fields()
     n_batches = math.ceil(spec.size / spec.batch_size)
-    manifest = store.open_store(out_dir, spec, n_batches, spec.size)
-    done = set(manifest.get("done", []))
+    columns = store.schema(spec.axes, job.partners, fields).names
+    manifest = store.existing_manifest(out_dir, spec, columns)
+    done = set(manifest.get("done", [])) if manifest else set()
 
     start = time.perf_counter()
     prepared = engine.prepare(job, spec.combinations())
@@ -259,35 +314,39 @@ def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str 
     search_seconds = task_seconds = 0.0
     new_rows = 0
     try:
+        # Written only once the engine is up: a scheduler that does not answer
+        # leaves no folder behind.
+        if manifest is None:
+            manifest = store.create_store(out_dir, spec, n_batches, spec.size, columns)
         if on_start is not None:
             on_start(runner.workers, runner.dashboard)
-        searches = {}
         t0 = time.perf_counter()
-        # Searches first, the longest first (opposition and flyby grids are larger):
-        # every plan waits for one, and a long one last would idle the other workers.
-        for k in sorted(needed, key=lambda k: -_SEARCH_WEIGHT.get(
-                first[keys[k]].key_class, 0)):
-            rep = first[keys[k]]
-            searches[k] = runner.submit(engine.search_trajectory, job, rep.index, rep.values,
-                                        priority=1)
-        if progress is not None:
-            progress("search", 0, len(needed))
-        for n, future in enumerate(runner.as_completed(list(searches.values()))):
-            future.result()
-            if progress is not None:
-                progress("search", n + 1, len(needed))
-        search_seconds = time.perf_counter() - t0
-        missions = runner.gather_keys(searches)
+        # One search task per opportunity (its searches share its launch windows),
+        # the longest first (opposition and flyby grids are larger): every plan
+        # waits for one, and a long one last would idle the other workers.
+        members: dict = {}
+        for k in needed:
+            members.setdefault(first[keys[k]].key_group, []).append(k)
+        order = sorted(members, key=lambda g: (-sum(_SEARCH_WEIGHT.get(
+            first[keys[k]].key_class, 0) for k in members[g]), g))
+        groups, group_of = [], {}
+        for n, g in enumerate(order):
+            items = tuple((k, first[keys[k]].index, first[keys[k]].values) for k in members[g])
+            groups.append(runner.submit(engine.search_group, job, items, priority=1))
+            group_of.update({k: n for k in members[g]})
+        searched = _Counter(progress, "search", len(needed))
+        for n, g in enumerate(order):
+            runner.on_done(groups[n], searched.adder(len(members[g])))
         futures = []
         for b in todo:
-            mine = {k: missions[k] for k in {item[2] for item in b.items if item[2] >= 0}}
-            futures.append(runner.submit(engine.plan_batch, job, b, mine))
+            mine = sorted({group_of[item[2]] for item in b.items if item[2] >= 0})
+            futures.append(runner.submit(engine.plan_batch, job, b, [groups[n] for n in mine]))
         planned = sum(len(b.items) for b in all_batches if b.number in done)
         total = spec.size
         if progress is not None:
             progress("plan", planned, total)
         for future in runner.as_completed(futures):
-            result = future.result()
+            result = _result(future)
             store.write_part(out_dir, result.number,
                              store.table(result.rows, spec.axes, job.partners, fields))
             done.add(result.number)
@@ -298,6 +357,7 @@ def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str 
             planned += len(result.rows)
             if progress is not None:
                 progress("plan", planned, total)
+        search_seconds = searched.seconds
     finally:
         runner.close()
     wall = time.perf_counter() - start

@@ -163,14 +163,15 @@ def write_manifest(out_dir: str, manifest: dict) -> None:
                  json.dumps(manifest, indent=1, sort_keys=True, default=str))
 
 
-def open_store(out_dir: str, spec, n_batches: int, n_combinations: int) -> dict:
-    """The manifest of ``DIR`` for ``spec``: created when new, checked when resumed.
+def existing_manifest(out_dir: str, spec, columns: list[str] | None = None) -> dict | None:
+    """The manifest of ``DIR`` when it holds this spec's sweep, None when ``DIR`` is new
+    or empty; nothing is written.
 
     Raises
     ------
     SweepStoreError
-        ``DIR`` holds a sweep of another spec (or base scenario), or files that
-        are not a sweep's.
+        ``DIR`` holds a sweep of another spec (or base scenario, or columns), or
+        files that are not a sweep's.
     OutputPathError
         ``DIR`` cannot be created or written.
     """
@@ -182,20 +183,29 @@ def open_store(out_dir: str, spec, n_batches: int, n_combinations: int) -> dict:
         if os.path.isdir(out_dir) and any(not n.startswith(".") for n in os.listdir(out_dir)):
             raise SweepStoreError(f"{out_dir}: holds files but no {MANIFEST}; give an empty or "
                                   "new folder for a sweep")
-        try:
-            os.makedirs(os.path.join(out_dir, RESULTS), exist_ok=True)
-        except OSError as error:
-            raise OutputPathError(f"{out_dir}: cannot write: {error.strerror or error}") \
-                from None
-        manifest = {"format": FORMAT, "fingerprint": spec.fingerprint, "spec": spec.to_dict(),
-                    "combinations": n_combinations, "batches": n_batches, "done": []}
-        write_manifest(out_dir, manifest)
-        return manifest
+        return None
     if manifest.get("fingerprint") != spec.fingerprint:
         raise SweepStoreError(f"{out_dir}: holds the results of another spec or base scenario "
                               f"(manifest fingerprint {str(manifest.get('fingerprint'))[:12]}, "
                               f"this spec {spec.fingerprint[:12]}); use a new folder")
-    os.makedirs(os.path.join(out_dir, RESULTS), exist_ok=True)
+    if columns is not None and manifest.get("columns") not in (None, columns):
+        # Parts of two schemas would not read as one dataset.
+        raise SweepStoreError(f"{out_dir}: its rows have other columns than this version of "
+                              "marsplan writes (another catalog or marsplan); use a new folder")
+    return manifest
+
+
+def create_store(out_dir: str, spec, n_batches: int, n_combinations: int,
+                 columns: list[str] | None = None) -> dict:
+    """Create ``DIR/results`` and the manifest of a new sweep; the manifest."""
+    try:
+        os.makedirs(os.path.join(out_dir, RESULTS), exist_ok=True)
+    except OSError as error:
+        raise OutputPathError(f"{out_dir}: cannot write: {error.strerror or error}") from None
+    manifest = {"format": FORMAT, "fingerprint": spec.fingerprint, "spec": spec.to_dict(),
+                "combinations": n_combinations, "batches": n_batches, "done": [],
+                "columns": columns}
+    write_manifest(out_dir, manifest)
     return manifest
 
 

@@ -86,7 +86,10 @@ async def _run(request: Request, job: str, params: dict, *, where: str = "query"
     await service.start()
     answer = await service.answer(job, params)
     if answer.body is not None:
-        return Response(answer.body, media_type="application/json")
+        response = Response(answer.body, media_type="application/json")
+        if answer.compute_s is not None:  # computed for this request, not kept
+            response.headers["Server-Timing"] = f"compute;dur={1e3 * answer.compute_s:.2f}"
+        return response
     message, kind = answer.error_message, "value_error." + _snake(answer.error_kind)
     field = _job_field(message, names or {})
     if field is None:  # "unknown body 'pluto' ...": the parameter that holds the value
@@ -201,8 +204,8 @@ async def porkchop(
         "grid layout: surfaces to send, comma-separated (default all: "
         + ", ".join(SURFACES) + ")."))] = None,
 ) -> Response:
-    """The porkchop grid of `marsplan porkchop`, bounded to
-    {limits.MAX_PORKCHOP_CELLS:,} cells x families."""
+    """The porkchop grid of `marsplan porkchop`: at most 250,000 cells x solution families
+    (`marsplan.web.limits.MAX_PORKCHOP_CELLS`)."""
     if year is not None:
         if launch or arrival or tof:
             raise UserError([field_error("query", "year", "give either year or launch with "
@@ -231,10 +234,6 @@ async def porkchop(
                "step_days": "step", "year": "year", "origin": "origin", "target": "target",
                "revs": "revs", "max_revs": "revs", "grid": "step"},
         given={"origin": origin.lower(), "target": target.lower()})
-
-
-porkchop.__doc__ = porkchop.__doc__.replace("{limits.MAX_PORKCHOP_CELLS:,}",
-                                            f"{limits.MAX_PORKCHOP_CELLS:,}")
 
 
 @router.get("/missions", summary="Round-trip missions (marsplan missions)")
@@ -377,3 +376,43 @@ async def plan(
                                         "without": list(without or ()),
                                         "horizon_years": horizon_years},
                       where="body", names={"without": "without"})
+
+
+@router.get("/sweep", summary="Rows of a sweep dataset (marsplan sweep --out DIR)")
+async def sweep(
+    request: Request,
+    folder: Annotated[str, Query(alias="dir", min_length=1, max_length=500, description=(
+        "The sweep folder, relative to the server's sweeps folder (MARSPLAN_SWEEPS, else the "
+        "folder the server was started in)."))],
+    status: Annotated[str | None, Query(max_length=40, description=(
+        "Only rows of this verdict (flies, flies_with_waiver, cannot_fly, error)."))] = None,
+    opportunity: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
+    mission_class: Annotated[MissionClass | None, Query(alias="class")] = None,
+    coalition: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=limits.MAX_SWEEP_ROWS)] = 1000,
+) -> Response:
+    """The rows of `marsplan.sweep.load(DIR)` (keys in docs/outputs.md, "sweep"), in
+    combination order, filtered by the values given: `{"dir", "rows_total",
+    "rows_matching", "columns", "rows"}`."""
+    import os
+
+    root = os.environ.get("MARSPLAN_SWEEPS") or os.getcwd()
+    filters = {"status": status, "opportunity": opportunity,
+               "mission_class": mission_class.value if mission_class else None,
+               "coalition": coalition}
+    return await _run(request, "sweep", {"root": root, "folder": folder, "filters": filters,
+                                         "limit": limit},
+                      names={"dir": "dir"}, given={"dir": folder})
+
+
+@router.post("/coalitions", summary="Every coalition and Shapley shares (marsplan coalitions)",
+             openapi_extra={"requestBody": _PLAN_BODY})
+async def coalitions(request: Request) -> Response:
+    """The document of `marsplan coalitions SCENARIO --format json`: every coalition of the
+    scenario's partners planned with its members' hardware and crew, the Shapley shares of
+    the cost, who flies only with whom (docs/coalitions.md). At most 5 partners
+    (`marsplan.web.limits.MAX_COALITION_PARTNERS`): 31 coalitions."""
+    body, media = await _scenario_bytes(request)
+    return await _run(request, "coalitions", {
+        "body": body, "media": media, "max_partners": limits.MAX_COALITION_PARTNERS},
+        where="body")

@@ -231,9 +231,93 @@ def plan(body: bytes, media: str, without: list[str], horizon_years: float | Non
     return json.dumps(body, indent=2, allow_nan=False).encode()
 
 
+def coalitions(body: bytes, media: str, max_partners: int) -> bytes:
+    """``marsplan coalitions SCENARIO --format json``: every coalition planned, Shapley
+    shares of the cost, indispensability (at most ``max_partners`` partners here)."""
+    from marsplan.errors import InputError
+    from marsplan.io.document import coalitions_document
+    from marsplan.joint.coalitions import coalitions as plan_coalitions
+
+    scen, catalog = read_scenario(body, media)
+    partners = scen.partners()
+    if len(partners) > max_partners:
+        raise InputError(f"{UPLOAD_NAME}: partners: {len(partners)} partners "
+                         f"({', '.join(partners)}) make {2 ** len(partners) - 1} coalitions, "
+                         f"each a plan; the web API plans at most {max_partners} partners "
+                         f"({2 ** max_partners - 1} coalitions): run marsplan coalitions")
+    eph = _ephemeris()
+    result = plan_coalitions(scen, catalog, ephemeris=eph)
+    doc = coalitions_document(result, ephemeris_name=eph.name)
+    return json.dumps(doc, indent=2, allow_nan=False).encode()
+
+
+def sweep_folder(root: str, folder: str) -> str:
+    """``folder`` (relative to ``root``) as a real path inside ``root``; else InputError.
+
+    Links and ``..`` are resolved first, so no request reads outside ``root``.
+    """
+    import os
+
+    from marsplan.errors import InputError
+
+    base = os.path.realpath(root)
+    path = os.path.realpath(os.path.join(base, folder))
+    if os.path.commonpath([base, path]) != base:
+        raise InputError(f"dir: {folder!r} is outside the sweeps folder of this server")
+    return path
+
+
+def _cell(value):
+    """A dataset cell as JSON holds it: lists (an axis such as ``without``) stay lists,
+    NaN and missing values are null, NumPy scalars plain numbers."""
+    import math
+
+    import numpy as np
+
+    from marsplan.io.emit import _plain
+
+    if isinstance(value, (np.ndarray, list, tuple)):
+        return [_cell(v) for v in (value.tolist() if isinstance(value, np.ndarray) else value)]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover - load() needs pandas
+        pass
+    return _plain(value)
+
+
+def sweep(root: str, folder: str, filters: dict, limit: int) -> bytes:
+    """The rows of a sweep dataset (``marsplan.sweep.load(DIR)``), filtered by column
+    values, at most ``limit``: ``{"dir", "rows_total", "rows_matching", "columns", "rows"}``."""
+    from marsplan.sweep import load
+
+    from marsplan.errors import InputError, MarsplanError
+
+    path = sweep_folder(root, folder)
+    try:
+        frame = load(path)
+    except MarsplanError as error:  # named by the request's dir, not the server's path
+        raise InputError(f"dir: {str(error).replace(path, repr(folder))}") from None
+    total = len(frame)
+    for column, value in filters.items():
+        if value is not None:
+            frame = frame[frame[column].astype(str) == str(value)]
+    matching = len(frame)
+    columns = list(frame.columns)
+    rows = [{k: _cell(v) for k, v in zip(columns, values)}
+            for values in frame.head(limit).itertuples(index=False, name=None)]
+    doc = {"dir": folder, "rows_total": total, "rows_matching": matching, "columns": columns,
+           "rows": rows}
+    return json.dumps(doc, indent=2, allow_nan=False).encode()
+
+
 #: The jobs a worker runs, by name (nothing else can be called through the pool).
 JOBS = {"windows": windows, "porkchop": porkchop, "missions": missions, "catalog": catalog,
-        "plan": plan}
+        "plan": plan, "sweep": sweep, "coalitions": coalitions}
 
 
 def warm_up() -> None:

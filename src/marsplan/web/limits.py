@@ -39,7 +39,16 @@ TIME_LIMIT_S = {
     "missions": 120.0,
     "plan": 90.0,
     "catalog": 30.0,
+    "sweep": 30.0,
+    "coalitions": 240.0,
 }
+#: Most partners of a scenario whose coalitions one request plans: 2^n - 1 plans, each
+#: about 1 s (the trajectory searched once per set of launch sites).
+MAX_COALITION_PARTNERS = 5
+#: Jobs whose answers are not kept: a sweep dataset grows while its sweep runs.
+UNCACHED = frozenset({"sweep"})
+#: Most rows one ``/api/sweep`` response holds (``rows_matching`` says how many matched).
+MAX_SWEEP_ROWS = 10_000
 #: Jobs waiting for a worker beyond which a request is refused at once (HTTP 503,
 #: ``Retry-After``): 32 clients each with one request in flight fit twice over.
 MAX_WAITING = 64

@@ -16,8 +16,10 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import queue
 import sys
 import threading
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 
@@ -61,8 +63,10 @@ def _worker_main(conn, numba_threads: int) -> None:
         if message is None:
             return
         name, params = message
+        start = time.perf_counter()
         try:
-            conn.send(("ok", jobs.JOBS[name](**params)))
+            body = jobs.JOBS[name](**params)
+            conn.send(("ok", body, time.perf_counter() - start))
         except MarsplanError as error:
             conn.send(("error", type(error).__name__, str(error)))
         except Exception as error:  # a bug: its traceback goes to the server log only
@@ -102,29 +106,38 @@ class WorkerPool:
         Worker processes (jobs run at once).
     max_waiting : int
         Jobs that may wait for a free worker; one more raises :class:`PoolBusy`.
+
+    Only threads and a thread-safe queue hold the workers, never an event loop's
+    objects: the pool serves whichever loop awaits it (TestClient, with or without
+    ``with``, starts one per request).
     """
 
     def __init__(self, size: int, max_waiting: int):
         self.size, self.max_waiting = int(size), int(max_waiting)
         self._ctx = multiprocessing.get_context("spawn")
         self._numba_threads = max(1, (os.cpu_count() or 1) // self.size)
-        self._threads = ThreadPoolExecutor(self.size + 1, thread_name_prefix="marsplan-pool")
-        self._idle: asyncio.Queue | None = None
-        self._loop = None
+        # One thread per running job and per waiting job: each blocks on the pipe or the queue.
+        self._threads = ThreadPoolExecutor(self.size + self.max_waiting + 1,
+                                           thread_name_prefix="marsplan-pool")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
         self._waiting = 0
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._started = False
         self._closed = False
 
     async def start(self) -> None:
-        """Start every worker and wait until each has loaded marsplan."""
-        self._loop = asyncio.get_running_loop()
-        self._idle = asyncio.Queue()
+        """Start every worker and wait until each has loaded marsplan (once)."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        loop = asyncio.get_running_loop()
         workers = [self._spawn() for _ in range(self.size)]
-        await asyncio.gather(*(self._loop.run_in_executor(self._threads, w.wait_ready)
+        await asyncio.gather(*(loop.run_in_executor(self._threads, w.wait_ready)
                                for w in workers))
         for w in workers:
-            self._idle.put_nowait(w)
+            self._idle.put(w)
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self._ctx, self._numba_threads)
@@ -133,7 +146,7 @@ class WorkerPool:
         return worker
 
     def _retire(self, worker: _Worker) -> None:
-        """Stop ``worker`` and start its replacement (in this thread: not the event loop)."""
+        """Stop ``worker`` and start its replacement (in a thread: not the event loop)."""
         with self._lock:
             self._workers.discard(worker)
         worker.stop()
@@ -145,10 +158,26 @@ class WorkerPool:
         except Exception:  # pragma: no cover - the machine cannot start a process
             traceback.print_exc()
             return
-        self._loop.call_soon_threadsafe(self._idle.put_nowait, new)
+        self._idle.put(new)
 
-    def _exchange(self, worker: _Worker, job: str, params: dict, time_limit_s: float):
-        """Send one job and wait for its answer (in a pool thread)."""
+    def _take(self) -> _Worker | None:
+        """A free worker, waiting as long as it takes; None once the pool closes."""
+        try:
+            while not self._closed:
+                try:
+                    return self._idle.get(timeout=0.5)
+                except queue.Empty:
+                    continue
+            return None
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def _job(self, job: str, params: dict, time_limit_s: float):
+        """Wait for a worker, send it one job and wait for its answer (in a pool thread)."""
+        worker = self._take()
+        if worker is None:
+            return ("closed",)
         try:
             worker.conn.send((job, params))
             if not worker.conn.poll(time_limit_s):
@@ -158,40 +187,40 @@ class WorkerPool:
         except (EOFError, OSError):
             threading.Thread(target=self._retire, args=(worker,), daemon=True).start()
             return ("crash", "the worker process stopped")
-        self._loop.call_soon_threadsafe(self._idle.put_nowait, worker)
+        self._idle.put(worker)
         return answer
 
     @property
     def waiting(self) -> int:
         return self._waiting
 
-    async def run(self, job: str, params: dict, time_limit_s: float) -> bytes:
-        """The response bytes of ``job(**params)``, run in a worker.
+    async def run(self, job: str, params: dict, time_limit_s: float) -> tuple[bytes, float]:
+        """The response bytes of ``job(**params)``, run in a worker, and the seconds the
+        worker took.
 
         Raises
         ------
         PoolBusy, JobTimeout, JobCrashed, JobError
         """
-        if self._closed or self._idle is None:
-            raise PoolBusy("the server is shutting down")
-        if self._waiting >= self.max_waiting:
-            raise PoolBusy(f"{self._waiting} requests are waiting for a worker")
-        self._waiting += 1
-        try:
-            worker = await self._idle.get()
-        finally:
-            self._waiting -= 1
-        future = self._loop.run_in_executor(self._threads, self._exchange, worker, job, params,
-                                            time_limit_s)
+        with self._lock:
+            if self._closed or not self._started:
+                raise PoolBusy("the server is not running")
+            if self._waiting >= self.max_waiting:
+                raise PoolBusy(f"{self._waiting} requests are waiting for a worker")
+            self._waiting += 1
+        future = asyncio.get_running_loop().run_in_executor(
+            self._threads, self._job, job, params, time_limit_s)
         # Shielded: a client that goes away must not orphan the worker mid-job.
         answer = await asyncio.shield(future)
         if answer[0] == "ok":
-            return answer[1]
+            return answer[1], answer[2]
         if answer[0] == "error":
             raise JobError(answer[1], answer[2])
         if answer[0] == "timeout":
             raise JobTimeout(f"the computation took longer than its limit of "
                              f"{time_limit_s:g} s")
+        if answer[0] == "closed":
+            raise PoolBusy("the server is shutting down")
         raise JobCrashed(answer[1])
 
     async def close(self) -> None:

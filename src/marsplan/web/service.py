@@ -12,7 +12,7 @@ import asyncio
 import hashlib
 import json
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from marsplan.web import limits
 from marsplan.web.pool import JobError, WorkerPool
@@ -25,6 +25,7 @@ class Answer:
     body: bytes | None = None
     error_kind: str | None = None
     error_message: str | None = None
+    compute_s: float | None = None  # the worker's time, when computed for this request
 
 
 class ResponseCache:
@@ -84,16 +85,13 @@ class Service:
         self.pool = WorkerPool(self.workers, max_waiting)
         self.cache = ResponseCache(limits.CACHE_ENTRIES, limits.CACHE_BYTES)
         self._running: dict[str, asyncio.Future] = {}
-        self._started = False
 
     async def start(self) -> None:
-        if not self._started:
-            self._started = True
-            await self.pool.start()
+        """Start the workers (once; the app's lifespan does it, else the first request)."""
+        await self.pool.start()
 
     async def close(self) -> None:
-        if self._started:
-            await self.pool.close()
+        await self.pool.close()
 
     async def answer(self, job: str, params: dict) -> Answer:
         """The answer to ``job(**params)``: kept, being computed, or computed now.
@@ -104,18 +102,19 @@ class Service:
             Not kept: the next identical request tries again.
         """
         key = cache_key(job, params)
-        kept = self.cache.get(key)
+        kept = None if job in limits.UNCACHED else self.cache.get(key)
         if kept is not None:
             return kept
+        loop = asyncio.get_running_loop()
         running = self._running.get(key)
-        if running is not None:
+        if running is not None and running.get_loop() is loop:
             return await asyncio.shield(running)
-        future = asyncio.get_running_loop().create_future()
+        future = loop.create_future()
         self._running[key] = future
         try:
             try:
-                answer = Answer(body=await self.pool.run(job, params,
-                                                         limits.TIME_LIMIT_S[job]))
+                body, seconds = await self.pool.run(job, params, limits.TIME_LIMIT_S[job])
+                answer = Answer(body=body, compute_s=seconds)
             except JobError as error:
                 answer = Answer(error_kind=error.kind, error_message=error.message)
         except BaseException as error:
@@ -124,6 +123,7 @@ class Service:
             raise
         finally:
             self._running.pop(key, None)
-        self.cache.put(key, answer)
+        if job not in limits.UNCACHED:
+            self.cache.put(key, replace(answer, compute_s=None))
         future.set_result(answer)
         return answer
