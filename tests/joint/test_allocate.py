@@ -128,9 +128,10 @@ def test_shortfall_names_partner_amount_and_remedy():
     assert isinstance(e, MarsplanError)
     assert (e.partner, e.seats, e.crew_total, e.creditor) == ("roscosmos", 2, 4, "nasa")
     assert e.short_musd == pytest.approx(400.0)
-    assert str(e) == ("roscosmos is 400 M$ short of in-kind value for 2 of 4 seats (balance "
-                      "within 0 % of 1,600 M$); up to 8 Angara-A5 propellant flights would "
-                      "close it, or a 400 M$ payment to nasa, but agreement.no_funds forbids it")
+    assert str(e) == ("roscosmos is 400 M$ short of in-kind value for 2 of 4 seats (tolerance "
+                      "0 % of the cheapest plan, 1,420 M$); up to 8 Angara-A5 propellant "
+                      "flights would close it, or a 400 M$ payment to nasa, but "
+                      "agreement.no_funds forbids it")
     assert "\n" not in str(e)
 
 
@@ -208,14 +209,15 @@ def test_cash_settlement_avoids_the_sanctioned_pair():
 
 def brute_force(problem: Problem) -> float | None:
     """Least cost over every assignment of units (0..ceil(need / capacity)) that
-    meets each need with no surplus unit, each checked by the ledger; None when
-    none meets the needs, rules and balances."""
+    meets each need with no surplus unit and the rules, priced and balanced by
+    the ledger, every balance within the agreement's per cent of the cheapest
+    such assignment; None when none does."""
     a = problem.agreement
     options = [(need, o) for need in problem.needs for o in need.options
                if not any(r in (p.kind, p.item, p.element_kind)
                           for p in o.parts for r in a.cannot_provide.get(o.provider, ()))]
     ranges = [range(math.ceil(need.amount / o.capacity - 1e-9) + 1) for need, o in options]
-    best = None
+    found = []  # (total, balances) of every assignment meeting the needs and rules
     for units in itertools.product(*ranges):
         delivered = {id(need): math.fsum(n * o.capacity for (nd, o), n in zip(options, units)
                                          if nd is need) for need in problem.needs}
@@ -231,11 +233,15 @@ def brute_force(problem: Problem) -> float | None:
                 items += [Item(p.kind, p.item, o.provider, n * p.per_unit_musd + p.once_musd,
                                p.element_kind) for p in o.parts]
         book = ledger(items, parties_of(problem), a)
-        if book.violations or (problem.balance and not book.balanced):
-            continue
-        if best is None or book.total_musd < best - 1e-9:
-            best = book.total_musd
-    return best
+        if not book.violations:
+            found.append((book.total_musd, [r.balance_musd for r in book.partners]))
+    if not found:
+        return None
+    # Balances held within the agreement's per cent of the cheapest assignment's cost.
+    tol = a.balance_tolerance_pct / 100.0 * min(total for total, _ in found)
+    ok = [total for total, balances in found
+          if not problem.balance or all(abs(b) <= tol + 1e-6 for b in balances)]
+    return min(ok) if ok else None
 
 
 @st.composite
@@ -390,9 +396,26 @@ def test_plan_shortfall_is_one_line_on_the_cli(tmp_path):
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert lines == ["marsplan: roscosmos is 638 M$ short of in-kind value for 2 of 4 seats "
-                     "(balance within 5 % of 1,417 M$); a 638 M$ payment to nasa would close "
-                     "it, but agreement.no_funds forbids it"]
+                     "(tolerance 5 % of the cheapest plan, 1,417 M$); a 638 M$ payment to "
+                     "nasa would close it, but agreement.no_funds forbids it"]
     with pytest.raises(AllocationError) as err:
         us_russia_plan(tmp_path, 'no_funds = [["nasa", "roscosmos"]]\nsettle = "barter"\n'
                                  'cannot_provide = {roscosmos = ["tanker", "crew_vehicle"]}')
     assert err.value.short_musd == pytest.approx(0.45 * 1416.75)
+
+
+def test_coalition_that_cannot_barter_is_reported_not_raised(tmp_path):
+    from marsplan import load_scenario
+    from marsplan.joint.coalitions import coalitions
+
+    # Under barter, Roscosmos and SpaceX alone cannot balance: SpaceX, with no US
+    # agency left to buy its Starship, provides it at its own expense with no seat.
+    # That coalition cannot fly under the agreement; the grand coalition balances.
+    scenario, catalog = load_scenario(us_russia_file(
+        tmp_path, 'no_funds = [["nasa", "roscosmos"]]\nsettle = "barter"'))
+    result = coalitions(scenario, catalog)
+    by = {c.partners: c for c in result.coalitions}
+    pair = by[("roscosmos", "spacex")]
+    assert pair.verdict.status == "cannot_fly"
+    assert pair.verdict.limits[0].message.startswith("agreement: roscosmos is ")
+    assert by[("nasa", "roscosmos", "spacex")].verdict.status != "cannot_fly"

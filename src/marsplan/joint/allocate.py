@@ -29,8 +29,10 @@ Constraints
     Every partner's balance (:mod:`marsplan.joint.agreement`: contribution =
     the value of what it funds, plus settlement paid, minus settlement
     received; balance = contribution - entitlement share of ``T``) lies within
-    +-tolerance x ``T``, the tolerance being the agreement's
-    ``balance_tolerance_pct``. Options forbidden by ``cannot_provide``, or whose
+    +-``balance_tolerance_pct`` of ``T_min``, the cost of the cheapest
+    allocation the rules allow (solved first): a fixed bound, so a dearer plan
+    cannot widen its own tolerance; never looser than the ledger's (per cent
+    of ``T >= T_min``). Options forbidden by ``cannot_provide``, or whose
     purchase would move money between a ``no_funds`` pair, are left out;
     each ``must_provide`` rule needs at least one unit of a matching option
     (unless a fixed item already meets it).
@@ -186,7 +188,9 @@ class Allocation:
     :func:`marsplan.joint.agreement.ledger`; ``settlement``: (from, to, M$)
     settlement cash; ``cost_musd``: the total; ``balance_musd`` per partner (its
     contribution minus its entitlement share, settlement included);
-    ``tolerance_musd``; ``baseline_cost_musd``: the scenario's own choices.
+    ``tolerance_musd``: the bound held on every balance, the agreement's per cent
+    of the cheapest allocation the rules allow (None when balances are not
+    held); ``baseline_cost_musd``: the scenario's own choices.
     """
 
     choices: tuple[Choice, ...]
@@ -194,7 +198,7 @@ class Allocation:
     settlement: tuple[tuple[str, str, float], ...]
     cost_musd: float
     balance_musd: Mapping[str, float]
-    tolerance_musd: float
+    tolerance_musd: float | None
     baseline_cost_musd: float | None = None
 
 
@@ -376,35 +380,38 @@ def _build(problem: Problem) -> _Program:
                     {p: (c, v) for p, (c, v) in contrib.items()}, rows, integrality, bounds_hi)
 
 
-def _balance_rows(prog: _Program, problem: Problem, n_extra: int, slack: bool):
-    """Rows keeping each balance within +-tol T (with slack columns when asked).
+def _balance_rows(prog: _Program, problem: Problem, n_extra: int, slack: bool,
+                  tol_musd: float):
+    """Rows keeping each balance within +-tol_musd (with slack columns when asked).
 
-    contribution_p - (e_p - tol) T >= 0 and contribution_p - (e_p + tol) T <= 0,
-    T = fixed_total + cost @ x; slack: + u_p on the first, - v_p on the second.
+    contribution_p - e_p T >= -tol and contribution_p - e_p T <= tol, T =
+    fixed_total + cost @ x; slack: + u_p on the first, - v_p on the second.
     """
-    tol = problem.agreement.balance_tolerance_pct / 100.0
     out = []
     names = list(prog.contrib)
     for k, p in enumerate(names):
         const, vec = prog.contrib[p]
         e = problem.entitlement_pct.get(p, 0.0) / 100.0
-        for sign, share in ((+1, e - tol), (-1, e + tol)):
-            row = np.concatenate([vec - share * prog.cost, np.zeros(n_extra)])
-            rhs = share * prog.fixed_total - const
-            if slack:
-                row[prog.n_vars + 2 * k + (0 if sign > 0 else 1)] = float(sign)
-            out.append((row, rhs, np.inf) if sign > 0 else (row, -np.inf, rhs))
+        row = np.concatenate([vec - e * prog.cost, np.zeros(n_extra)])
+        rhs = e * prog.fixed_total - const
+        low, high = row.copy(), row.copy()
+        if slack:
+            low[prog.n_vars + 2 * k] = 1.0
+            high[prog.n_vars + 2 * k + 1] = -1.0
+        out.append((low, rhs - tol_musd, np.inf))
+        out.append((high, -np.inf, rhs + tol_musd))
     return out, names
 
 
-def _solve(prog: _Program, problem: Problem, slack: bool):
-    """Solve; with ``slack``, lexicographically (least slack, then least cost)."""
+def _solve(prog: _Program, problem: Problem, slack: bool, tol_musd: float | None):
+    """Solve; with ``slack``, lexicographically (least slack, then least cost).
+    ``tol_musd`` None: no balance rows (the cheapest allocation the rules allow)."""
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     n_extra = 2 * len(prog.contrib) if slack else 0
     base = [(np.concatenate([r, np.zeros(n_extra)]), lo, hi) for r, lo, hi in prog.rows]
-    bal, names = (_balance_rows(prog, problem, n_extra, slack) if problem.balance
-                  else ([], list(prog.contrib)))
+    bal, names = (_balance_rows(prog, problem, n_extra, slack, tol_musd)
+                  if tol_musd is not None else ([], list(prog.contrib)))
     rows = base + bal
     integrality = np.concatenate([prog.integrality, np.zeros(n_extra)])
     bounds = Bounds(np.zeros(prog.n_vars + n_extra),
@@ -443,7 +450,7 @@ def _solve(prog: _Program, problem: Problem, slack: bool):
 # --------------------------------------------------------------------------- results
 
 
-def _allocation(prog: _Program, problem: Problem, x, baseline) -> Allocation:
+def _allocation(prog: _Program, problem: Problem, x, baseline, tol_musd) -> Allocation:
     n_opt = len(prog.options)
     units = [int(round(v)) for v in x[:n_opt]]
     choices, items = [], list(problem.fixed)
@@ -468,8 +475,8 @@ def _allocation(prog: _Program, problem: Problem, x, baseline) -> Allocation:
         funded[b] -= v
     balance = {p: funded.get(p, 0.0) - problem.entitlement_pct.get(p, 0.0) / 100.0 * total
                for p in prog.contrib}
-    tol = problem.agreement.balance_tolerance_pct / 100.0 * total
-    return Allocation(tuple(choices), tuple(items), settlement, total, balance, tol, baseline)
+    return Allocation(tuple(choices), tuple(items), settlement, total, balance, tol_musd,
+                      baseline)
 
 
 def allocate(problem: Problem) -> Allocation:
@@ -494,19 +501,33 @@ def allocate(problem: Problem) -> Allocation:
     """
     _check_fixed(problem)
     prog = _build(problem)
-    x, _ = _solve(prog, problem, slack=False)
-    if x is not None:
-        return _allocation(prog, problem, x, problem.baseline_cost_musd)
-    x, names = _solve(prog, problem, slack=True)
-    if x is None:  # the needs themselves cannot be met (bounds): say so plainly
+    # The tolerance is held against the cheapest allocation the rules allow, a fixed
+    # sum: against the allocation's own total, a dearer plan would widen its own
+    # tolerance, and barter could "balance" by inflating the cost (a company's
+    # fixed contribution diluted by a hundred small flights). Never above the
+    # ledger's tolerance (pct x the total, which is at least the cheapest).
+    cheapest, _ = _solve(prog, problem, slack=False, tol_musd=None)
+    if cheapest is None:  # the needs and rules themselves cannot be met
         raise AllocationError("no allocation meets the plan's needs with the options allowed")
-    raise _shortfall(prog, problem, x, names)
+    if not problem.balance:
+        return _allocation(prog, problem, cheapest, problem.baseline_cost_musd, None)
+    tol_musd = (problem.agreement.balance_tolerance_pct / 100.0
+                * (prog.fixed_total + float(prog.cost @ cheapest)))
+    x, _ = _solve(prog, problem, slack=False, tol_musd=tol_musd)
+    if x is not None:
+        return _allocation(prog, problem, x, problem.baseline_cost_musd, tol_musd)
+    x, names = _solve(prog, problem, slack=True, tol_musd=tol_musd)
+    if x is None:  # pragma: no cover - the slack program is feasible when the needs are
+        raise AllocationError("no allocation meets the plan's needs with the options allowed")
+    raise _shortfall(prog, problem, x, names, tol_musd,
+                     prog.fixed_total + float(prog.cost @ cheapest))
 
 
-def _shortfall(prog: _Program, problem: Problem, x, names) -> AllocationError:
+def _shortfall(prog: _Program, problem: Problem, x, names, tol: float,
+               cheapest_musd: float) -> AllocationError:
     """The error for the least-slack allocation: who is short, by how much, what closes it."""
-    best = _allocation(prog, problem, x, None)
-    total, tol = best.cost_musd, best.tolerance_musd
+    best = _allocation(prog, problem, x, None, tol)
+    pct = problem.agreement.balance_tolerance_pct
     short = {p: -(best.balance_musd[p] + tol) for p in names
              if best.balance_musd[p] < -tol - _EPS_MUSD}
     over = {p: best.balance_musd[p] - tol for p in names
@@ -515,23 +536,23 @@ def _shortfall(prog: _Program, problem: Problem, x, names) -> AllocationError:
         who = max(over, key=over.get)
         return AllocationError(
             f"{who} puts in {over[who]:,.0f} M$ more than its entitlement allows (tolerance "
-            f"{tol:,.0f} M$ of {total:,.0f} M$) and no allocation moves it to the others",
+            f"{pct:g} % of the cheapest plan, {cheapest_musd:,.0f} M$) and no allocation "
+            f"moves it to the others",
             partner=who, short_musd=-over[who])
     who = max(short, key=short.get)
     gap = short[who]
     crew = sum(problem.seats.values())
     seats = int(problem.seats.get(who, 0))
     e = problem.entitlement_pct.get(who, 0.0) / 100.0
-    share = problem.agreement.balance_tolerance_pct / 100.0
     remedies = []
     offers = sorted((o for o in problem.offers.get(who, ())
                      if _forbidden(o, problem.agreement) is None and o.per_unit_musd > 0),
                     key=lambda o: -o.per_unit_musd)
     if offers:
         # Each extra unit adds its value to the partner's contribution and to the total:
-        # net (1 - e + tol) x value towards the bound if it displaces nothing (so "up
-        # to": displacing another partner's flights closes the gap sooner).
-        gain = offers[0].per_unit_musd * (1.0 - e + share)
+        # net (1 - e) x value towards the bound if it displaces nothing (so "up to":
+        # displacing another partner's flights closes the gap sooner).
+        gain = offers[0].per_unit_musd * (1.0 - e)
         if gain > 0:
             remedies.append(f"up to {math.ceil(gap / gain - 1e-9)} {offers[0].label}s")
     creditor = max(over, key=over.get) if over else None
@@ -546,8 +567,8 @@ def _shortfall(prog: _Program, problem: Problem, x, names) -> AllocationError:
         elif getattr(a, "settle", "none") != "cash":
             barred = 'with [agreement] settle = "cash"'
     what = (f"for {seats} of {crew} seats" if seats else "for its entitlement")
-    message = (f"{who} is {gap:,.0f} M$ short of in-kind value {what} (balance within "
-               f"{problem.agreement.balance_tolerance_pct:g} % of {total:,.0f} M$)")
+    message = (f"{who} is {gap:,.0f} M$ short of in-kind value {what} (tolerance {pct:g} % "
+               f"of the cheapest plan, {cheapest_musd:,.0f} M$)")
     if remedies:
         message += f"; {remedies[0]} would close it"
         if len(remedies) > 1:
