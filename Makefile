@@ -41,7 +41,8 @@ bench: $(VENV)/.stamp-bench
 	$(PY) benchmarks/lambert.py && $(PY) benchmarks/porkchop.py && $(PY) benchmarks/windows.py \
 		&& $(PY) benchmarks/missions.py && $(PY) benchmarks/sweep.py \
 		&& $(PY) benchmarks/coalitions.py && $(PY) benchmarks/pages.py \
-		&& $(PY) benchmarks/web_load.py && $(PY) benchmarks/agreements.py
+		&& $(PY) benchmarks/web_load.py && $(PY) benchmarks/agreements.py \
+		&& $(PY) benchmarks/allocate.py
 
 # README's console blocks are real output (tools/readme_tour.py): `readme` rewrites
 # them from what the commands print; `readme-check` compares them all, runs the Python

@@ -1084,6 +1084,15 @@ def _agreement_lines(doc: dict) -> list[str]:
         if effects:
             lines.append(f"  sanctions case: with no money between {one} and {two}, "
                          + "; ".join(effects))
+    if a.get("allocation"):
+        chosen, by = a["allocation"], {}
+        for c in chosen["choices"]:
+            by.setdefault(c["partner"], []).append(f"{c['units']} x {c['option']}")
+        own = chosen["baseline_cost_musd"]
+        lines.append("  allocation (the optimiser's providers): "
+                     + "; ".join(f"{p} {', '.join(v)}" for p, v in by.items())
+                     + f"; {chosen['cost_musd']:,.0f} M$"
+                     + ("" if own is None else f" (the scenario as written: {own:,.0f} M$)"))
     lines += [f"  violation: {v}" for v in a["violations"]]
     lines += [f"  note: {n}" for n in a["notes"]]
     return lines

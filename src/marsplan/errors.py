@@ -80,3 +80,24 @@ class OutputPathError(InputError, OSError):
 
     Also an ``OSError``, as the failed write itself would be, and an :class:`InputError`.
     """
+
+
+class AllocationError(MarsplanError, ValueError):
+    """No allocation of providers meets a partner agreement's rules.
+
+    ``partner``: the partner furthest out of balance (or the one a rule names);
+    ``short_musd``: how far its contribution falls below its entitlement share,
+    beyond the tolerance, M$ (negative: how far above); ``seats`` of
+    ``crew_total``: its crew seats; ``remedies``: what could close the gap, in
+    words; ``creditor``: the partner most in credit; ``rule``: the agreement
+    rule that no allocation can meet, when that is the cause.
+    """
+
+    def __init__(self, message: str, *, partner: str | None = None,
+                 short_musd: float | None = None, seats: int | None = None,
+                 crew_total: int | None = None, remedies: tuple[str, ...] = (),
+                 creditor: str | None = None, rule: str | None = None):
+        super().__init__(message)
+        self.partner, self.short_musd, self.seats = partner, short_musd, seats
+        self.crew_total, self.remedies, self.creditor, self.rule = (crew_total, tuple(remedies),
+                                                                    creditor, rule)

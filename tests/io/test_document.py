@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 from pathlib import Path
 
@@ -209,14 +210,19 @@ def test_nasa_pays_spacex_and_no_money_crosses_the_sanctions(runs):
     doc = sanctioned["json"]
     assert doc["agreement"]["settle"] == "cash"
     assert not [f for f in doc["cash_flows"] if {f["from"], f["to"]} == {"nasa", "roscosmos"}]
-    # Roscosmos is short of its half and cannot pay NASA: the debt stays, in words.
+    # Roscosmos cannot pay NASA: the allocation optimiser (docs/allocation.md) has it
+    # provide more in kind, so every balance is within the tolerance, by barter.
+    assert plain["agreement"]["allocation"] is None
+    chosen = doc["agreement"]["allocation"]
+    assert chosen["cost_musd"] == pytest.approx(doc["agreement"]["total_musd"])
+    assert chosen["baseline_cost_musd"] == pytest.approx(plain["agreement"]["total_musd"])
     roscosmos = next(p for p in doc["partners"] if p["partner"] == "roscosmos")
-    assert roscosmos["balance_musd"] < 0 and not roscosmos["balanced"]
-    assert doc["agreement"]["unsettled_musd"] == pytest.approx(-roscosmos["balance_musd"])
+    assert roscosmos["balanced"] and doc["agreement"]["balanced"]
+    assert abs(roscosmos["balance_musd"]) <= doc["agreement"]["balance_tolerance_musd"]
+    assert roscosmos["provides_musd"] == pytest.approx(math.fsum(
+        c["cost_musd"] for c in chosen["choices"] if c["partner"] == "roscosmos"))
     assert doc["agreement"]["sanctions"] == []  # already under no_funds
-    assert (f"roscosmos: {-roscosmos['balance_musd']:,.0f} M$ short of its 50.0% share of the "
-            "total (2 of 4 seats)") in sanctioned["table"]
-    assert "must be balanced in kind" in sanctioned["table"]
+    assert "allocation (the optimiser's providers): roscosmos" in sanctioned["table"]
 
 
 def test_light_time_is_zero_in_low_earth_orbit(runs):

@@ -75,7 +75,7 @@ def plan_document(plan, *, ephemeris_name: str | None = None) -> dict:
         "items": [record(r) for r in s.items],
         "partners": partner_entries(plan),
         "cash_flows": cash_flow_entries(plan.ledger),
-        "agreement": agreement_entry(plan.ledger),
+        "agreement": agreement_entry(plan.ledger, plan.allocation),
         "interfaces": {"adapter_mass_t": plan.interfaces.adapter_mass_t,
                        "checks": [record(c) for c in plan.interfaces.checks],
                        "adapters": [record(a) for a in plan.interfaces.adapters]},
@@ -144,21 +144,31 @@ def cash_flow_entries(book) -> list[dict]:
             for f in (book.cash_flows if book is not None else ())]
 
 
-def agreement_entry(book) -> dict:
+def agreement_entry(book, allocation=None) -> dict:
     """The ledger's terms and totals: ``settle``, ``total_musd``,
     ``balance_tolerance_musd``, ``balanced``, ``unsettled_musd``,
-    ``violations``, ``notes`` and ``sanctions`` (what ``no_funds`` between two
-    agencies would do: ``between``, ``purchases_musd``, ``unsettled_musd``)."""
+    ``violations``, ``notes``, ``sanctions`` (what ``no_funds`` between two
+    agencies would do: ``between``, ``purchases_musd``, ``unsettled_musd``) and
+    ``allocation`` (the optimiser's providers, :mod:`marsplan.joint.allocate`:
+    ``cost_musd``, ``baseline_cost_musd`` and ``choices``, each ``need``,
+    ``partner``, ``option``, ``element``, ``vehicle``, ``units``, ``cost_musd``;
+    None when the agreement does not ask for it)."""
+    chosen = None if allocation is None else {
+        "cost_musd": allocation.cost_musd, "baseline_cost_musd": allocation.baseline_cost_musd,
+        "choices": [{"need": c.need, "partner": c.option.provider, "option": c.option.label,
+                     "element": c.option.element, "vehicle": c.option.vehicle,
+                     "units": c.units, "cost_musd": c.cost_musd} for c in allocation.choices]}
     if book is None:
         return {"settle": None, "total_musd": None, "balance_tolerance_musd": None,
                 "balanced": None, "unsettled_musd": None, "violations": [], "notes": [],
-                "sanctions": []}
+                "sanctions": [], "allocation": chosen}
     return {"settle": book.settle, "total_musd": book.total_musd,
             "balance_tolerance_musd": book.tolerance_musd, "balanced": book.balanced,
             "unsettled_musd": book.unsettled_musd, "violations": list(book.violations),
             "notes": list(book.notes),
             "sanctions": [{"between": [c.a, c.b], "purchases_musd": c.purchases_musd,
-                           "unsettled_musd": c.unsettled_musd} for c in book.sanctions]}
+                           "unsettled_musd": c.unsettled_musd} for c in book.sanctions],
+            "allocation": chosen}
 
 
 def verdict_document(v) -> dict:

@@ -451,7 +451,7 @@ def coalitions(scenario, catalog, *, ephemeris=None) -> Coalitions:
 def _plan(scen, catalog, eph, searched: dict, *, grand: bool):
     """(Plan or None, Verdict) of one coalition's scenario; the trajectory from ``searched``,
     searched once per distinct (mission spec, orbits, reachable declination)."""
-    from marsplan.errors import NoSolutionError, ScenarioError
+    from marsplan.errors import AllocationError, NoSolutionError, ScenarioError
     from marsplan.joint.plan import plan, reachable_inclination_deg, trajectory
 
     reach = reachable_inclination_deg(scen, catalog)
@@ -476,6 +476,13 @@ def _plan(scen, catalog, eph, searched: dict, *, grand: bool):
         # What the members' hardware lacks for the scenario (a crew that lands
         # with no element that can land): a hardware shortfall of this coalition.
         return None, Verdict("cannot_fly", (Limit("hardware_shortfall", str(error)),), None)
+    except AllocationError as error:
+        if grand:
+            raise
+        # The agreement's barter cannot balance among these members: what they can
+        # provide in kind falls short of their shares (marsplan.joint.allocate).
+        return None, Verdict("cannot_fly", (Limit("hardware_shortfall",
+                                                  f"agreement: {error}"),), None)
     return p, p.verdict
 
 

@@ -31,6 +31,7 @@ import numpy as np
 
 from marsplan._results import show, to_frame
 from marsplan.joint.agreement import Ledger, plan_ledger
+from marsplan.joint.allocate import Allocation, allocated, flown_scenario
 from marsplan.joint.contributions import PartnerRow, contributions
 from marsplan.joint.interfaces import check_interfaces
 from marsplan.joint.scenario import Scenario
@@ -105,8 +106,11 @@ class Plan:
     with every binding limit and the dose report); ``feasible`` is True only
     when it flies with no waiver. ``dla_deg``/``rla_deg``: the Earth departure
     asymptote in EME2000, which sets the assembly orbit's lowest inclination.
-    ``contributions``: one :class:`PartnerRow` per partner; ``ledger``: who
-    brings what, gets what and pays whom (:mod:`marsplan.joint.agreement`); ``light_time``,
+    ``scenario``: as flown (under an allocation, with the optimiser's crew-access
+    vehicles); ``contributions``: one :class:`PartnerRow` per partner; ``ledger``: who
+    brings what, gets what and pays whom (:mod:`marsplan.joint.agreement`); ``allocation``:
+    the providers the optimiser chose (:mod:`marsplan.joint.allocate`), None when the
+    agreement does not ask for it; ``light_time``,
     ``blackouts`` (during the stay) and ``timeline`` (in date order).
     """
 
@@ -123,6 +127,7 @@ class Plan:
     blackouts: tuple
     timeline: tuple[TimelineEvent, ...]
     ledger: Ledger | None = None
+    allocation: Allocation | None = None
 
     @property
     def feasible(self) -> bool:
@@ -281,6 +286,9 @@ def plan(scenario: Scenario, catalog, *, mission=None, ephemeris=None) -> Plan:
     ------
     ScenarioError
         The crew lands (``crew_health.surface``) but no element can land.
+    AllocationError
+        The scenario's ``[agreement]`` asks the optimiser for providers and no
+        allocation meets it: who is short, by how much, what could close it.
     MarsplanError
         Whatever finding the trajectory or sizing raises.
     """
@@ -291,19 +299,34 @@ def plan(scenario: Scenario, catalog, *, mission=None, ephemeris=None) -> Plan:
         mission = trajectory(scenario, eph,
                              max_dla_deg=reachable_inclination_deg(scenario, catalog))
     rla, dla = departure_asymptote(mission)
-    interfaces = check_interfaces(scenario, catalog)
-    sites = assembly_orbit(scenario, catalog, dla)
-    inclination = sites.inclination_deg if np.isfinite(sites.inclination_deg) else None
-    sizing = size_mission(scenario, catalog, mission, inclination_deg=inclination,
-                          extra_payload_t=interfaces.adapter_mass_t, campaign_days=CAMPAIGN_DAYS)
-    adapters = [ItemRow(kind="adapter", provider=scenario.transit.provider, item=a.adapter,
-                        role="adapter", units=1, dry_t=a.mass_t, propellant_t=0.0,
-                        mass_t=a.mass_t, unit_cost_musd=0.0, cost_musd=0.0)
-                for a in interfaces.adapters]
+    # Under a barter, sanctions or must/cannot agreement the optimiser picks the
+    # providers (marsplan.joint.allocate). When it changes the crew vehicles, their
+    # interfaces, sites and sizing are redone for what flies: the adapters they need
+    # move the propellant, which rarely moves the choice (at most 3 passes).
+    baseline = None  # the cost of the user's own choices, from the first pass
+    for _ in range(3):
+        interfaces = check_interfaces(scenario, catalog)
+        sites = assembly_orbit(scenario, catalog, dla)
+        inclination = sites.inclination_deg if np.isfinite(sites.inclination_deg) else None
+        sizing = size_mission(scenario, catalog, mission, inclination_deg=inclination,
+                              extra_payload_t=interfaces.adapter_mass_t,
+                              campaign_days=CAMPAIGN_DAYS)
+        adapters = [ItemRow(kind="adapter", provider=scenario.transit.provider, item=a.adapter,
+                            role="adapter", units=1, dry_t=a.mass_t, propellant_t=0.0,
+                            mass_t=a.mass_t, unit_cost_musd=0.0, cost_musd=0.0)
+                    for a in interfaces.adapters]
+        surface_days = mission.stay_days if sizing.lands else 0.0
+        sizing, allocation = allocated(scenario, catalog, sizing, adapters,
+                                       surface_days=surface_days, baseline_cost_musd=baseline)
+        if allocation is not None and baseline is None:
+            baseline = allocation.baseline_cost_musd
+        flown = flown_scenario(scenario, allocation)
+        if flown is scenario:
+            break
+        scenario = flown
     rows = [*sizing.items, *adapters, *sizing.launch_rows]
     shares = contributions(scenario, catalog, rows)
-    money = plan_ledger(scenario, catalog, rows,
-                        surface_days=mission.stay_days if sizing.lands else 0.0)
+    money = plan_ledger(scenario, catalog, rows, surface_days=surface_days)
     dose = crew_dose(scenario, catalog, mission)
     judged = verdict(sizing.limits, sites.problems, interfaces.unresolved, dose)
     threshold = scenario.crew_health.blackout_threshold_deg
@@ -315,7 +338,7 @@ def plan(scenario: Scenario, catalog, *, mission=None, ephemeris=None) -> Plan:
     light = _trajectory_product(("light_time", float(first_crew)), mission, eph,
                                 lambda: _light_time(mission, first_crew, eph))
     return Plan(scenario, mission, dla, rla, interfaces, sites, sizing, shares, judged, light,
-                tuple(blackouts), timeline, money)
+                tuple(blackouts), timeline, money, allocation)
 
 
 # Blackouts and the light time depend only on the trajectory, the ephemeris, the
@@ -413,12 +436,15 @@ def _timeline(scenario, sizing, mission, blackouts) -> tuple[TimelineEvent, ...]
         events.append((tmi - CAMPAIGN_DAYS + n, f"Launch of {r.element} on {r.vehicle}",
                        r.provider))
     tankers = sum(r.launches for r in sizing.launch_rows if r.purpose == "tanker")
+    # Who flies each: the tanker rows in order (several partners under an allocation).
+    flown_by = [r.provider for r in sizing.launch_rows if r.purpose == "tanker"
+                for _ in range(r.launches)]
     for k in range(tankers):
         when = tmi - CAMPAIGN_DAYS + len(element_launches) + k * max(
             1.0, (CAMPAIGN_DAYS - len(element_launches) - CREW_LAUNCH_DAYS_BEFORE_TMI - 1)
             / max(tankers, 1))
         events.append((when, f"Tanker flight {k + 1} of {tankers}: propellant transfer",
-                       scenario.refuelling.provider if scenario.refuelling else ""))
+                       flown_by[k]))
     for r in sizing.launch_rows:
         if r.purpose == "crew_access":
             events.append((tmi - CREW_LAUNCH_DAYS_BEFORE_TMI,
