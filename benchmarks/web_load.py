@@ -328,9 +328,7 @@ def main(argv=None):
               f"max {max(values):8.1f}")
 
     results = outcome["results"]
-    ok = [r for r in results if r["status"] == 200]
     errors = [r for r in results if r["status"] != 200]
-    latencies_ms = [1e3 * r["seconds"] for r in ok]
     print()
     print(f"load: {args.clients} clients, {len(results)} of {args.requests} requests sent "
           f"({outcome['unsent']} left at the deadline) in {outcome['wall_seconds']:.1f} s, "

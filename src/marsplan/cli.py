@@ -37,13 +37,16 @@ import math
 import os
 import stat
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperGroup
 
 from marsplan import __version__
 from marsplan.errors import InputError, MarsplanError
+
+if TYPE_CHECKING:  # imported where used: the CLI starts without the emit module
+    from marsplan.io.emit import Section
 
 try:  # typer >= 0.2x vendors click as typer._click; older typer depends on click
     from typer._click import exceptions as click_exceptions

@@ -42,7 +42,7 @@ from marsplan.sizing.rows import ItemRow
 from marsplan.time import jd_tdb_to_iso
 
 __all__ = ["Limit", "LightTime", "Plan", "TimelineEvent", "Verdict", "operations", "plan",
-           "plan_without", "trajectory"]
+           "trajectory"]
 
 #: The career limit for a crew member whose partner publishes none (a company):
 #: NASA's, the lowest single limit of the agencies in the catalog (a stated default).

@@ -10,12 +10,10 @@ and :mod:`marsplan.report.html`; no physics happens in this package.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from marsplan import __version__
 from marsplan.errors import InputError, MarsplanError
 from marsplan.joint.withdraw import FLIES
 from marsplan.report.text import Names, money_musd, plural, quantity
@@ -302,8 +300,3 @@ def withdrawal_headline(content: ReportContent) -> str | None:
             f"{after['launches']}, cost {money_musd(before['cost_musd'])} "
             f"\N{RIGHTWARDS ARROW} {money_musd(after['cost_musd'])}.")
 
-
-# --------------------------------------------------------------------------- plan.json
-
-# The plan document lives at the edge that makes dicts: marsplan.io.document.
-from marsplan.io.document import jsonable, plan_document  # noqa: E402,F401

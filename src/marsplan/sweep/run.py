@@ -320,7 +320,6 @@ def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str 
             manifest = store.create_store(out_dir, spec, n_batches, spec.size, columns)
         if on_start is not None:
             on_start(runner.workers, runner.dashboard)
-        t0 = time.perf_counter()
         # One search task per opportunity (its searches share its launch windows),
         # the longest first (opposition and flyby grids are larger): every plan
         # waits for one, and a long one last would idle the other workers.

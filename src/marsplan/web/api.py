@@ -17,7 +17,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from marsplan.web import limits
-from marsplan.web.jobs import PORKCHOP_LAYOUTS, SURFACES, UPLOAD_NAME
+from marsplan.web.jobs import SURFACES, UPLOAD_NAME
 
 router = APIRouter()
 
