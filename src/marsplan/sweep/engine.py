@@ -34,7 +34,7 @@ from dataclasses import dataclass, fields
 from marsplan.errors import MarsplanError
 
 __all__ = ["Batch", "BatchResult", "Job", "SweepRow", "TrajectoryKey", "partner_fields",
-           "plan_batch", "prepare", "search_group", "search_trajectory"]
+           "plan_batch", "prepare", "search_group", "search_trajectory", "warm_up"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +222,42 @@ def prepare(job: Job, combinations) -> list[Prepared]:
         except Exception as error:  # any failure is this combination's row
             out.append(Prepared(index, tuple(values), None, _error_text(error)))
     return out
+
+
+#: The modules a search or plan task imports, some of them only on first use
+#: (inside functions): a worker imports them all once, in :func:`warm_up`.
+_TASK_MODULES = ("marsplan.joint.plan", "marsplan.joint.withdraw", "marsplan.joint.agreement",
+                 "marsplan.joint.allocate", "marsplan.joint.contributions", "marsplan.joint.sites",
+                 "marsplan.sizing", "marsplan.sizing.launch", "marsplan.crew.radiation",
+                 "marsplan.crew.comms", "marsplan.transfer.frames", "marsplan.transfer.missions",
+                 "marsplan.transfer.windows", "marsplan.sweep.spec")
+
+
+def warm_up(catalog_paths: tuple[str, ...], opportunity: int | None = None) -> float:
+    """Make this process ready for the sweep's tasks; the seconds it took.
+
+    Run once on every worker when the cluster starts (``Client.run``), in
+    parallel, so that no task pays a worker's one-time costs: the modules of
+    :data:`_TASK_MODULES`, the ephemeris, the catalog and, when ``opportunity``
+    is given, the compiled kernels of a window search, loaded from numba's
+    cache by searching that opportunity's launch windows once (~0.2 s of
+    search, not kept). Nothing of it reaches the tasks' results: a worker
+    that skipped it plans the same rows, only later.
+    """
+    import importlib
+
+    start = time.perf_counter()
+    for name in _TASK_MODULES:
+        importlib.import_module(name)
+    from marsplan.ephemeris import default_ephemeris
+
+    eph = default_ephemeris()
+    _catalog(catalog_paths)
+    if opportunity is not None:
+        from marsplan.transfer.windows import windows
+
+        windows("earth", "mars", opportunity, opportunity, ephemeris=eph)
+    return time.perf_counter() - start
 
 
 def search_trajectory(job: Job, index: int, values: tuple):

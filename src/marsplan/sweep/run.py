@@ -18,6 +18,7 @@ in flight, and a rerun into the same folder plans the rest.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import time
@@ -115,6 +116,9 @@ class _InProcess:
     def submit(self, fn, *args, priority: int = 0):
         return _Later(fn, args)
 
+    def warm_up(self, catalog_paths, opportunity):
+        """Nothing: this process's one-time costs fall on its first task."""
+
     def on_done(self, future, callback):
         """Run the search now, so its progress shows before the plans start."""
         future.result()
@@ -197,6 +201,14 @@ class _Dask:
             self.client = Client(self.cluster)
             self.workers = workers
         self.dashboard = self.client.dashboard_link
+
+    def warm_up(self, catalog_paths, opportunity):
+        """Every worker's one-time costs (:func:`marsplan.sweep.engine.warm_up`),
+        in parallel, before the first task; a worker that fails it is left to
+        fail (or not) in its tasks, where the error becomes rows."""
+        from marsplan.sweep.engine import warm_up
+
+        self.client.run(warm_up, catalog_paths, opportunity, on_error="ignore")
 
     def submit(self, fn, *args, priority: int = 0):
         return self.client.submit(fn, *args, pure=False, retries=2, priority=priority)
@@ -318,6 +330,10 @@ def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str 
         # leaves no folder behind.
         if manifest is None:
             manifest = store.create_store(out_dir, spec, n_batches, spec.size, columns)
+        # Each worker's imports, ephemeris and compiled kernels, loaded at once by
+        # all of them, before any task: part of starting the engine.
+        opportunities = [json.loads(keys[k].text)["mission"]["opportunity"] for k in needed]
+        runner.warm_up(job.catalog_paths, next((o for o in opportunities if o is not None), None))
         if on_start is not None:
             on_start(runner.workers, runner.dashboard)
         # One search task per opportunity (its searches share its launch windows),
