@@ -230,7 +230,8 @@ _TASK_MODULES = ("marsplan.joint.plan", "marsplan.joint.withdraw", "marsplan.joi
                  "marsplan.joint.allocate", "marsplan.joint.contributions", "marsplan.joint.sites",
                  "marsplan.sizing", "marsplan.sizing.launch", "marsplan.crew.radiation",
                  "marsplan.crew.comms", "marsplan.transfer.frames", "marsplan.transfer.missions",
-                 "marsplan.transfer.windows", "marsplan.sweep.spec")
+                 "marsplan.transfer.windows", "marsplan.sweep.spec",
+                 "scipy.optimize")  # the ledger's settlement (linprog), ~0.6 s to import
 
 
 def warm_up(catalog_paths: tuple[str, ...], opportunity: int | None = None) -> float:
