@@ -9,6 +9,13 @@ fetched from anywhere else, so the pages work offline. A mistake in a query
 (an unknown partner, a year with no opportunity) shows on the page as the
 one line a :class:`~marsplan.errors.MarsplanError` gives, with HTTP 422; no
 traceback reaches a response.
+
+The heavy work runs in the API's worker pool (:mod:`marsplan.web.service`), with
+its time limits, queue bound and cache: a page runs the job of the API route
+whose answer it shows (windows, porkchop, missions) and words that answer, or a
+page job of :mod:`marsplan.web.jobs` (a mission drawn, the plan page, the
+report). A refused job is the page's error line with the API's status (504, 503,
+500).
 """
 
 from __future__ import annotations
