@@ -101,6 +101,12 @@ def _error_page(template: str, active: str, exc: Exception, **context) -> HTMLRe
 _REFUSED = (PoolBusy, JobTimeout, JobCrashed)
 
 
+@functools.lru_cache(maxsize=32)
+def _json(body: bytes):
+    """A job's answer parsed (kept by answer; the pages only read it)."""
+    return json.loads(body)
+
+
 async def _job(request: Request, job: str, params: dict) -> bytes:
     """The body of ``job(**params)`` (:mod:`marsplan.web.jobs`) from the app's pool: the
     API's own jobs, time limits and cache. A mistake the job finds raises InputError."""
@@ -166,9 +172,12 @@ def porkchop_params(year: int, step_days: float) -> dict:
             "max_cells": limits.MAX_PORKCHOP_CELLS}
 
 
-def _porkchop_data(doc: dict, year: int, step_days: float) -> str:
-    """The API's porkchop grid (``layout=grid``) as the page's JSON (C3, arrival
-    v-infinity, DLA and time of flight per cell; null where no transfer solves)."""
+@functools.lru_cache(maxsize=8)
+def _porkchop_data(body: bytes, year: int, step_days: float) -> str:
+    """The API's porkchop grid (``layout=grid``, the job's answer) as the page's JSON
+    (C3, arrival v-infinity, DLA and time of flight per cell; null where no transfer
+    solves). Kept by answer: the service hands back the same bytes while it keeps them."""
+    doc = json.loads(body)
     layer = doc["layers"][0]
     days = [str(x)[:10] for x in doc["launch"]]
     arrivals = [str(x)[:10] for x in doc["arrival"]]
@@ -209,14 +218,14 @@ async def opportunities(
     context = {"rows": [], "years": [], "year": year, "step": step,
                "steps": PORKCHOP_STEPS, "marked": None, "grid": None}
     try:
-        rows = json.loads(await _job(request, "windows", WINDOWS_PARAMS))
+        rows = _json(await _job(request, "windows", WINDOWS_PARAMS))
         years = sorted({r["opportunity"] for r in rows})
         context.update(rows=rows, years=years)
         if year not in years:
             raise InputError(f"year: {year} labels no Earth-Mars opportunity; the labels "
                              f"{FIRST_YEAR}-{LAST_YEAR} are {', '.join(map(str, years))}")
-        doc = json.loads(await _job(request, "porkchop", porkchop_params(year, step)))
-        context["grid"] = _porkchop_data(doc, year, step)
+        body = await _job(request, "porkchop", porkchop_params(year, step))
+        context["grid"] = _porkchop_data(body, year, step)
         if (launch is None) != (arrival is None):
             raise InputError("launch, arrival: give both to mark a transfer, or neither")
         if launch is not None:
@@ -259,7 +268,7 @@ def missions_params(first: int, last: int, mission_class: str, venus: bool,
 
 async def _round_trips(request: Request, key: tuple) -> dict:
     """``{"missions": rows, "front": rows}``: the API's answer to the page's query."""
-    return json.loads(await _job(request, "missions", missions_params(*key)))
+    return _json(await _job(request, "missions", missions_params(*key)))
 
 
 def _round_trip_rows(found: dict, max_dv) -> tuple[list[dict], list[int]]:
