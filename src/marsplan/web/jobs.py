@@ -221,6 +221,7 @@ def plan(body: bytes, media: str, without: list[str], horizon_years: float | Non
     document)."""
     from marsplan.errors import InputError
     from marsplan.io.document import plan_document, withdrawal_document
+    from marsplan.joint.coalitions import plan_shares
     from marsplan.joint.plan import plan as make_plan
     from marsplan.joint.withdraw import DEFAULT_HORIZON_YEARS, plan_without
 
@@ -232,13 +233,14 @@ def plan(body: bytes, media: str, without: list[str], horizon_years: float | Non
                              f"partners: {', '.join(scen.partners())}")
     eph = _ephemeris()
     main_plan = make_plan(scen, catalog, ephemeris=eph)
+    shares = plan_shares(scen, catalog, main_plan, ephemeris=eph)
     if not without:
-        body = plan_document(main_plan, ephemeris_name=eph.name)
+        body = plan_document(main_plan, ephemeris_name=eph.name, shares=shares)
     else:
         result = plan_without(scen, catalog, without, baseline=main_plan, ephemeris=eph,
                               horizon_years=DEFAULT_HORIZON_YEARS if horizon_years is None
                               else horizon_years)
-        body = withdrawal_document(result, ephemeris_name=eph.name)
+        body = withdrawal_document(result, ephemeris_name=eph.name, shares=shares)
     return json.dumps(body, indent=2, allow_nan=False).encode()
 
 
