@@ -552,3 +552,15 @@ def test_tables_fit_a_real_terminal():
     lines = text.replace("\r\n", "\n").splitlines()
     assert max(len(line) for line in lines) <= 80
     assert "not shown at 80 characters" in text and "dv_total_kms" in text
+
+
+def test_no_funds_example_does_not_ask_for_barter_it_already_has(runner):
+    # The sanctioned example balances by barter (the optimiser's providers): 25 M$
+    # cannot move in cash between NASA and Roscosmos, but every balance is within the
+    # tolerance, so the plan must not also say the debt "must be balanced in kind".
+    path = _EXAMPLE.replace("us_russia_2033.toml", "us_russia_2033_no_funds.toml")
+    result = runner.invoke(app, ["plan", path])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if x.strip().startswith("unsettled:"))
+    assert "every balance is within the tolerance" in line
+    assert "must be balanced in kind" not in result.output

@@ -1073,9 +1073,13 @@ def _agreement_lines(doc: dict) -> list[str]:
             lines.append(f"  {p['partner']}: {abs(p['balance_musd']):,.0f} M$ {how} its "
                          f"{p['entitlement_pct']:.1f}% share of the total{seats}")
     if a["unsettled_musd"] and a["unsettled_musd"] >= 0.5:
-        lines.append(f"  unsettled: {a['unsettled_musd']:,.0f} M$ cannot move in cash under "
-                     "the no_funds and in_kind rules: it must be balanced in kind (who "
-                     "provides what)")
+        if all(p["balanced"] is not False for p in doc["partners"]):
+            lines.append(f"  unsettled: {a['unsettled_musd']:,.0f} M$ cannot move in cash under "
+                         "the no_funds and in_kind rules; every balance is within the tolerance")
+        else:
+            lines.append(f"  unsettled: {a['unsettled_musd']:,.0f} M$ cannot move in cash under "
+                         "the no_funds and in_kind rules: it must be balanced in kind (who "
+                         "provides what)")
     for c in a["sanctions"]:
         one, two = c["between"]
         effects = []

@@ -450,7 +450,10 @@ def agreement(content, path) -> dict:
             words.append(f"Sanctions case: if no money could flow between "
                          f"{names.partner(c.a)} and {names.partner(c.b)}, "
                          + "; ".join(effects) + ".")
-    if book.unsettled_musd > 0.5:
+    if book.unsettled_musd > 0.5 and book.balanced:
+        words.append(f"{money_musd(book.unsettled_musd)} of balance cannot move in cash under "
+                     "these rules; every balance is within the tolerance.")
+    elif book.unsettled_musd > 0.5:
         words.append(f"{money_musd(book.unsettled_musd)} of debt cannot move in cash under "
                      "these rules: it must be closed in kind, by changing who provides what.")
     words += [f"Not as agreed: {names.prose(v)}" for v in book.violations]
