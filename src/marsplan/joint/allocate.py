@@ -76,6 +76,7 @@ _TIME_LIMIT_S = 60.0
 #: heuristic costs a fixed ~30 ms per solve however small the program (most of
 #: a plan's time under an agreement), and a primal heuristic never changes
 #: optimality: branch and bound still closes the gap to ``_MIP_REL_GAP``.
+#: Emptied (once) when the installed SciPy cannot pass it to HiGHS.
 _HIGHS_EXTRA = {"mip_heuristic_run_feasibility_jump": False}
 
 
@@ -425,7 +426,7 @@ def _solve(prog: _Program, problem: Problem, slack: bool, tol_musd: float | None
     n_opt_once = len(prog.options) + len(prog.once)
     objective = np.concatenate([prog.cost, np.zeros(n_extra)])
     objective[n_opt_once:n_opt_once + len(prog.pairs)] += TIE_BREAK  # settlement cash
-    options = {"mip_rel_gap": _MIP_REL_GAP, "time_limit": _TIME_LIMIT_S, **_HIGHS_EXTRA}
+    options = {"mip_rel_gap": _MIP_REL_GAP, "time_limit": _TIME_LIMIT_S}
 
     def run(c, extra_rows=()):
         all_rows = rows + list(extra_rows)
@@ -435,12 +436,19 @@ def _solve(prog: _Program, problem: Problem, slack: bool, tol_musd: float | None
             a = np.vstack([r for r, _, _ in all_rows])
             lo = [x for _, x, _ in all_rows]
             hi = [x for _, _, x in all_rows]
-        with warnings.catch_warnings():
-            # SciPy warns that it passes _HIGHS_EXTRA verbatim (and an older HiGHS
-            # without the option warns that it ignores it): both are expected.
-            warnings.filterwarnings("ignore", message="Unrecognized option")
-            return milp(c, constraints=LinearConstraint(a, lo, hi), integrality=integrality,
-                        bounds=bounds, options=dict(options))
+        constraints = LinearConstraint(a, lo, hi)
+        if _HIGHS_EXTRA:
+            try:
+                with warnings.catch_warnings():
+                    # SciPy warns that it passes _HIGHS_EXTRA verbatim (and an older
+                    # HiGHS without the option that it ignores it): both expected.
+                    warnings.filterwarnings("ignore", message="Unrecognized option")
+                    return milp(c, constraints=constraints, integrality=integrality,
+                                bounds=bounds, options={**options, **_HIGHS_EXTRA})
+            except AttributeError:  # a SciPy whose HiGHS binding lacks the option
+                _HIGHS_EXTRA.clear()
+        return milp(c, constraints=constraints, integrality=integrality, bounds=bounds,
+                    options=dict(options))
 
     if not slack:
         res = run(objective)
