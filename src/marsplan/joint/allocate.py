@@ -50,6 +50,7 @@ the whole model.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -71,6 +72,12 @@ _EPS_MUSD = 1e-6
 _MIP_REL_GAP = 1e-9
 #: A solve that takes longer is a modelling mistake, not a hard instance.
 _TIME_LIMIT_S = 60.0
+#: HiGHS options beyond SciPy's own (passed verbatim). The feasibility-jump
+#: heuristic costs a fixed ~30 ms per solve however small the program (most of
+#: a plan's time under an agreement), and a primal heuristic never changes
+#: optimality: branch and bound still closes the gap to ``_MIP_REL_GAP``.
+#: Emptied (once) when the installed SciPy cannot pass it to HiGHS.
+_HIGHS_EXTRA = {"mip_heuristic_run_feasibility_jump": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,8 +436,19 @@ def _solve(prog: _Program, problem: Problem, slack: bool, tol_musd: float | None
             a = np.vstack([r for r, _, _ in all_rows])
             lo = [x for _, x, _ in all_rows]
             hi = [x for _, _, x in all_rows]
-        return milp(c, constraints=LinearConstraint(a, lo, hi), integrality=integrality,
-                    bounds=bounds, options=options)
+        constraints = LinearConstraint(a, lo, hi)
+        if _HIGHS_EXTRA:
+            try:
+                with warnings.catch_warnings():
+                    # SciPy warns that it passes _HIGHS_EXTRA verbatim (and an older
+                    # HiGHS without the option that it ignores it): both expected.
+                    warnings.filterwarnings("ignore", message="Unrecognized option")
+                    return milp(c, constraints=constraints, integrality=integrality,
+                                bounds=bounds, options={**options, **_HIGHS_EXTRA})
+            except AttributeError:  # a SciPy whose HiGHS binding lacks the option
+                _HIGHS_EXTRA.clear()
+        return milp(c, constraints=constraints, integrality=integrality, bounds=bounds,
+                    options=dict(options))
 
     if not slack:
         res = run(objective)
