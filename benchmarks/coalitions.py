@@ -11,6 +11,9 @@ Issue 12's speed targets:
 - ``coalitions(scenario, catalog)`` on examples/esa_jaxa_2035.toml (4
   partners, 15 coalitions), warm (second call in the process; the trajectory
   searches run again): < 5 s on 2 cores.
+- ``plan_shares(scenario, catalog, plan)``: what ``marsplan plan`` (and its
+  report) adds for the Shapley shares, US-Russia 2033, the plan known (only
+  the 6 subset plans): first call after the plan, and best of 5 (no target).
 
 The first calls of the process (compiled kernels, DE440) are timed apart.
 """
@@ -48,7 +51,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     machine = print_machine()
     from marsplan.io.scenario import load_scenario
-    from marsplan.joint.coalitions import coalitions
+    from marsplan.joint.coalitions import coalitions, plan_shares
     from marsplan.joint.plan import plan
 
     scenario, catalog = load_scenario(PLAN_SCENARIO)
@@ -56,6 +59,9 @@ def main(argv=None):
     baseline = plan(scenario, catalog)  # loads compiled code and DE440, searches the trajectory
     first_s = time.perf_counter() - t0
     mission = baseline.mission
+    t0 = time.perf_counter()
+    plan_shares(scenario, catalog, baseline)
+    shares_first_s = time.perf_counter() - t0
     plan(scenario, catalog, mission=mission)
 
     load = OtherLoad().start()
@@ -64,6 +70,7 @@ def main(argv=None):
     fresh_s, fresh_median_s = best_of(
         lambda: plan(scenario, catalog, mission=dataclasses.replace(mission)),
         max(5, args.repeat // 5))
+    shares_s, _ = best_of(lambda: plan_shares(scenario, catalog, baseline), 5)
     check = plan(scenario, catalog, mission=dataclasses.replace(mission))
     same = (check.sizing.cost_musd == baseline.sizing.cost_musd
             and check.verdict.status == baseline.verdict.status
@@ -86,6 +93,8 @@ def main(argv=None):
           f"/ {fresh_median_s * 1e3:.2f} ms")
     print(f"  results identical to the searched plan: {'yes' if same else 'NO'}")
     print(f"  (first plan of the process, trajectory search and loading: {first_s:.2f} s)")
+    print(f"plan_shares, US-Russia 2033, plan known (the subsets only): first "
+          f"{shares_first_s:.3f} s, best of 5 {shares_s:.3f} s")
     print(f"coalitions, {os.path.basename(COALITIONS_SCENARIO)}: {len(result.partners)} partners, "
           f"{len(result.coalitions)} coalitions, {sum(c.flies for c in result.coalitions)} fly")
     print(f"  warm {coalitions_s:.2f} s (first call {coalitions_first_s:.2f} s)")
@@ -104,6 +113,7 @@ def main(argv=None):
         with open(args.json, "w") as f:
             json.dump({"machine": machine, "plan_cached_s": cached_s,
                        "plan_fresh_mission_s": fresh_s, "plan_first_s": first_s,
+                       "plan_shares_first_s": shares_first_s, "plan_shares_s": shares_s,
                        "coalitions_s": coalitions_s, "coalitions_first_s": coalitions_first_s,
                        "other_cores_busy": other, "targets": targets_json(targets)}, f,
                       indent=2)

@@ -311,10 +311,20 @@ def test_plan_prints_every_section_and_json_rows(runner):
                   "Timeline"):
         assert title in result.output
     assert "CAN FLY only with a radiation waiver" in result.output
+    # The Shapley shares, one line, as `marsplan coalitions` computes them.
+    coal = json.loads(runner.invoke(app, ["coalitions", example, "-f", "json"]).stdout)
+    line = next(x for x in result.output.splitlines() if "Shapley shares" in x)
+    assert line == ("  Shapley shares (cost game, docs/coalitions.md): " + ", ".join(
+        f"{s['partner']} {s['share_musd']:,.0f} M$ ({s['share_pct']:.1f}%)"
+        for s in coal["shapley"]))
     result = runner.invoke(app, ["plan", example, "--without", "roscosmos", "-f", "json"])
     body = json.loads(result.stdout)
     assert body["baseline"]["schema_version"] and len(body["withdrawals"]) == 1
     assert body["withdrawals"][0]["partners"] == ["roscosmos"]
+    # The baseline's agreement carries them unrounded; they add up to its cost.
+    assert body["baseline"]["agreement"]["shapley"] == coal["shapley"]
+    assert math.fsum(s["share_musd"] for s in coal["shapley"]) == pytest.approx(
+        body["baseline"]["summary"]["cost_musd"], rel=1e-9)
 
 
 def test_plan_without_several_partners_side_by_side_and_json(runner):
@@ -552,3 +562,15 @@ def test_tables_fit_a_real_terminal():
     lines = text.replace("\r\n", "\n").splitlines()
     assert max(len(line) for line in lines) <= 80
     assert "not shown at 80 characters" in text and "dv_total_kms" in text
+
+
+def test_no_funds_example_does_not_ask_for_barter_it_already_has(runner):
+    # The sanctioned example balances by barter (the optimiser's providers): 25 M$
+    # cannot move in cash between NASA and Roscosmos, but every balance is within the
+    # tolerance, so the plan must not also say the debt "must be balanced in kind".
+    path = _EXAMPLE.replace("us_russia_2033.toml", "us_russia_2033_no_funds.toml")
+    result = runner.invoke(app, ["plan", path])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if x.strip().startswith("unsettled:"))
+    assert "every balance is within the tolerance" in line
+    assert "must be balanced in kind" not in result.output

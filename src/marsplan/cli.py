@@ -1073,9 +1073,13 @@ def _agreement_lines(doc: dict) -> list[str]:
             lines.append(f"  {p['partner']}: {abs(p['balance_musd']):,.0f} M$ {how} its "
                          f"{p['entitlement_pct']:.1f}% share of the total{seats}")
     if a["unsettled_musd"] and a["unsettled_musd"] >= 0.5:
-        lines.append(f"  unsettled: {a['unsettled_musd']:,.0f} M$ cannot move in cash under "
-                     "the no_funds and in_kind rules: it must be balanced in kind (who "
-                     "provides what)")
+        if all(p["balanced"] is not False for p in doc["partners"]):
+            lines.append(f"  unsettled: {a['unsettled_musd']:,.0f} M$ cannot move in cash under "
+                         "the no_funds and in_kind rules; every balance is within the tolerance")
+        else:
+            lines.append(f"  unsettled: {a['unsettled_musd']:,.0f} M$ cannot move in cash under "
+                         "the no_funds and in_kind rules: it must be balanced in kind (who "
+                         "provides what)")
     for c in a["sanctions"]:
         one, two = c["between"]
         effects = []
@@ -1096,6 +1100,12 @@ def _agreement_lines(doc: dict) -> list[str]:
                      + "; ".join(f"{p} {', '.join(v)}" for p, v in by.items())
                      + f"; {chosen['cost_musd']:,.0f} M$"
                      + ("" if own is None else f" (the scenario as written: {own:,.0f} M$)"))
+    if a.get("shapley"):
+        lines.append("  Shapley shares (cost game, docs/coalitions.md): " + ", ".join(
+            f"{x['partner']} {x['share_musd']:,.0f} M$ ({x['share_pct']:.1f}%)"
+            for x in a["shapley"]))
+    if a.get("shapley_note"):
+        lines.append(f"  Shapley: {a['shapley_note']}")
     lines += [f"  violation: {v}" for v in a["violations"]]
     lines += [f"  note: {n}" for n in a["notes"]]
     return lines
@@ -1174,6 +1184,7 @@ def plan(
     from marsplan.io.emit import emit
     from marsplan.io.scenario import load_scenario
     from marsplan.io.terminal import escape_control
+    from marsplan.joint.coalitions import plan_shares
     from marsplan.joint.plan import plan as make_plan
     from marsplan.joint.withdraw import DEFAULT_HORIZON_YEARS, plan_without
 
@@ -1196,11 +1207,13 @@ def plan(
                              f"partners: {', '.join(scen.partners())}")
     with _Progress("plan"):
         main_plan = make_plan(scen, catalog, ephemeris=eph)
+        # The Shapley shares: the partners' subsets planned on main_plan's trajectory.
+        shares = plan_shares(scen, catalog, main_plan, ephemeris=eph)
         result = (plan_without(scen, catalog, without, baseline=main_plan, ephemeris=eph,
                                horizon_years=DEFAULT_HORIZON_YEARS if horizon_years is None
                                else horizon_years) if without else None)
     eph_name = getattr(eph, "name", type(eph).__name__)
-    doc = plan_document(main_plan, ephemeris_name=eph_name)
+    doc = plan_document(main_plan, ephemeris_name=eph_name, shares=shares)
     if chart:
         from marsplan.plots.contributions import plot_contributions
 
@@ -1223,7 +1236,8 @@ def plan(
             for line in _withdrawal_lines(result):
                 typer.echo(escape_control(line))
     elif fmt.value == "json":
-        body = doc if result is None else withdrawal_document(result, ephemeris_name=eph_name)
+        body = doc if result is None else withdrawal_document(result, ephemeris_name=eph_name,
+                                                              shares=shares)
         typer.echo(json.dumps(body, indent=2, allow_nan=False))
     extra = None
     if fmt.value == "csv":
@@ -1235,7 +1249,8 @@ def plan(
 
         with _Progress("report"):
             path = write_report(scen, catalog, out, without=without or None, ephemeris=eph,
-                                plan=main_plan, withdrawal=result, extra_files=extra)
+                                plan=main_plan, withdrawal=result, extra_files=extra,
+                                shares=shares)
         # The path alone on the last line, for scripts; on stderr when stdout is JSON/CSV.
         typer.echo(path, err=fmt.value != "table")
 

@@ -387,3 +387,30 @@ def test_cli_bad_scenario(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("marsplan: ")
 
+
+
+def test_plan_shares_reuse_the_plan_and_equal_coalitions(us_russia):
+    # plan_shares (what marsplan plan and its report show) plans only the subsets, on
+    # the given plan's trajectory: the grand coalition is that plan object, and every
+    # coalition's cost and every share equal coalitions()'s, which plans all of them.
+    from marsplan.joint.coalitions import plan_shares
+    from marsplan.joint.plan import plan
+
+    scenario, catalog, result = us_russia
+    p = plan(scenario, catalog)
+    shares = plan_shares(scenario, catalog, p)
+    assert shares.note is None and shares.coalitions.grand.plan is p
+    assert [c.game_cost_musd for c in shares.coalitions.coalitions] == [
+        c.game_cost_musd for c in result.coalitions]
+    assert shares.shapley == result.shapley
+
+
+def test_plan_shares_skipped_beyond_the_partner_bound(us_russia):
+    # Beyond max_partners nothing is planned; the note says why and what to run.
+    from marsplan.joint.coalitions import plan_shares
+
+    scenario, catalog, result = us_russia
+    skipped = plan_shares(scenario, catalog, result.grand.plan, max_partners=2)
+    assert skipped.coalitions is None and skipped.shapley == ()
+    assert "3 partners make 7 coalitions" in skipped.note
+    assert "marsplan coalitions" in skipped.note

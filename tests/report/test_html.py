@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import math
 import re
 import shutil
 from html.parser import HTMLParser
@@ -111,6 +112,48 @@ def test_agreement_section_words_the_ledger(us_russia):
     assert {f["from"] for f in flows} == {"nasa"} and {f["to"] for f in flows} == {"spacex"}
 
 
+def _shapley_rows(html: str) -> dict[str, tuple[float, float]]:
+    """The Shapley shares table of the agreement section: partner -> (US$ M, %)."""
+    section = html[html.index('<section id="agreement">'):]
+    section = section[:section.index("</section>")]
+    shares = section[section.index("<h3>Shapley shares</h3>"):]
+    rows = re.findall(r"<tr(?: class=\"(\w+)\")?><td>([^<]+)</td><td class=\"num\">[^<]*</td>"
+                      r"<td class=\"num\">([^<]+)</td><td class=\"num\">([^<]+)</td></tr>",
+                      shares)
+    return {name: (float(musd.replace(",", "")), float(pct))
+            for cls, name, musd, pct in rows if cls != "total"}
+
+
+def test_agreement_section_shows_the_shapley_shares(us_russia):
+    # Each partner's Shapley share beside its contribution, the game named and
+    # docs/coalitions.md pointed to. Invariants: the shares add up to the grand
+    # coalition's cost (the page shows hundredths of a million, so the sum of n
+    # rounded shares is within n x 0.005 M$ of the cost), and they are what
+    # `marsplan coalitions --format json` prints for the same scenario (planned
+    # there from scratch, every coalition), to the page's rounding.
+    from typer.testing import CliRunner
+
+    from marsplan.cli import app
+
+    text = us_russia["page"].section("agreement")
+    assert "Shapley shares of the cost game" in text and "docs/coalitions.md" in text
+    page = _shapley_rows(us_russia["html"])
+    names = us_russia["content"].names
+    cost = us_russia["content"].plan.sizing.cost_musd
+    assert len(page) == 3
+    assert math.fsum(m for m, _ in page.values()) == pytest.approx(cost, abs=0.005 * len(page))
+    assert math.fsum(p for _, p in page.values()) == pytest.approx(100.0, abs=0.05 * len(page))
+    result = CliRunner().invoke(app, ["coalitions", str(EXAMPLES / "us_russia_2033.toml"),
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    cli = json.loads(result.stdout)["shapley"]
+    assert {names.partner(s["partner"]): s["share_musd"] for s in cli} == {
+        name: pytest.approx(m, abs=0.005) for name, (m, _) in page.items()}
+    # plan.json carries the unrounded shares, equal to the coalitions command's.
+    assert us_russia["plan"]["agreement"]["shapley"] == cli
+    assert us_russia["plan"]["agreement"]["shapley_note"] is None
+
+
 def test_images_are_the_figures_as_data_uris(us_russia):
     from marsplan.report.figures import FIGURE_FILES
 
@@ -151,7 +194,8 @@ def test_plan_json_is_the_plan_document(us_russia):
 
     doc, content = us_russia["plan"], us_russia["content"]
     p = content.plan
-    assert doc == json.loads(json.dumps(plan_document(p, ephemeris_name=content.ephemeris_name)))
+    assert doc == json.loads(json.dumps(plan_document(p, ephemeris_name=content.ephemeris_name,
+                                                      shares=content.shares)))
     assert doc["summary"]["launches"] == 12 and doc["summary"]["tanker_flights"] == 9
     assert doc["verdict"]["status"] == "flies_with_waiver" == p.verdict.status
     assert sum(r["launches"] for r in doc["launches"]) == 12

@@ -43,7 +43,7 @@ SECTIONS = ("summary", "verdict", "trajectory", "maneuvers", "burns", "launches"
             "light_time", "blackouts", "timeline", "notes")
 
 
-def plan_document(plan, *, ephemeris_name: str | None = None) -> dict:
+def plan_document(plan, *, ephemeris_name: str | None = None, shares=None) -> dict:
     """The whole plan as one nested JSON-ready dict (see the module docstring).
 
     Parameters
@@ -52,6 +52,10 @@ def plan_document(plan, *, ephemeris_name: str | None = None) -> dict:
     ephemeris_name : str, optional
         The kernel the plan was computed with ("de440.bsp"), recorded under
         ``marsplan``.
+    shares : PlanShares, optional
+        The partners' Shapley shares of the plan's cost
+        (:func:`marsplan.joint.coalitions.plan_shares`), under ``agreement``'s
+        ``shapley`` and ``shapley_note``; without them ``shapley`` is empty.
     """
     from marsplan import __version__
     from marsplan.time import jd_tdb_to_iso
@@ -75,7 +79,8 @@ def plan_document(plan, *, ephemeris_name: str | None = None) -> dict:
         "items": [record(r) for r in s.items],
         "partners": partner_entries(plan),
         "cash_flows": cash_flow_entries(plan.ledger),
-        "agreement": agreement_entry(plan.ledger, plan.allocation),
+        "agreement": {**agreement_entry(plan.ledger, plan.allocation),
+                      **shapley_entry(shares)},
         "interfaces": {"adapter_mass_t": plan.interfaces.adapter_mass_t,
                        "checks": [record(c) for c in plan.interfaces.checks],
                        "adapters": [record(a) for a in plan.interfaces.adapters]},
@@ -171,6 +176,22 @@ def agreement_entry(book, allocation=None) -> dict:
             "allocation": chosen}
 
 
+def shapley_entry(shares) -> dict:
+    """``shapley``: each partner's Shapley share of the cost game of docs/coalitions.md
+    (``partner``, ``share_musd``, ``share_pct``; as ``marsplan coalitions``), empty when
+    not computed; ``shapley_note``: why not (too many partners), or what the game assumed
+    (the grand coalition cannot fly), else None. ``shares`` is a
+    :class:`~marsplan.joint.coalitions.PlanShares` or None."""
+    if shares is None:
+        return {"shapley": [], "shapley_note": None}
+    notes = [shares.note] if shares.note else []
+    if shares.coalitions is not None:
+        notes += list(shares.coalitions.notes)
+    return {"shapley": [{"partner": s.partner, "share_musd": s.share_musd,
+                         "share_pct": s.share_pct} for s in shares.shapley],
+            "shapley_note": "; ".join(notes) or None}
+
+
 def verdict_document(v) -> dict:
     """A :class:`~marsplan.joint.verdict.Verdict` as the document's ``verdict``:
     ``status``, ``binding_limit`` (the first limit's message) and ``limits``."""
@@ -178,7 +199,7 @@ def verdict_document(v) -> dict:
             "limits": [record(x) for x in v.limits]}
 
 
-def withdrawal_document(result, *, ephemeris_name: str | None = None) -> dict:
+def withdrawal_document(result, *, ephemeris_name: str | None = None, shares=None) -> dict:
     """``{"baseline": PLAN, "withdrawals": [...]}``: what ``plan --without P
     [--without Q] --format json`` prints.
 
@@ -192,7 +213,8 @@ def withdrawal_document(result, *, ephemeris_name: str | None = None) -> dict:
     (the re-plan's Earth departure minus the baseline's, days; null when
     nothing flies), ``seats`` and ``seat_policy``, ``notes``, ``searched``
     (each opportunity planned), ``horizon_years``, ``search_note`` and
-    ``money`` (:func:`money_entry`; null without a re-plan).
+    ``money`` (:func:`money_entry`; null without a re-plan). ``shares``: the
+    baseline's Shapley shares, as :func:`plan_document` takes them.
     """
     from marsplan.time import jd_tdb_to_iso
 
@@ -221,7 +243,7 @@ def withdrawal_document(result, *, ephemeris_name: str | None = None) -> dict:
         }
 
     return jsonable({"baseline": plan_document(results[0].baseline,
-                                               ephemeris_name=ephemeris_name),
+                                               ephemeris_name=ephemeris_name, shares=shares),
                      "withdrawals": [entry(r) for r in results]})
 
 

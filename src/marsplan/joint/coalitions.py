@@ -55,11 +55,15 @@ import numpy as np
 from marsplan.errors import InputError
 from marsplan.joint.verdict import Limit, Verdict
 
-__all__ = ["Coalition", "Coalitions", "FairShare", "Indispensability", "MAX_PARTNERS", "Share",
-           "coalition_costs", "coalitions", "shapley_values"]
+__all__ = ["Coalition", "Coalitions", "FairShare", "Indispensability", "MAX_PARTNERS",
+           "PLAN_SHARES_MAX_PARTNERS", "PlanShares", "Share", "coalition_costs", "coalitions",
+           "plan_shares", "shapley_values"]
 
 #: At most this many partners (2^8 - 1 = 255 coalitions): each coalition is a plan.
 MAX_PARTNERS = 8
+#: :func:`plan_shares` (``marsplan plan`` and its report) computes the shares up to this
+#: many partners (31 coalitions); beyond it, ``marsplan coalitions`` does.
+PLAN_SHARES_MAX_PARTNERS = 5
 #: The most players :func:`shapley_values` takes (2^20 costs, 8 MB).
 MAX_GAME_PLAYERS = 20
 #: The verdict statuses of a coalition that can fly (as :mod:`marsplan.joint.withdraw`).
@@ -231,6 +235,19 @@ class Coalitions:
         })
 
 
+@dataclass(frozen=True)
+class PlanShares:
+    """The Shapley shares beside a plan: ``coalitions`` (None when skipped) and
+    ``note``, why they were skipped (None when computed)."""
+
+    coalitions: Coalitions | None
+    note: str | None = None
+
+    @property
+    def shapley(self) -> tuple[Share, ...]:
+        return () if self.coalitions is None else self.coalitions.shapley
+
+
 # --------------------------------------------------------------------------- the game
 
 
@@ -341,7 +358,7 @@ def coalition_costs(flying_costs, crewed, grand_cost_musd: float):
 # --------------------------------------------------------------------------- planning
 
 
-def coalitions(scenario, catalog, *, ephemeris=None) -> Coalitions:
+def coalitions(scenario, catalog, *, ephemeris=None, plan=None) -> Coalitions:
     """Plan every coalition of ``scenario``'s partners; Shapley shares; indispensability.
 
     See the module docstring and docs/coalitions.md for what a coalition
@@ -353,6 +370,10 @@ def coalitions(scenario, catalog, *, ephemeris=None) -> Coalitions:
         From :func:`marsplan.load_scenario`.
     ephemeris : Ephemeris, optional
         Defaults to DE440.
+    plan : Plan, optional
+        The scenario's own plan (the grand coalition's), already made: it is
+        not planned again and its trajectory is reused for the coalitions that
+        search the same one, so only the subsets are planned.
 
     Returns
     -------
@@ -378,7 +399,14 @@ def coalitions(scenario, catalog, *, ephemeris=None) -> Coalitions:
     full = (1 << n) - 1
     searched: dict = {}
     planned: dict[int, tuple] = {}
+    if plan is not None:
+        searched[_search_key(scenario, catalog)] = plan.mission
+        members = partners
+        crew = tuple((p, int(scenario.crew[p])) for p in members if scenario.crew.get(p, 0) > 0)
+        planned[full] = (members, crew, plan.verdict, plan, None)
     for mask in range(full, 0, -1):  # the grand coalition first: its errors are the scenario's
+        if mask in planned:
+            continue
         members = tuple(p for i, p in enumerate(partners) if mask >> i & 1)
         crew = tuple((p, int(scenario.crew[p])) for p in members if scenario.crew.get(p, 0) > 0)
         if not crew:
@@ -448,6 +476,20 @@ def coalitions(scenario, catalog, *, ephemeris=None) -> Coalitions:
                       fair)
 
 
+def plan_shares(scenario, catalog, plan, *, ephemeris=None,
+                max_partners: int = PLAN_SHARES_MAX_PARTNERS) -> PlanShares:
+    """Each partner's Shapley share of ``plan``'s cost, as :func:`coalitions` computes it,
+    reusing ``plan`` (the grand coalition's) and its trajectory: only the subsets are
+    planned. Skipped, with a note saying so, beyond ``max_partners`` partners."""
+    n = len(scenario.partners())
+    if n > max_partners:
+        return PlanShares(None, f"Shapley shares not computed: {n} partners make "
+                                f"{2 ** n - 1} coalitions, each a plan; the plan computes "
+                                f"them for at most {max_partners} partners (run marsplan "
+                                "coalitions)")
+    return PlanShares(coalitions(scenario, catalog, ephemeris=ephemeris, plan=plan))
+
+
 def _plan(scen, catalog, eph, searched: dict, *, grand: bool):
     """(Plan or None, Verdict) of one coalition's scenario; the trajectory from ``searched``,
     searched once per distinct (mission spec, orbits, reachable declination)."""
@@ -455,9 +497,7 @@ def _plan(scen, catalog, eph, searched: dict, *, grand: bool):
     from marsplan.joint.plan import plan, reachable_inclination_deg, trajectory
 
     reach = reachable_inclination_deg(scen, catalog)
-    spec = scen.mission
-    key = (spec.model_dump_json(), scen.orbits.model_dump_json(),
-           spec.max_dla_deg if spec.max_dla_deg is not None else reach)
+    key = _search_key(scen, catalog, reach)
     if key not in searched:
         try:
             searched[key] = trajectory(scen, eph, max_dla_deg=reach)
@@ -484,6 +524,18 @@ def _plan(scen, catalog, eph, searched: dict, *, grand: bool):
         return None, Verdict("cannot_fly", (Limit("hardware_shortfall",
                                                   f"agreement: {error}"),), None)
     return p, p.verdict
+
+
+def _search_key(scen, catalog, reach=None) -> tuple:
+    """What makes two coalitions' trajectory searches the same: the mission
+    specification, the orbits and the reachable declination."""
+    from marsplan.joint.plan import reachable_inclination_deg
+
+    spec = scen.mission
+    if spec.max_dla_deg is None and reach is None:
+        reach = reachable_inclination_deg(scen, catalog)
+    return (spec.model_dump_json(), scen.orbits.model_dump_json(),
+            spec.max_dla_deg if spec.max_dla_deg is not None else reach)
 
 
 def _words(items) -> str:

@@ -46,3 +46,27 @@ def save_figure(fig, path, fmt: str, dpi) -> None:
     metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
     fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata)
     write_atomic(path, buffer.getvalue(), make_parents=True)
+
+
+def partner_rows(rows, keys, *, low: float | None = None) -> list[dict]:
+    """Rows of a partner chart as dicts, each with a partner and finite numbers at ``keys``.
+
+    ``rows``: dicts or dataclass rows (e.g. the ledger's); ``low``: the least value
+    allowed, if any. Raises InputError naming the row and key.
+    """
+    import dataclasses
+
+    rows = [dataclasses.asdict(r) if dataclasses.is_dataclass(r) and not isinstance(r, type)
+            else r for r in rows]
+    if not rows:
+        raise InputError("rows: no partners to draw")
+    bound = "" if low is None else f" >= {low:g}"
+    for n, row in enumerate(rows):
+        if not isinstance(row, dict) or not row.get("partner"):
+            raise InputError(f"rows[{n}]: must be a dict with a partner, got {row!r}")
+        for key in keys:
+            v = row.get(key)
+            if (isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v)
+                    or (low is not None and v < low)):
+                raise InputError(f"rows[{n}].{key}: must be a finite number{bound}, got {v!r}")
+    return rows

@@ -10,11 +10,8 @@ is imported inside the functions, object-oriented API only.
 
 from __future__ import annotations
 
-import math
-import numbers
 
-from marsplan.errors import InputError
-from marsplan.plots._common import check_dpi, format_of, save_figure
+from marsplan.plots._common import check_dpi, format_of, partner_rows, save_figure
 
 #: The two bars of a partner, top to bottom: (per cent key, M$ key, label).
 BARS = (("contribution_pct", "contribution_musd", "Contribution (in kind + cash paid - "
@@ -101,21 +98,8 @@ def _draw(rows, *, title=None):
 
 
 def _checked(rows) -> list[dict]:
-    import dataclasses
-
-    rows = [dataclasses.asdict(r) if dataclasses.is_dataclass(r) and not isinstance(r, type)
-            else r for r in rows]
-    if not rows:
-        raise InputError("rows: no partners to draw")
-    for n, row in enumerate(rows):
-        if not isinstance(row, dict) or not row.get("partner"):
-            raise InputError(f"rows[{n}]: must be a dict with a partner, got {row!r}")
-        for key in ("contribution_pct", "contribution_musd", "entitlement_pct",
-                    "entitlement_musd", "balance_musd"):
-            v = row.get(key)
-            if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
-                raise InputError(f"rows[{n}].{key}: must be a finite number, got {v!r}")
-    return rows
+    return partner_rows(rows, ("contribution_pct", "contribution_musd", "entitlement_pct",
+                               "entitlement_musd", "balance_musd"))
 
 
 def _musd(value: float) -> str:

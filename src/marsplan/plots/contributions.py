@@ -16,10 +16,8 @@ pyplot), as in :mod:`marsplan.plots.porkchop`.
 from __future__ import annotations
 
 import math
-import numbers
 
-from marsplan.errors import InputError
-from marsplan.plots._common import check_dpi, format_of, save_figure
+from marsplan.plots._common import check_dpi, format_of, partner_rows, save_figure
 
 #: The three measures, top to bottom in a group: (share key, value key, label, unit).
 MEASURES = (
@@ -112,23 +110,8 @@ def _draw(rows, *, title=None):
 
 
 def _checked(rows) -> list[dict]:
-    import dataclasses
-
-    rows = [dataclasses.asdict(r) if dataclasses.is_dataclass(r) and not isinstance(r, type)
-            else r for r in rows]
-    if not rows:
-        raise InputError("rows: no partners to draw")
-    for n, row in enumerate(rows):
-        if not isinstance(row, dict) or not row.get("partner"):
-            raise InputError(f"rows[{n}]: must be a dict with a partner, got {row!r}")
-        for share, value, _, _ in MEASURES:
-            for key in (share, value):
-                v = row.get(key)
-                if (isinstance(v, bool) or not isinstance(v, numbers.Real)
-                        or not math.isfinite(v) or v < 0):
-                    raise InputError(f"rows[{n}].{key}: must be a finite number >= 0, "
-                                     f"got {v!r}")
-    return rows
+    return partner_rows(rows, [key for share, value, _, _ in MEASURES for key in (share, value)],
+                        low=0)
 
 
 def _amount(value, unit: str) -> str:

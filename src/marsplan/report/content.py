@@ -39,6 +39,8 @@ class ReportContent:
     chosen (or why there is none). ``earth_mars`` is the chosen trajectory's
     Earth-to-Mars leg as a :class:`~marsplan.transfer.leg.Transfer` (None when
     the outbound leg swings by Venus); ``porkchop`` the opportunity's grid.
+    ``shares``: the partners' Shapley shares of the plan's cost
+    (:class:`~marsplan.joint.coalitions.PlanShares`).
     """
 
     scenario: object
@@ -52,10 +54,11 @@ class ReportContent:
     ephemeris_name: str
     names: Names
     ephemeris: object = None
+    shares: object = None
 
 
 def gather(scenario, catalog, *, without=None, ephemeris=None, plan=None,
-           withdrawal=None) -> ReportContent:
+           withdrawal=None, shares=None) -> ReportContent:
     """Plan ``scenario`` and work out everything the report shows.
 
     Parameters
@@ -72,6 +75,10 @@ def gather(scenario, catalog, *, without=None, ephemeris=None, plan=None,
         A :class:`~marsplan.joint.plan.Plan` of this scenario, and a
         :class:`~marsplan.joint.withdraw.WithdrawalPlan` of it, already made
         (``marsplan plan --out`` has them): they are not planned again.
+    shares : PlanShares, optional
+        The plan's Shapley shares (:func:`marsplan.joint.coalitions.plan_shares`),
+        already computed; by default computed here (the subsets of the partners
+        are planned on the plan's trajectory).
 
     Raises
     ------
@@ -79,6 +86,7 @@ def gather(scenario, catalog, *, without=None, ephemeris=None, plan=None,
         ``without`` is not a partner of the scenario, or is its only one.
     """
     from marsplan.ephemeris import default_ephemeris
+    from marsplan.joint.coalitions import plan_shares
     from marsplan.joint.plan import operations
     from marsplan.joint.plan import plan as make_plan
 
@@ -87,6 +95,8 @@ def gather(scenario, catalog, *, without=None, ephemeris=None, plan=None,
         plan = withdrawal.baseline if withdrawal is not None else make_plan(
             scenario, catalog, ephemeris=eph)
     ops = operations(plan)
+    if shares is None:
+        shares = plan_shares(scenario, catalog, plan, ephemeris=eph)
     names = Names(catalog)
     if isinstance(without, str):
         without = (without,)
@@ -101,7 +111,7 @@ def gather(scenario, catalog, *, without=None, ephemeris=None, plan=None,
     leg = _earth_mars_leg(plan.mission, eph)
     chart = _porkchop(scenario, plan.mission, leg, eph)
     return ReportContent(scenario, catalog, plan, ops, withdrawal, reason, leg, chart,
-                         getattr(eph, "name", type(eph).__name__), names, eph)
+                         getattr(eph, "name", type(eph).__name__), names, eph, shares)
 
 
 def withdrawal_candidate(scenario) -> tuple[str | None, str]:

@@ -46,7 +46,7 @@ _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 def write_report(scenario, catalog, out_dir, *, without=None, ephemeris=None, plan=None,
-                 withdrawal=None, extra_files=None) -> str:
+                 withdrawal=None, extra_files=None, shares=None) -> str:
     """Plan ``scenario`` and write report.html, plan.json and the figures into ``out_dir``.
 
     Parameters
@@ -69,6 +69,9 @@ def write_report(scenario, catalog, out_dir, *, without=None, ephemeris=None, pl
     extra_files : mapping of str to str, optional
         More files for the folder, by name (``marsplan plan --format csv``'s
         tables).
+    shares : PlanShares, optional
+        The plan's Shapley shares when the caller has them
+        (:func:`marsplan.joint.coalitions.plan_shares`); else computed.
 
     Returns
     -------
@@ -88,8 +91,9 @@ def write_report(scenario, catalog, out_dir, *, without=None, ephemeris=None, pl
     out_dir = os.path.abspath(os.fspath(out_dir))
     check_report_folder(out_dir)  # before planning: a typo costs a second, not a search
     content = gather(scenario, catalog, without=without, ephemeris=ephemeris, plan=plan,
-                     withdrawal=withdrawal)
-    document = plan_document(content.plan, ephemeris_name=content.ephemeris_name)
+                     withdrawal=withdrawal, shares=shares)
+    document = plan_document(content.plan, ephemeris_name=content.ephemeris_name,
+                             shares=content.shares)
     check_report_folder(out_dir)
     with atomic_folder(out_dir) as staging:
         figures = draw_figures(content, staging)

@@ -450,7 +450,10 @@ def agreement(content, path) -> dict:
             words.append(f"Sanctions case: if no money could flow between "
                          f"{names.partner(c.a)} and {names.partner(c.b)}, "
                          + "; ".join(effects) + ".")
-    if book.unsettled_musd > 0.5:
+    if book.unsettled_musd > 0.5 and book.balanced:
+        words.append(f"{money_musd(book.unsettled_musd)} of balance cannot move in cash under "
+                     "these rules; every balance is within the tolerance.")
+    elif book.unsettled_musd > 0.5:
         words.append(f"{money_musd(book.unsettled_musd)} of debt cannot move in cash under "
                      "these rules: it must be closed in kind, by changing who provides what.")
     words += [f"Not as agreed: {names.prose(v)}" for v in book.violations]
@@ -472,11 +475,45 @@ def agreement(content, path) -> dict:
              f"in money. The contributions add up to the mission's "
              f"{money_musd(book.total_musd)}; the balances to zero. A balance within "
              f"{money_musd(book.tolerance_musd)} counts as balanced.")
+    shapley, shapley_intro = _shapley(content, rows)
     return section("agreement", intro=intro, figure=embed_png(
         path, "Each partner's contribution against its entitlement",
         "Contribution against entitlement, per cent of the total cost, with each partner's "
         "balance."), table=table(columns, rows),
-        flows=table(flow_cols, flow_rows) if flow_rows else None, words=words)
+        flows=table(flow_cols, flow_rows) if flow_rows else None, words=words,
+        shapley=shapley, shapley_intro=shapley_intro)
+
+
+def _shapley(content, ledger_rows) -> tuple:
+    """The Shapley shares table (each partner's share beside its contribution, to the
+    hundredth of a million so they visibly add up to the cost) and its one line; the
+    table is None when the shares were not computed (the line says why)."""
+    shares = content.shares
+    if shares is None:
+        return None, None
+    if shares.coalitions is None:
+        return None, shares.note[:1].upper() + shares.note[1:] + "."
+    c = shares.coalitions
+    contribution = {r["partner"]: r for r in ledger_rows}
+    rows = [{"name": content.names.partner(s.partner), "share_musd": s.share_musd,
+             "share_pct": s.share_pct,
+             "contribution_musd": contribution.get(s.partner, {}).get("contribution_musd")}
+            for s in c.shapley]
+    money = Col("Shapley share", lambda r: grouped(r["share_musd"], 2), unit="US$ M",
+                numeric=True)
+    columns = [Col("Partner", lambda r: r["name"]),
+               Col.of("contribution_musd", "Contributes (in kind + cash)"), money,
+               Col.of("share_pct", "Shapley share of the cost")]
+    total = {"name": "Total", "share_musd": c.grand.game_cost_musd, "share_pct": 100.0,
+             "contribution_musd": content.plan.ledger.total_musd}
+    line = ("Shapley shares of the cost game in which every coalition of the partners flies "
+            "this mission with its own hardware and crew and costs what its plan costs "
+            f"({plural(len(c.coalitions), 'coalition')}, the same mission for each); "
+            "the shares add up to the whole mission's cost. The game and its conventions: "
+            "docs/coalitions.md.")
+    if c.notes:
+        line += " Note: " + "; ".join(c.notes) + "."
+    return table(columns, rows, total=total), line
 
 
 _CHECK_WORDS = {"docking": "Docking system", "atmosphere": "Cabin air", "power": "Power bus"}

@@ -141,17 +141,28 @@ def _grid_document(pc, revs: int, step: float, tof, best, surfaces) -> dict:
     return doc
 
 
+@functools.lru_cache(maxsize=8)
+def _missions_found(first_year: int, last_year: int, mission_class: str, venus: bool,
+                    options_json: str):
+    """The round-trip search of ``missions`` (kept per worker: a page's drawing of one of
+    its missions needs the search's mission objects, not its rows)."""
+    from marsplan.transfer.missions import mission_opportunities
+
+    options = json.loads(options_json)
+    if options.get("stay_days") is not None:
+        options["stay_days"] = tuple(options["stay_days"])
+    return mission_opportunities(first_year, last_year, mission_class,
+                                 "venus" if venus else None, ephemeris=_ephemeris(), **options)
+
+
 def missions(first_year: int, last_year: int, mission_class: str, venus: bool, options: dict,
              front: bool, timeline: bool) -> bytes:
     """``marsplan missions --format json`` (with ``--front`` / ``--timeline``)."""
     from marsplan.io.emit import Section
     from marsplan.io.rows import mission_front_rows, mission_timeline_rows, missions_rows
-    from marsplan.transfer.missions import mission_opportunities
 
-    if options.get("stay_days") is not None:
-        options = {**options, "stay_days": tuple(options["stay_days"])}
-    found = mission_opportunities(first_year, last_year, mission_class,
-                                  "venus" if venus else None, ephemeris=_ephemeris(), **options)
+    found = _missions_found(first_year, last_year, mission_class, venus,
+                            json.dumps(options, sort_keys=True))
     sections = [Section("missions", missions_rows(found))]
     if front:
         sections.append(Section("front", mission_front_rows(found)))
@@ -210,6 +221,7 @@ def plan(body: bytes, media: str, without: list[str], horizon_years: float | Non
     document)."""
     from marsplan.errors import InputError
     from marsplan.io.document import plan_document, withdrawal_document
+    from marsplan.joint.coalitions import plan_shares
     from marsplan.joint.plan import plan as make_plan
     from marsplan.joint.withdraw import DEFAULT_HORIZON_YEARS, plan_without
 
@@ -221,13 +233,14 @@ def plan(body: bytes, media: str, without: list[str], horizon_years: float | Non
                              f"partners: {', '.join(scen.partners())}")
     eph = _ephemeris()
     main_plan = make_plan(scen, catalog, ephemeris=eph)
+    shares = plan_shares(scen, catalog, main_plan, ephemeris=eph)
     if not without:
-        body = plan_document(main_plan, ephemeris_name=eph.name)
+        body = plan_document(main_plan, ephemeris_name=eph.name, shares=shares)
     else:
         result = plan_without(scen, catalog, without, baseline=main_plan, ephemeris=eph,
                               horizon_years=DEFAULT_HORIZON_YEARS if horizon_years is None
                               else horizon_years)
-        body = withdrawal_document(result, ephemeris_name=eph.name)
+        body = withdrawal_document(result, ephemeris_name=eph.name, shares=shares)
     return json.dumps(body, indent=2, allow_nan=False).encode()
 
 
@@ -329,3 +342,62 @@ def warm_up() -> None:
     default_catalog()
     solve("earth", "mars", launch=("2033-04-01", "2033-04-02"),
           arrival=("2033-10-01", "2033-10-02"), ephemeris=_ephemeris())
+
+
+# --------------------------------------------------------------------------- pages
+# The HTML pages (marsplan.web.pages) run their heavy work here too, in the same pool
+# with the same time limits and cache as the API. Where the page shows what an API
+# route returns (windows, porkchop, missions) it runs that route's job above; these
+# jobs are for what only a page shows: a mission's drawing, the plan page and report.
+
+
+def mission_plot(first_year: int, last_year: int, mission_class: str, venus: bool,
+                 options: dict, year: int) -> bytes:
+    """The best mission of opportunity ``year`` drawn in the ecliptic (``missions --plot``),
+    as a PNG ``data:`` URI."""
+    import base64
+    import os
+    import tempfile
+
+    from marsplan.errors import InputError
+    from marsplan.plots.mission import plot_mission
+
+    found = _missions_found(first_year, last_year, mission_class, venus,
+                            json.dumps(options, sort_keys=True))
+    best = next((o.best for o in found if o.year == year), None)
+    if best is None:
+        raise InputError(f"show: {year} is not an opportunity of this query")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = plot_mission(best, os.path.join(tmp, "mission.png"), dpi=90)
+        with open(path, "rb") as f:
+            return b"data:image/png;base64," + base64.b64encode(f.read())
+
+
+def joint_plan_page(text: str, without: list[str], context: dict) -> bytes:
+    """The Joint plan page for the scenario ``text`` (checked by the page), planned as
+    ``plan`` plans it (with ``without`` withdrawn), rendered as HTML."""
+    from marsplan.web import pages
+
+    view = pages._plan_view(*pages._joint_plan(text, tuple(without)))
+    return pages.render_page("pages/joint_plan.html", "/joint-plan",
+                             **{**context, "plan": view}).encode()
+
+
+def plan_report(text: str) -> bytes:
+    """The full report of ``plan --out`` (its report.html) for the scenario ``text``."""
+    import os
+    import tempfile
+
+    from marsplan.report.html import REPORT_FILE, write_report
+    from marsplan.web import pages
+
+    scen, catalog, baseline, _ = pages._joint_plan(text, ())
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "report")
+        write_report(scen, catalog, out, plan=baseline)
+        with open(os.path.join(out, REPORT_FILE), "rb") as f:
+            return f.read()
+
+
+JOBS.update({"mission_plot": mission_plot, "joint_plan_page": joint_plan_page,
+             "plan_report": plan_report})

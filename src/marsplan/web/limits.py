@@ -41,6 +41,10 @@ TIME_LIMIT_S = {
     "catalog": 30.0,
     "sweep": 30.0,
     "coalitions": 240.0,
+    # what only a page shows (marsplan.web.pages): a mission drawn, the plan page, its report
+    "mission_plot": 120.0,
+    "joint_plan_page": 90.0,
+    "plan_report": 90.0,
 }
 #: Most partners of a scenario whose coalitions one request plans: 2^n - 1 plans, each
 #: about 1 s (the trajectory searched once per set of launch sites).

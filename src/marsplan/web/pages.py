@@ -9,6 +9,13 @@ fetched from anywhere else, so the pages work offline. A mistake in a query
 (an unknown partner, a year with no opportunity) shows on the page as the
 one line a :class:`~marsplan.errors.MarsplanError` gives, with HTTP 422; no
 traceback reaches a response.
+
+The heavy work runs in the API's worker pool (:mod:`marsplan.web.service`), with
+its time limits, queue bound and cache: a page runs the job of the API route
+whose answer it shows (windows, porkchop, missions) and words that answer, or a
+page job of :mod:`marsplan.web.jobs` (a mission drawn, the plan page, the
+report). A refused job is the page's error line with the API's status (504, 503,
+500).
 """
 
 from __future__ import annotations
@@ -21,14 +28,14 @@ import io
 import json
 import math
 import os
-import tempfile
 import zlib
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from marsplan.errors import InputError, MarsplanError
-from marsplan.web import look
+from marsplan.web import limits, look
+from marsplan.web.pool import JobCrashed, JobTimeout, PoolBusy
 
 router = APIRouter()
 
@@ -62,13 +69,53 @@ def _query(request: Request, drop=()) -> str:
     return urlencode([(k, v) for k, v in request.query_params.multi_items() if k not in drop])
 
 
+def render_page(template: str, active: str, **context) -> str:
+    """A page's HTML (the server's handlers and the pool's page jobs render alike)."""
+    return look.render(template, pages=PAGES, active=active, **context)
+
+
 def _page(template: str, active: str, *, status_code: int = 200, **context) -> HTMLResponse:
-    html = look.render(template, pages=PAGES, active=active, **context)
-    return HTMLResponse(html, status_code=status_code)
+    return HTMLResponse(render_page(template, active, **context), status_code=status_code)
 
 
 def _error_page(template: str, active: str, exc: Exception, **context) -> HTMLResponse:
-    return _page(template, active, status_code=422, error=str(exc), **context)
+    """The page with the one-line message of ``exc``: a mistake in the query is HTTP 422;
+    a busy server 503 (``Retry-After``), a computation past its time limit 504 and a
+    failed one 500, as the API answers them."""
+    status, headers, message = 422, None, str(exc)
+    if isinstance(exc, PoolBusy):
+        status, headers = 503, {"Retry-After": "1"}
+        message = f"the server is busy ({exc}); try again shortly"
+    elif isinstance(exc, JobTimeout):
+        status, message = 504, f"{exc}; ask for less (a shorter span, a coarser step)"
+    elif isinstance(exc, JobCrashed):
+        status = 500
+        message = "internal error: the computation failed; the server's log has the details"
+    response = _page(template, active, status_code=status, error=message, **context)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+#: What a page shows in place of its result when the pool refuses or stops its job.
+_REFUSED = (PoolBusy, JobTimeout, JobCrashed)
+
+
+@functools.lru_cache(maxsize=32)
+def _json(body: bytes):
+    """A job's answer parsed (kept by answer; the pages only read it)."""
+    return json.loads(body)
+
+
+async def _job(request: Request, job: str, params: dict) -> bytes:
+    """The body of ``job(**params)`` (:mod:`marsplan.web.jobs`) from the app's pool: the
+    API's own jobs, time limits and cache. A mistake the job finds raises InputError."""
+    service = request.app.state.service
+    await service.start()
+    answer = await service.answer(job, params)
+    if answer.body is None:
+        raise InputError(answer.error_message)
+    return answer.body
 
 
 def _finite(value, digits: int):
@@ -109,40 +156,44 @@ def home():
 # --------------------------------------------------------------------------- opportunities
 
 
-@functools.lru_cache(maxsize=1)
-def _windows_rows() -> tuple:
-    from marsplan.io.rows import windows_rows
-    from marsplan.transfer.windows import windows
+#: The API query whose answer the Opportunities page's table shows
+#: (``GET /api/windows?from=2026&to=2045``: the same job, so the same cache entry).
+WINDOWS_PARAMS = {"first_year": FIRST_YEAR, "last_year": LAST_YEAR, "origin": "earth",
+                  "target": "mars", "angles": "eme2000", "c3_max": None, "daily": False}
+#: Porkchop surfaces the page's chart shows (hover: C3, v-infinity, DLA, time of flight).
+PORKCHOP_SURFACES = ("tof_days", "c3_km2s2", "vinf_arrival_kms", "dla_deg")
 
-    return tuple(windows_rows(windows("earth", "mars", FIRST_YEAR, LAST_YEAR)))
+
+def porkchop_params(year: int, step_days: float) -> dict:
+    """The job of ``GET /api/porkchop?year=&step=&surfaces=...`` the page's chart words."""
+    return {"year": year, "launch": None, "arrival": None, "tof": None, "step": step_days,
+            "revs": 0, "origin": "earth", "target": "mars", "angles": "eme2000",
+            "layout": "grid", "surfaces": PORKCHOP_SURFACES,
+            "max_cells": limits.MAX_PORKCHOP_CELLS}
 
 
 @functools.lru_cache(maxsize=8)
-def _porkchop_data(year: int, step_days: float) -> str:
-    """The porkchop of the opportunity ``year`` as the page's JSON (C3, arrival
-    v-infinity, DLA and time of flight per cell; NaN where no transfer solves)."""
-    import numpy as np
-
-    from marsplan.plots.porkchop import opportunity_bounds
-    from marsplan.time import jd_tdb_to_iso
-    from marsplan.transfer.porkchop import porkchop
-
-    launch, arrival = opportunity_bounds("earth", "mars", year)
-    pc = porkchop("earth", "mars", launch=launch, arrival=arrival, step_days=step_days)
-    days = [str(x)[:10] for x in np.atleast_1d(jd_tdb_to_iso(pc.launch_jd_tdb))]
-    # Arrival dates: the grid's columns (arrival_jd_tdb is launch x arrival; every row
-    # holds the same dates when the grid spans arrival dates, as an opportunity's does).
-    arrivals = [str(x)[:10] for x in np.atleast_1d(jd_tdb_to_iso(pc.arrival_jd_tdb[0]))]
+def _porkchop_data(body: bytes, year: int, step_days: float) -> str:
+    """The API's porkchop grid (``layout=grid``, the job's answer) as the page's JSON
+    (C3, arrival v-infinity, DLA and time of flight per cell; null where no transfer
+    solves). Kept by answer: the service hands back the same bytes while it keeps them."""
+    doc = json.loads(body)
+    layer = doc["layers"][0]
+    days = [str(x)[:10] for x in doc["launch"]]
+    arrivals = [str(x)[:10] for x in doc["arrival"]]
 
     def grid(values, digits):  # rows by arrival (plotly's y), columns by launch
-        return [[_finite(v, digits) for v in row] for row in np.asarray(values).T]
+        return [[None if v is None else _finite(v, digits) for v in row]
+                for row in zip(*values)]
 
-    types = np.where(np.isfinite(pc.c3_km2s2), pc.type, 0)
+    types = [[t if c is not None and math.isfinite(c) else 0 for t, c in zip(ts, cs)]
+             for ts, cs in zip(zip(*layer["type"]), zip(*layer["c3_km2s2"]))]
     return json.dumps({
         "year": year, "step_days": step_days, "launch": days, "arrival": arrivals,
-        "c3_km2s2": grid(pc.c3_km2s2, 2), "vinf_arrival_kms": grid(pc.vinf_arrival_kms, 3),
-        "dla_deg": grid(pc.dla_deg, 1), "tof_days": grid(pc.tof_days, 0),
-        "type": [[int(v) for v in row] for row in types.T],
+        "c3_km2s2": grid(layer["c3_km2s2"], 2),
+        "vinf_arrival_kms": grid(layer["vinf_arrival_kms"], 3),
+        "dla_deg": grid(layer["dla_deg"], 1), "tof_days": grid(layer["tof_days"], 0),
+        "type": [[int(v) for v in row] for row in types],
     }, allow_nan=False, separators=(",", ":"))
 
 
@@ -154,7 +205,8 @@ def _leg_details(launch: str, arrival: str) -> dict:
 
 
 @router.get("/opportunities", response_class=HTMLResponse, summary="Opportunities page")
-def opportunities(
+async def opportunities(
+    request: Request,
     year: int = Query(2033, ge=FIRST_YEAR, le=LAST_YEAR,
                       description="Opportunity whose porkchop is shown (year label)."),
     step: float = Query(2.0, ge=1.0, le=5.0, description="Porkchop grid step, days."),
@@ -163,20 +215,22 @@ def opportunities(
 ):
     """Earth-Mars optima per type and objective 2026-2045, and the chosen opportunity's
     interactive porkchop (hover: C3, v-infinity, DLA, time of flight; click: mark)."""
-    rows = _windows_rows()
-    years = sorted({r["opportunity"] for r in rows})
-    context = {"rows": rows, "years": years, "year": year, "step": step,
+    context = {"rows": [], "years": [], "year": year, "step": step,
                "steps": PORKCHOP_STEPS, "marked": None, "grid": None}
     try:
+        rows = _json(await _job(request, "windows", WINDOWS_PARAMS))
+        years = sorted({r["opportunity"] for r in rows})
+        context.update(rows=rows, years=years)
         if year not in years:
             raise InputError(f"year: {year} labels no Earth-Mars opportunity; the labels "
                              f"{FIRST_YEAR}-{LAST_YEAR} are {', '.join(map(str, years))}")
-        context["grid"] = _porkchop_data(year, step)
+        body = await _job(request, "porkchop", porkchop_params(year, step))
+        context["grid"] = _porkchop_data(body, year, step)
         if (launch is None) != (arrival is None):
             raise InputError("launch, arrival: give both to mark a transfer, or neither")
         if launch is not None:
             context["marked"] = _leg_details(launch, arrival)
-    except MarsplanError as exc:
+    except (MarsplanError, *_REFUSED) as exc:
         return _error_page("pages/opportunities.html", "/opportunities", exc, **context)
     return _page("pages/opportunities.html", "/opportunities", **context)
 
@@ -200,44 +254,39 @@ def _stay_span(stay: str | None):
     return span
 
 
-@functools.lru_cache(maxsize=16)
-def _round_trips(first: int, last: int, mission_class: str, venus: bool,
-                 max_duration: float | None, stay: tuple | None):
-    from marsplan.transfer.missions import mission_opportunities
-
-    options = {"max_duration_days": max_duration}
+def missions_params(first: int, last: int, mission_class: str, venus: bool,
+                    max_duration: float | None, stay: tuple | None) -> dict:
+    """The job of ``GET /api/missions?...&front=true`` (the same job, the same cache entry)."""
+    options = {"aerocapture": False, "earth_return": "entry",
+               "max_duration_days": max_duration, "max_c3_km2s2": None,
+               "max_entry_speed_kms": None}
     if stay is not None:
-        options["stay_days"] = stay
-    return mission_opportunities(first, last, mission_class, "venus" if venus else None,
-                                 **options)
+        options["stay_days"] = list(stay)
+    return {"first_year": first, "last_year": last, "mission_class": mission_class,
+            "venus": venus, "options": options, "front": True, "timeline": False}
 
 
-def _round_trip_rows(found, max_dv) -> tuple[list[dict], list[int]]:
+async def _round_trips(request: Request, key: tuple) -> dict:
+    """``{"missions": rows, "front": rows}``: the API's answer to the page's query."""
+    return _json(await _job(request, "missions", missions_params(*key)))
+
+
+def _round_trip_rows(found: dict, max_dv) -> tuple[list[dict], list[int]]:
     """The CLI's rows (missions --format csv), those over ``max_dv`` left out (listed)."""
-    from marsplan.time import jd_tdb_to_iso
-
     rows, over = [], []
-    for o in found:
-        row = {"opportunity": o.year,
-               "opportunity_min_c3_launch": jd_tdb_to_iso(o.anchor_jd_tdb), **o.best.row()}
+    for row in found["missions"]:
         if max_dv is not None and row["dv_total_kms"] > max_dv:
-            over.append(o.year)
+            over.append(row["opportunity"])
         else:
             rows.append(row)
     return rows, over
 
 
-@functools.lru_cache(maxsize=16)
-def _mission_png(key: tuple, year: int) -> str:
+async def _mission_png(request: Request, key: tuple, year: int) -> str:
     """The mission's drawing in the ecliptic (the CLI's --plot) as a data: URI."""
-    from marsplan.plots.mission import plot_mission
-
-    found = _round_trips(*key)
-    best = next(o.best for o in found if o.year == year)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = plot_mission(best, os.path.join(tmp, "mission.png"), dpi=90)
-        with open(path, "rb") as f:
-            return "data:image/png;base64," + base64.b64encode(f.read()).decode("ascii")
+    params = {k: v for k, v in missions_params(*key).items()
+              if k not in ("front", "timeline")}
+    return (await _job(request, "mission_plot", {**params, "year": year})).decode("ascii")
 
 
 def _round_trip_query(first, last, mission_class, venus, max_duration, stay):
@@ -267,7 +316,7 @@ def _round_trip_args(first, last, mission_class, venus, max_duration, stay):
 
 
 @router.get("/round-trips", response_class=HTMLResponse, summary="Round trips page")
-def round_trips(
+async def round_trips(
     request: Request,
     first: int = Query(2033, alias="from", ge=FIRST_YEAR, le=2060),
     last: int = Query(2033, alias="to", ge=FIRST_YEAR, le=2060),
@@ -288,25 +337,27 @@ def round_trips(
                "request_query_without_show": _query(request, drop=("show",))}
     try:
         key = _round_trip_query(first, last, mission_class, venus, max_duration, stay)
-        found = _round_trips(*key)
+        found = await _round_trips(request, key)
         rows, over = _round_trip_rows(found, max_dv)
         context.update(rows=rows, over=over)
         if rows:
             shown = show if show in {r["opportunity"] for r in rows} else rows[0]["opportunity"]
             context["show"] = shown
-            context["picture"] = _mission_png(key, shown)
-        front = [{"opportunity": o.year, "dv_total_kms": round(m.dv_total_kms, 3),
-                  "duration_days": round(m.duration_days, 1), "stay_days": round(m.stay_days, 1),
-                  "earth_departure": m.row()["earth_departure"][:10]}
-                 for o in found for m in o.front if m.dv_total_kms <= o.best.dv_total_kms + 5.0]
+            context["picture"] = await _mission_png(request, key, shown)
+        # The API's front rows: each opportunity's front within FRONT_WITHIN_KMS of its best.
+        front = [{"opportunity": m["opportunity"], "dv_total_kms": round(m["dv_total_kms"], 3),
+                  "duration_days": round(m["duration_days"], 1),
+                  "stay_days": round(m["stay_days"], 1),
+                  "earth_departure": m["earth_departure"][:10]} for m in found["front"]]
         context["front"] = json.dumps(front, allow_nan=False)
-    except MarsplanError as exc:
+    except (MarsplanError, *_REFUSED) as exc:
         return _error_page("pages/round_trips.html", "/round-trips", exc, **context)
     return _page("pages/round_trips.html", "/round-trips", **context)
 
 
 @router.get("/round-trips.csv", summary="Round trips as CSV")
-def round_trips_csv(
+async def round_trips_csv(
+    request: Request,
     first: int = Query(2033, alias="from", ge=FIRST_YEAR, le=2060),
     last: int = Query(2033, alias="to", ge=FIRST_YEAR, le=2060),
     mission_class: str = Query("conjunction", alias="class", max_length=16),
@@ -318,7 +369,7 @@ def round_trips_csv(
     """The round-trip table in full precision: the keys of ``marsplan missions --format csv``."""
     try:
         key = _round_trip_query(first, last, mission_class, venus, max_duration, stay)
-        rows, _ = _round_trip_rows(_round_trips(*key), max_dv)
+        rows, _ = _round_trip_rows(await _round_trips(request, key), max_dv)
     except MarsplanError as exc:
         return Response(json.dumps({"detail": str(exc)}), status_code=422,
                         media_type="application/json")
@@ -521,7 +572,7 @@ def _check_form(form: dict) -> dict:
 
 
 @router.get("/joint-plan", response_class=HTMLResponse, summary="Joint plan page")
-def joint_plan(request: Request,
+async def joint_plan(request: Request,
                scenario: str | None = Query(None, max_length=MAX_SCENARIO_PARAM,
                                             description="An uploaded scenario, packed."),
                without: list[str] = Query([], max_length=8,
@@ -550,10 +601,12 @@ def joint_plan(request: Request,
                              f"partners are {', '.join(partners)}")
         if without and set(without) == set(partners):
             raise InputError("without: at least one partner must remain")
-        context["plan"] = _plan_view(*_joint_plan(text, tuple(sorted(set(without)))))
-    except MarsplanError as exc:
+        # Planned and rendered in the pool (the plan's view holds the report's objects).
+        html = await _job(request, "joint_plan_page", {
+            "text": text, "without": sorted(set(without)), "context": context})
+    except (MarsplanError, *_REFUSED) as exc:
         return _error_page("pages/joint_plan.html", "/joint-plan", exc, **context)
-    return _page("pages/joint_plan.html", "/joint-plan", **context)
+    return HTMLResponse(html)
 
 
 def _blank_plan_context() -> dict:
@@ -600,21 +653,15 @@ async def joint_plan_upload(file: UploadFile = File(...)):
 
 
 @router.get("/joint-plan/report", response_class=HTMLResponse, summary="The full report")
-def joint_plan_report(request: Request,
-                      scenario: str | None = Query(None, max_length=MAX_SCENARIO_PARAM)):
+async def joint_plan_report(request: Request,
+                            scenario: str | None = Query(None, max_length=MAX_SCENARIO_PARAM)):
     """The plan's full report (``marsplan plan --out``'s report.html) for the same query."""
-    from marsplan.report.html import REPORT_FILE, write_report
-
     try:
         text = _unpack(scenario) if scenario is not None else _scenario_from_form(
             _check_form(_form_from_query(request)))
-        scen, catalog, baseline, _ = _joint_plan(text, ())
-        with tempfile.TemporaryDirectory() as tmp:
-            out = os.path.join(tmp, "report")
-            write_report(scen, catalog, out, plan=baseline)
-            with open(os.path.join(out, REPORT_FILE), encoding="utf-8") as f:
-                return HTMLResponse(f.read())
-    except MarsplanError as exc:
+        _load_text(text)
+        return HTMLResponse(await _job(request, "plan_report", {"text": text}))
+    except (MarsplanError, *_REFUSED) as exc:
         return _error_page("pages/joint_plan.html", "/joint-plan", exc,
                            **_blank_plan_context())
 
