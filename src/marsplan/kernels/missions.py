@@ -79,6 +79,27 @@ def leg_grid(r_dep, v_dep, r_arr, v_arr, jd, off, revs, low_path, mu, table, vin
                         vinf_arr[k, lo + b, c] = np.nan
 
 
+# prange splits its range into one even slice per thread. The departures with
+# work (a finite first leg) fill only the start of the date axis, the rest of it
+# serving later legs, so slicing 0..K gave one thread every departure and the
+# other none (2 threads, 196 of 470 dates). Rows are dealt out in turn instead.
+_DEAL = 64
+
+
+@njit(cache=True)
+def _rows_with_work(cost):
+    """Indices of the rows of cost (K, M) holding a finite value."""
+    rows = np.empty(cost.shape[0], dtype=np.int64)
+    n = 0
+    for k in range(cost.shape[0]):
+        for m in range(cost.shape[1]):
+            if cost[k, m] < np.inf:
+                rows[n] = k
+                n += 1
+                break
+    return rows[:n]
+
+
 @njit(cache=True)
 def _flyby_lower_bound(vin2, vout2, mu, rp):
     # A tangential periapsis impulse can do no better than joining the two
@@ -107,33 +128,37 @@ def chain2(cost1, varr1, off1, cost2, vdep2, off2, mu, rp_min, fb_weight, out_co
             out_cost[k, j] = np.inf
             out_m1[k, j] = -1
             out_m2[k, j] = -1
-        for m1 in range(n1):
-            c1 = cost1[k, m1]
-            if not c1 < np.inf:
-                continue
-            mid = k + off1[m1]
-            if mid >= n_k:
-                break
-            ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
-            vin2 = ax * ax + ay * ay + az * az
-            j1 = off1[m1] - base1
-            for m2 in range(n2):
-                c2 = cost2[mid, m2]
-                if not c2 < np.inf:
+    rows = _rows_with_work(cost1)
+    for deal in prange(_DEAL):
+        for i in range(deal, rows.shape[0], _DEAL):
+            k = rows[i]
+            for m1 in range(n1):
+                c1 = cost1[k, m1]
+                if not c1 < np.inf:
                     continue
-                j = j1 + off2[m2] - base2
-                base = c1 + c2
-                if base >= out_cost[k, j]:
-                    continue
-                bx, by, bz = vdep2[mid, m2, 0], vdep2[mid, m2, 1], vdep2[mid, m2, 2]
-                if base + fb_weight * _flyby_lower_bound(vin2, bx * bx + by * by + bz * bz,
-                                                         mu, rp_min) >= out_cost[k, j]:
-                    continue
-                dv, rp, turn = flyby(ax, ay, az, bx, by, bz, mu, rp_min)
-                if base + fb_weight * dv < out_cost[k, j]:
-                    out_cost[k, j] = base + fb_weight * dv
-                    out_m1[k, j] = m1
-                    out_m2[k, j] = m2
+                mid = k + off1[m1]
+                if mid >= n_k:
+                    break
+                ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
+                vin2 = ax * ax + ay * ay + az * az
+                j1 = off1[m1] - base1
+                for m2 in range(n2):
+                    c2 = cost2[mid, m2]
+                    if not c2 < np.inf:
+                        continue
+                    j = j1 + off2[m2] - base2
+                    base = c1 + c2
+                    if base >= out_cost[k, j]:
+                        continue
+                    bx, by, bz = vdep2[mid, m2, 0], vdep2[mid, m2, 1], vdep2[mid, m2, 2]
+                    if base + fb_weight * _flyby_lower_bound(vin2, bx * bx + by * by + bz * bz,
+                                                             mu, rp_min) >= out_cost[k, j]:
+                        continue
+                    dv, rp, turn = flyby(ax, ay, az, bx, by, bz, mu, rp_min)
+                    if base + fb_weight * dv < out_cost[k, j]:
+                        out_cost[k, j] = base + fb_weight * dv
+                        out_m1[k, j] = m1
+                        out_m2[k, j] = m2
 
 
 @njit(cache=True)
@@ -201,24 +226,27 @@ def combine_stay(out_cost, out_m0, in_cost, in_m0, stay_lo, stay_hi, best, arg):
     _stay_then_return(in_cost, in_m0, stay_lo, stay_hi, rest, rest_arg)
     local = np.full((n_k, n_d), np.inf)
     local_arg = np.full((n_k, n_d, 3), -1, dtype=np.int64)
-    for k in prange(n_k):
-        for m in range(n_o):
-            co = out_cost[k, m]
-            if not co < np.inf:
-                continue
-            a = k + out_m0 + m
-            if a >= n_k:
-                break
-            for j in range(n_j):
-                dur = a + stay_lo + in_m0 + j - k
-                if dur >= n_d:
+    rows = _rows_with_work(out_cost)
+    for deal in prange(_DEAL):
+        for i in range(deal, rows.shape[0], _DEAL):
+            k = rows[i]
+            for m in range(n_o):
+                co = out_cost[k, m]
+                if not co < np.inf:
+                    continue
+                a = k + out_m0 + m
+                if a >= n_k:
                     break
-                total = co + rest[a, j]
-                if total < local[k, dur]:
-                    local[k, dur] = total
-                    local_arg[k, dur, 0] = m
-                    local_arg[k, dur, 1] = rest_arg[a, j, 0]
-                    local_arg[k, dur, 2] = rest_arg[a, j, 1]
+                for j in range(n_j):
+                    dur = a + stay_lo + in_m0 + j - k
+                    if dur >= n_d:
+                        break
+                    total = co + rest[a, j]
+                    if total < local[k, dur]:
+                        local[k, dur] = total
+                        local_arg[k, dur, 0] = m
+                        local_arg[k, dur, 1] = rest_arg[a, j, 0]
+                        local_arg[k, dur, 2] = rest_arg[a, j, 1]
     _best_by_duration(local, local_arg, best, arg)
 
 
@@ -246,55 +274,58 @@ def chain3(cost1, varr1, off1, vdep2, varr2, off2, cost3, vdep3, off3, mu_a, rp_
     local = np.full((n_k, n_d), np.inf)
     local_arg = np.full((n_k, n_d, 3), -1, dtype=np.int64)
     fb_table = np.full((n_k, n2, n3), -1.0)  # -1: not solved yet
-    for k in prange(n_k):
-        for m1 in range(n1):
-            c1 = cost1[k, m1]
-            if not c1 < np.inf:
-                continue
-            p = k + off1[m1]
-            if p >= n_k:
-                break
-            ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
-            for m2 in range(n2):
-                q = p + off2[m2]
-                if q >= n_k:
-                    break
-                bx, by, bz = vdep2[p, m2, 0], vdep2[p, m2, 1], vdep2[p, m2, 2]
-                if not bx == bx:
+    rows = _rows_with_work(cost1)
+    for deal in prange(_DEAL):
+        for i in range(deal, rows.shape[0], _DEAL):
+            k = rows[i]
+            for m1 in range(n1):
+                c1 = cost1[k, m1]
+                if not c1 < np.inf:
                     continue
-                fa = -1.0
-                lb_a = fb_weight * _flyby_lower_bound(
-                    ax * ax + ay * ay + az * az, bx * bx + by * by + bz * bz, mu_a, rp_a)
-                for m3 in range(n3):
-                    c3 = cost3[q, m3]
-                    if not c3 < np.inf:
-                        continue
-                    dur = q + off3[m3] - k
-                    if dur >= n_d:
+                p = k + off1[m1]
+                if p >= n_k:
+                    break
+                ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
+                for m2 in range(n2):
+                    q = p + off2[m2]
+                    if q >= n_k:
                         break
-                    if c1 + c3 + lb_a >= local[k, dur]:
+                    bx, by, bz = vdep2[p, m2, 0], vdep2[p, m2, 1], vdep2[p, m2, 2]
+                    if not bx == bx:
                         continue
-                    if fa < 0.0:
-                        fa, rp, turn = flyby(ax, ay, az, bx, by, bz, mu_a, rp_a)
-                        if not fa == fa:
+                    fa = -1.0
+                    lb_a = fb_weight * _flyby_lower_bound(
+                        ax * ax + ay * ay + az * az, bx * bx + by * by + bz * bz, mu_a, rp_a)
+                    for m3 in range(n3):
+                        c3 = cost3[q, m3]
+                        if not c3 < np.inf:
+                            continue
+                        dur = q + off3[m3] - k
+                        if dur >= n_d:
                             break
-                        fa *= fb_weight
-                    if c1 + c3 + fa >= local[k, dur]:
-                        continue
-                    cx, cy, cz = varr2[p, m2, 0], varr2[p, m2, 1], varr2[p, m2, 2]
-                    dx, dy, dz = vdep3[q, m3, 0], vdep3[q, m3, 1], vdep3[q, m3, 2]
-                    if c1 + c3 + fa + fb_weight * _flyby_lower_bound(
-                            cx * cx + cy * cy + cz * cz, dx * dx + dy * dy + dz * dz,
-                            mu_b, rp_b) >= local[k, dur]:
-                        continue
-                    fb = fb_table[p, m2, m3]
-                    if fb < 0.0:
-                        fb, rp, turn = flyby(cx, cy, cz, dx, dy, dz, mu_b, rp_b)
-                        fb_table[p, m2, m3] = fb
-                    total = c1 + c3 + fa + fb_weight * fb
-                    if total < local[k, dur]:
-                        local[k, dur] = total
-                        local_arg[k, dur, 0] = m1
-                        local_arg[k, dur, 1] = m2
-                        local_arg[k, dur, 2] = m3
+                        if c1 + c3 + lb_a >= local[k, dur]:
+                            continue
+                        if fa < 0.0:
+                            fa, rp, turn = flyby(ax, ay, az, bx, by, bz, mu_a, rp_a)
+                            if not fa == fa:
+                                break
+                            fa *= fb_weight
+                        if c1 + c3 + fa >= local[k, dur]:
+                            continue
+                        cx, cy, cz = varr2[p, m2, 0], varr2[p, m2, 1], varr2[p, m2, 2]
+                        dx, dy, dz = vdep3[q, m3, 0], vdep3[q, m3, 1], vdep3[q, m3, 2]
+                        if c1 + c3 + fa + fb_weight * _flyby_lower_bound(
+                                cx * cx + cy * cy + cz * cz, dx * dx + dy * dy + dz * dz,
+                                mu_b, rp_b) >= local[k, dur]:
+                            continue
+                        fb = fb_table[p, m2, m3]
+                        if fb < 0.0:
+                            fb, rp, turn = flyby(cx, cy, cz, dx, dy, dz, mu_b, rp_b)
+                            fb_table[p, m2, m3] = fb
+                        total = c1 + c3 + fa + fb_weight * fb
+                        if total < local[k, dur]:
+                            local[k, dur] = total
+                            local_arg[k, dur, 0] = m1
+                            local_arg[k, dur, 1] = m2
+                            local_arg[k, dur, 2] = m3
     _best_by_duration(local, local_arg, best, arg)
