@@ -78,12 +78,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
     machine = print_machine()
     load = OtherLoad().start()
+    # The scheduler round trip first: its LocalCluster also pays this process's own
+    # first-time costs (importing distributed, its first cluster), which would
+    # otherwise fall on whichever sweep runs first and bias the scaling figure.
+    trip = task_round_trip_s(2)
     result2, wall2, start2 = run(2)
     print(f"480 plans, 2 workers: {wall2:.1f} s wall ({start2:.1f} s cluster start, "
           f"{result2.search_seconds:.1f} s searching {result2.searches} trajectories, "
           f"{result2.tasks} plan tasks of {result2.task_seconds / max(result2.tasks, 1):.2f} s "
           f"each); rows {result2.rows}: {result2.statuses}")
-    trip = task_round_trip_s(2)
     overhead = 100.0 * trip * (result2.tasks + result2.searches) / wall2
     print(f"scheduler overhead: {trip * 1e3:.1f} ms per task x {result2.tasks + result2.searches} "
           f"tasks = {overhead:.2f} % of the wall time")
