@@ -213,7 +213,10 @@ def test_combine_stay_is_the_brute_force_minimum_per_duration(seed):
 
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("layers, fb_weight", [(1, 1.0), (3, 1.0), (2, 10.0)])
-def test_chain3_is_the_brute_force_minimum_per_duration(seed, layers, fb_weight):
+@pytest.mark.parametrize("lanes", [1, 2, 5])
+def test_chain3_is_the_brute_force_minimum_per_duration(seed, layers, fb_weight, lanes):
+    # The first of equal totals in loop order, whatever the lanes: with two
+    # or more families, the second family of the last leg copies the first.
     rng = np.random.default_rng(200 + seed)
     n_k, m0_1, m0_2, m0_3 = 16, 1, 2, 1
     off1, off2, off3 = (_offsets(m0, 3, layers) for m0 in (m0_1, m0_2, m0_3))
@@ -222,10 +225,12 @@ def test_chain3_is_the_brute_force_minimum_per_duration(seed, layers, fb_weight)
     varr1, vdep2, varr2, vdep3 = (_vinf(rng, (n_k, n)) for n in (n1, n2, n2, n3))
     vdep2[rng.random((n_k, n2)) < 0.15] = np.nan  # middle legs without a solution
     varr2[np.isnan(vdep2)] = np.nan
+    if layers > 1:
+        cost3[:, 1::layers], vdep3[:, 1::layers] = cost3[:, ::layers], vdep3[:, ::layers]
     n_d = n_k
     best, arg = np.empty(n_d), np.empty((n_d, 4), np.int64)
     chain3(cost1, varr1, off1, vdep2, varr2, off2, cost3, vdep3, off3, MU_VENUS, RP_VENUS,
-           MU_MARS, RP_MARS, fb_weight, best, arg)
+           MU_MARS, RP_MARS, fb_weight, lanes, best, arg)
 
     best_ref, arg_ref = np.full(n_d, np.inf), np.full((n_d, 4), -1)
     for k in range(n_k):
@@ -250,3 +255,22 @@ def test_chain3_is_the_brute_force_minimum_per_duration(seed, layers, fb_weight)
     assert_array_equal(best, best_ref)
     assert_array_equal(arg, arg_ref)
     assert np.isfinite(best_ref).sum() > 5
+
+
+@pytest.mark.parametrize("lanes", [1, 2, 3])
+def test_chain3_ties_across_departures_go_to_the_first(lanes):
+    # Every date has the same legs, so every departure reaching a duration ties
+    # there; the lanes see different departures, and the first must still win.
+    rng = np.random.default_rng(7)
+    n_k = 14
+    off1, off2, off3 = (_offsets(m0, 3, 1) for m0 in (1, 2, 1))
+    rows = [_costs(rng, (1, off1.size)), _costs(rng, (1, off3.size))]
+    cost1, cost3 = (np.repeat(r, n_k, axis=0) for r in rows)
+    varr1, vdep2, varr2, vdep3 = (np.repeat(_vinf(rng, (1, o.size)), n_k, axis=0)
+                                  for o in (off1, off2, off2, off3))
+    best, arg = np.empty(n_k), np.empty((n_k, 4), np.int64)
+    chain3(cost1, varr1, off1, vdep2, varr2, off2, cost3, vdep3, off3, MU_VENUS, RP_VENUS,
+           MU_MARS, RP_MARS, 1.0, lanes, best, arg)
+    found = np.isfinite(best)
+    assert found.sum() > 3
+    assert np.all(arg[found, 0] == 0)

@@ -250,9 +250,54 @@ def combine_stay(out_cost, out_m0, in_cost, in_m0, stay_lo, stay_hi, best, arg):
     _best_by_duration(local, local_arg, best, arg)
 
 
+# Bounds prune a candidate only when they exceed the incumbent by this much,
+# km/s: a lower bound and the exact value it bounds, computed by different
+# formulas, may round apart by a few ulps, and a tie must still be compared.
+_PRUNE_MARGIN_KMS = 1e-9
+# An incumbent that is none yet: finite, so that an excluded cell's infinite
+# bound never passes a "bound <= incumbent" test.
+_NONE = 1e300
+
+
+@njit(cache=True)
+def _key_before(k, m1, m2, m3, key):
+    """(k, m1, m2, m3) comes before key (4,) in loop order: the tie-break of chain3."""
+    if k != key[0]:
+        return k < key[0]
+    if m1 != key[1]:
+        return m1 < key[1]
+    if m2 != key[2]:
+        return m2 < key[2]
+    return m3 < key[3]
+
+
+@njit(cache=True, parallel=True)
+def _tail_bounds(varr2, off2, cost3, vdep3, mu_b, rp_b, fb_weight, tail):
+    """tail[p, m2, m3]: a lower bound on flyby b plus leg 3's cost (inf: no route)."""
+    n_k, n2 = varr2.shape[0], varr2.shape[1]
+    n3 = cost3.shape[1]
+    for p in prange(n_k):
+        for m2 in range(n2):
+            q = p + off2[m2]
+            cx, cy, cz = varr2[p, m2, 0], varr2[p, m2, 1], varr2[p, m2, 2]
+            if q >= n_k or not cx == cx:
+                for m3 in range(n3):
+                    tail[p, m2, m3] = np.inf
+                continue
+            vc = cx * cx + cy * cy + cz * cz
+            for m3 in range(n3):
+                c3 = cost3[q, m3]
+                if c3 < np.inf:
+                    dx, dy, dz = vdep3[q, m3, 0], vdep3[q, m3, 1], vdep3[q, m3, 2]
+                    tail[p, m2, m3] = c3 + fb_weight * _flyby_lower_bound(
+                        vc, dx * dx + dy * dy + dz * dz, mu_b, rp_b)
+                else:
+                    tail[p, m2, m3] = np.inf
+
+
 @njit(cache=True, parallel=True)
 def chain3(cost1, varr1, off1, vdep2, varr2, off2, cost3, vdep3, off3, mu_a, rp_a, mu_b,
-           rp_b, fb_weight, best, arg):
+           rp_b, fb_weight, lanes, best, arg):
     """Three legs through two flybys (a free return with a Venus swing-by).
 
     Leg 1 [k, m1] (cost1: departure), leg 2 [p, m2] (no cost of its own),
@@ -260,23 +305,42 @@ def chain3(cost1, varr1, off1, vdep2, varr2, off2, cost3, vdep3, off3, mu_a, rp_
     plus off1/off2/off3 (sorted offsets, as :func:`leg_grid` takes them);
     flyby a joins legs 1-2, flyby b legs 2-3, their dv counted fb_weight
     times. best (D,) receives the least total per duration index (first to
-    last date), arg (D, 4) its (k, m1, m2, m3).
+    last date), arg (D, 4) its (k, m1, m2, m3): of equal totals, the first
+    in that loop order.
 
-    Flyby b depends on (p, m2, m3) only, not on the departure: it is kept in a
-    table the first time it is solved, as every departure date k reaching p
-    would solve it again (up to len(m1) times). Threads may both solve one
-    cell; they write the same value.
+    Branch and bound. The departures are dealt to ``lanes`` lanes (pass the
+    thread count: numba's get_num_threads would keep the kernel out of the
+    cache), cheapest first leg first; each lane keeps the best total per
+    duration over its departures, which prunes far more than a best per
+    departure. For a (k, m1, m2), one pass over the last legs
+    compares a lower bound (leg 1, the cheap bound on flyby a, and a table of
+    the bound on flyby b plus leg 3) with those bests; only when one could
+    improve is flyby a solved, then flyby b where still needed (kept in a
+    table: it depends on (p, m2, m3) only). Bounds prune only what is worse
+    by _PRUNE_MARGIN_KMS, and ties are broken by loop order, so the answer
+    does not depend on the thread count.
     """
     n_k, n1 = cost1.shape
     n2 = vdep2.shape[1]
     n3 = cost3.shape[1]
     n_d = best.shape[0]
-    local = np.full((n_k, n_d), np.inf)
-    local_arg = np.full((n_k, n_d, 3), -1, dtype=np.int64)
-    fb_table = np.full((n_k, n2, n3), -1.0)  # -1: not solved yet
+    n_t = max(lanes, 1)
+    thread_best = np.full((n_t, n_d), _NONE)
+    thread_arg = np.full((n_t, n_d, 4), -1, dtype=np.int64)
+    tail = np.empty((n_k, n2, n3))
+    _tail_bounds(varr2, off2, cost3, vdep3, mu_b, rp_b, fb_weight, tail)
+    # Solved flyby b, -1 where not yet: one 8-byte store, so a thread reads
+    # either -1 or the value; two threads may both solve a cell (same value).
+    fb_table = np.full((n_k, n2, n3), -1.0)
     rows = _rows_with_work(cost1)
-    for deal in prange(_DEAL):
-        for i in range(deal, rows.shape[0], _DEAL):
+    cheapest = np.empty(rows.shape[0])
+    for i in range(rows.shape[0]):
+        cheapest[i] = np.min(cost1[rows[i]])
+    rows = rows[np.argsort(cheapest, kind="mergesort")]
+    for t in prange(n_t):
+        local = thread_best[t]
+        local_arg = thread_arg[t]
+        for i in range(t, rows.shape[0], n_t):
             k = rows[i]
             for m1 in range(n1):
                 c1 = cost1[k, m1]
@@ -286,6 +350,7 @@ def chain3(cost1, varr1, off1, vdep2, varr2, off2, cost3, vdep3, off3, mu_a, rp_
                 if p >= n_k:
                     break
                 ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
+                va = ax * ax + ay * ay + az * az
                 for m2 in range(n2):
                     q = p + off2[m2]
                     if q >= n_k:
@@ -293,39 +358,49 @@ def chain3(cost1, varr1, off1, vdep2, varr2, off2, cost3, vdep3, off3, mu_a, rp_
                     bx, by, bz = vdep2[p, m2, 0], vdep2[p, m2, 1], vdep2[p, m2, 2]
                     if not bx == bx:
                         continue
-                    fa = -1.0
-                    lb_a = fb_weight * _flyby_lower_bound(
-                        ax * ax + ay * ay + az * az, bx * bx + by * by + bz * bz, mu_a, rp_a)
-                    for m3 in range(n3):
-                        c3 = cost3[q, m3]
-                        if not c3 < np.inf:
-                            continue
-                        dur = q + off3[m3] - k
-                        if dur >= n_d:
-                            break
-                        if c1 + c3 + lb_a >= local[k, dur]:
-                            continue
-                        if fa < 0.0:
-                            fa, rp, turn = flyby(ax, ay, az, bx, by, bz, mu_a, rp_a)
-                            if not fa == fa:
-                                break
-                            fa *= fb_weight
-                        if c1 + c3 + fa >= local[k, dur]:
-                            continue
-                        cx, cy, cz = varr2[p, m2, 0], varr2[p, m2, 1], varr2[p, m2, 2]
-                        dx, dy, dz = vdep3[q, m3, 0], vdep3[q, m3, 1], vdep3[q, m3, 2]
-                        if c1 + c3 + fa + fb_weight * _flyby_lower_bound(
-                                cx * cx + cy * cy + cz * cz, dx * dx + dy * dy + dz * dz,
-                                mu_b, rp_b) >= local[k, dur]:
+                    head = c1 + fb_weight * _flyby_lower_bound(
+                        va, bx * bx + by * by + bz * bz, mu_a, rp_a) - _PRUNE_MARGIN_KMS
+                    start = q - k
+                    n_hi = n3  # last legs ending on the grid (off3 sorted)
+                    while n_hi > 0 and start + off3[n_hi - 1] >= n_d:
+                        n_hi -= 1
+                    hit = False
+                    for m3 in range(n_hi):
+                        hit |= head + tail[p, m2, m3] <= local[start + off3[m3]]
+                    if not hit:
+                        continue
+                    fa, rp, turn = flyby(ax, ay, az, bx, by, bz, mu_a, rp_a)
+                    if not fa == fa:
+                        continue
+                    fa *= fb_weight
+                    head = c1 + fa - _PRUNE_MARGIN_KMS
+                    for m3 in range(n_hi):
+                        dur = start + off3[m3]
+                        if not head + tail[p, m2, m3] <= local[dur]:
                             continue
                         fb = fb_table[p, m2, m3]
                         if fb < 0.0:
+                            cx, cy, cz = varr2[p, m2, 0], varr2[p, m2, 1], varr2[p, m2, 2]
+                            dx, dy, dz = vdep3[q, m3, 0], vdep3[q, m3, 1], vdep3[q, m3, 2]
                             fb, rp, turn = flyby(cx, cy, cz, dx, dy, dz, mu_b, rp_b)
                             fb_table[p, m2, m3] = fb
-                        total = c1 + c3 + fa + fb_weight * fb
-                        if total < local[k, dur]:
-                            local[k, dur] = total
-                            local_arg[k, dur, 0] = m1
-                            local_arg[k, dur, 1] = m2
-                            local_arg[k, dur, 2] = m3
-    _best_by_duration(local, local_arg, best, arg)
+                        total = c1 + cost3[q, m3] + fa + fb_weight * fb
+                        if total < local[dur] or (total == local[dur] and _key_before(
+                                k, m1, m2, m3, local_arg[dur])):
+                            local[dur] = total
+                            local_arg[dur, 0] = k
+                            local_arg[dur, 1] = m1
+                            local_arg[dur, 2] = m2
+                            local_arg[dur, 3] = m3
+    for dur in range(n_d):
+        best[dur] = np.inf
+        for c in range(4):
+            arg[dur, c] = -1
+        for t in range(n_t):
+            v = thread_best[t, dur]
+            if v < _NONE and (v < best[dur] or (v == best[dur] and _key_before(
+                    thread_arg[t, dur, 0], thread_arg[t, dur, 1], thread_arg[t, dur, 2],
+                    thread_arg[t, dur, 3], arg[dur]))):
+                best[dur] = v
+                for c in range(4):
+                    arg[dur, c] = thread_arg[t, dur, c]

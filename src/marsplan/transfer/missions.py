@@ -412,6 +412,8 @@ def _search_stay(grid, opts, venus_side, n_dur):
 
 def _search_flyby(grid, opts, venus_side, n_dur):
     """Flyby class: a free return past Mars, with a Venus swing-by on one side or none."""
+    from numba import get_num_threads
+
     from marsplan.kernels.missions import chain3
 
     best = np.empty(n_dur)
@@ -449,7 +451,8 @@ def _search_flyby(grid, opts, venus_side, n_dur):
     bodies = ("venus", "mars") if venus_side == "out" else ("mars", "venus")
     chain3(costs[0], legs[0].varr, legs[0].off, legs[1].vdep, legs[1].varr, legs[1].off,
            costs[2], legs[2].vdep, legs[2].off, GM_KM3S2[bodies[0]], _rp_min(bodies[0], opts),
-           GM_KM3S2[bodies[1]], _rp_min(bodies[1], opts), _fb_weight(opts), best, arg)
+           GM_KM3S2[bodies[1]], _rp_min(bodies[1], opts), _fb_weight(opts),
+           get_num_threads(), best, arg)
 
     def dates(dur):
         k, m1, m2, m3 = arg[dur]
