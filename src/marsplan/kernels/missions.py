@@ -404,3 +404,119 @@ def chain3(cost1, varr1, off1, vdep2, varr2, off2, cost3, vdep3, off3, mu_a, rp_
                 best[dur] = v
                 for c in range(4):
                     arg[dur, c] = thread_arg[t, dur, c]
+
+
+#: Kinds of a mission's inner stops in :func:`mission_costs`.
+STOP_FLYBY = 0
+STOP_MARS_ARRIVAL = 1
+STOP_MARS_DEPARTURE = 2
+
+
+@njit(cache=True)
+def _hyperbola_dv(vinf, two_mu_rp, v_peri):
+    """Periapsis impulse between an orbit (speed v_peri there) and a hyperbola."""
+    return math.sqrt(vinf * vinf + two_mu_rp) - v_peri
+
+
+@njit(cache=True)
+def mission_costs(r, v, tc, ok, mu, leg_first, leg_revs, leg_low, leg_tof, stop_kind, stop_a,
+                  stop_b, earth_departure, ecl_z, aero, earth_return, ballistic_tol, table,
+                  total, bad):
+    """Total delta-v and constraint violation of N missions through S stops, in one call.
+
+    r, v (S, N, 3): the stops' heliocentric states (km, km/s) on dates tc (N,
+    S) (TDB JD), mu the Sun's GM. ok (N,): missions still eligible, cleared here where a leg
+    leaves its flight-time range or has no Lambert solution. Legs (L,): from
+    stop leg_first[l] to the next, with leg_revs, leg_low (branch) and
+    leg_tof (L, 2) days. Inner stops: stop_kind (S,) (STOP_*; the first and
+    last are the Earth), with stop_a, stop_b the flyby's GM and least
+    periapsis radius, or the Mars orbit's 2 GM / r_p and periapsis speed.
+    earth_departure: 2 GM / r_p, periapsis speed, C3 limit, |DLA| limit
+    (deg; inf: none); ecl_z: the ecliptic-to-EME2000 matrix's z row; aero:
+    (1 for aerocapture, its v-infinity limit); earth_return: (1 for capture,
+    0 for entry; 2 GM / r_p; periapsis speed or entry speed limit; 2 GM / r
+    at the entry interface; entry speed limit, inf: none); ballistic_tol:
+    the powered swing-by allowance (inf: any). Outputs total (N,) km/s (inf
+    where not ok) and bad (N,), the weighted violation.
+    """
+    n = tc.shape[0]
+    n_legs = leg_first.shape[0]
+    n_stops = tc.shape[1]
+    vdep = np.empty((n_stops, n, 3))  # v-infinity leaving stop s (its leg's start)
+    varr = np.empty((n_stops, n, 3))  # v-infinity reaching stop s
+    r1 = np.empty((_BLOCK, 3))
+    r2 = np.empty((_BLOCK, 3))
+    tof = np.empty(_BLOCK)
+    v1 = np.empty((_BLOCK, 3))
+    v2 = np.empty((_BLOCK, 3))
+    code = np.empty(_BLOCK, dtype=np.int8)
+    for leg in range(n_legs):
+        a = leg_first[leg]
+        revs = leg_revs[leg:leg + 1]
+        low = leg_low[leg:leg + 1]
+        for lo in range(0, n, _BLOCK):
+            hi = min(n, lo + _BLOCK)
+            for i in range(lo, hi):
+                days = tc[i, a + 1] - tc[i, a]
+                if not leg_tof[leg, 0] <= days <= leg_tof[leg, 1]:
+                    ok[i] = False
+                tof[i - lo] = max(days, 1.0) * _DAY_S
+                for c in range(3):
+                    r1[i - lo, c] = r[a, i, c]
+                    r2[i - lo, c] = r[a + 1, i, c]
+            m = hi - lo
+            solve_block(r1[:m], r2[:m], tof[:m], mu, revs, _PROGRADE, low, v1[:m], v2[:m],
+                        code[:m], table)
+            for i in range(lo, hi):
+                if code[i - lo] != SOLVED:
+                    ok[i] = False
+                for c in range(3):
+                    vdep[a, i, c] = v1[i - lo, c] - v[a, i, c]
+                    varr[a + 1, i, c] = v2[i - lo, c] - v[a + 1, i, c]
+    for i in range(n):
+        bad[i] = 0.0
+        if not ok[i]:
+            total[i] = np.inf
+            continue
+        x, y, z = vdep[0, i, 0], vdep[0, i, 1], vdep[0, i, 2]
+        c3 = x * x + y * y + z * z
+        vinf = math.sqrt(c3)
+        dv = _hyperbola_dv(vinf, earth_departure[0], earth_departure[1])
+        if c3 > earth_departure[2]:
+            bad[i] += c3 - earth_departure[2]
+        if earth_departure[3] < np.inf:
+            s = (x * ecl_z[0] + y * ecl_z[1] + z * ecl_z[2]) / vinf
+            dla = math.degrees(math.asin(min(1.0, max(-1.0, s))))
+            if abs(dla) > earth_departure[3]:
+                bad[i] += abs(dla) - earth_departure[3]
+        powered = 0.0
+        for s in range(1, n_stops - 1):
+            kind = stop_kind[s]
+            if kind == STOP_FLYBY:
+                f, rp, turn = flyby(varr[s, i, 0], varr[s, i, 1], varr[s, i, 2], vdep[s, i, 0],
+                                    vdep[s, i, 1], vdep[s, i, 2], stop_a[s], stop_b[s])
+                dv += f
+                powered += f
+            elif kind == STOP_MARS_ARRIVAL:
+                va = math.sqrt(varr[s, i, 0] ** 2 + varr[s, i, 1] ** 2 + varr[s, i, 2] ** 2)
+                if aero[0] > 0.0:
+                    if va > aero[1]:
+                        dv = np.inf
+                        bad[i] += 10.0 * (va - aero[1])
+                else:
+                    dv += _hyperbola_dv(va, stop_a[s], stop_b[s])
+            else:
+                vd = math.sqrt(vdep[s, i, 0] ** 2 + vdep[s, i, 1] ** 2 + vdep[s, i, 2] ** 2)
+                dv += _hyperbola_dv(vd, stop_a[s], stop_b[s])
+        last = n_stops - 1
+        ve = math.sqrt(varr[last, i, 0] ** 2 + varr[last, i, 1] ** 2 + varr[last, i, 2] ** 2)
+        entry = math.sqrt(ve * ve + earth_return[3])
+        if earth_return[0] > 0.0:
+            dv += _hyperbola_dv(ve, earth_return[1], earth_return[2])
+        else:
+            dv += max(0.0, entry - earth_return[2])
+        if entry > earth_return[4]:
+            bad[i] += 10.0 * (entry - earth_return[4])
+        if powered > ballistic_tol:
+            bad[i] += 10.0 * (powered - ballistic_tol)
+        total[i] = dv if dv < np.inf else np.inf

@@ -103,11 +103,21 @@ def departure_dv_kms(vinf_kms, body: str, orbit: Orbit | None = None):
     (sqrt(mu / r_p) for a circular orbit; docs/design.md). ``orbit`` defaults
     to ``DEFAULT_ORBITS.leaving(body)``.
     """
-    orbit = DEFAULT_ORBITS.leaving(body) if orbit is None else orbit
+    two_mu_rp, v_peri = periapsis_terms(body, DEFAULT_ORBITS.leaving(body) if orbit is None
+                                        else orbit)
+    return np.sqrt(np.square(vinf_kms) + two_mu_rp) - v_peri
+
+
+def periapsis_terms(body: str, orbit: Orbit) -> tuple[float, float]:
+    """(2 mu / r_p in km^2/s^2, periapsis speed in km/s) of ``orbit`` about ``body``.
+
+    A periapsis impulse onto or off a hyperbola is sqrt(vinf^2 + 2 mu / r_p)
+    - v_p (:func:`departure_dv_kms`); the mission search's kernel takes these
+    two terms.
+    """
     mu = gm_of(body)
     rp, ra = orbit.radii_km(body)
-    v_peri = np.sqrt(mu * 2.0 * ra / (rp * (rp + ra)))
-    return np.sqrt(np.square(vinf_kms) + 2.0 * mu / rp) - v_peri
+    return 2.0 * mu / rp, float(np.sqrt(mu * 2.0 * ra / (rp * (rp + ra))))
 
 
 def capture_dv_kms(vinf_kms, body: str, orbit: Orbit | None = None):

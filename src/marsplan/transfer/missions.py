@@ -24,6 +24,7 @@ family. Each leg's flight-time range (``leg_tof_days``) bounds the grid.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -32,7 +33,8 @@ from marsplan.constants import EQUATORIAL_RADIUS_KM, GM_KM3S2, GM_SUN_KM3S2
 from marsplan.ephemeris import Ephemeris
 from marsplan.errors import EphemerisRangeError, InputError, NoSolutionError
 from marsplan.time import jd_tdb_to_iso
-from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbits, capture_dv_kms, departure_dv_kms
+from marsplan.transfer.maneuvers import (DEFAULT_ORBITS, Orbits, capture_dv_kms,
+                                         departure_dv_kms, periapsis_terms)
 from marsplan.transfer.mission import MISSION_CLASSES, Flyby, Leg, Mission, Missions
 from marsplan.validate import check_cells
 
@@ -189,10 +191,13 @@ def _checked_leg_tof(value) -> tuple:
     return tuple((leg, lo, hi) for leg, (lo, hi) in sorted(out.items()))
 
 
+# 2 mu / r at Earth's entry interface, km^2/s^2.
+_ENTRY_TWO_MU_R = 2.0 * GM_KM3S2["earth"] / (EQUATORIAL_RADIUS_KM["earth"] + ENTRY_ALTITUDE_KM)
+
+
 def entry_speed_kms(vinf_kms):
     """Speed at the entry interface (125 km) of a hyperbola with ``vinf_kms`` at Earth."""
-    r = EQUATORIAL_RADIUS_KM["earth"] + ENTRY_ALTITUDE_KM
-    return np.sqrt(np.square(vinf_kms) + 2.0 * GM_KM3S2["earth"] / r)
+    return np.sqrt(np.square(vinf_kms) + _ENTRY_TWO_MU_R)
 
 
 def _return_dv(vinf, opts: MissionOptions):
@@ -733,23 +738,63 @@ def _stop_states(eph, stops, tc):
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _cost_plan(stops: tuple, mission_class: str, opts: MissionOptions, specs: tuple) -> tuple:
+    """The arguments of :func:`marsplan.kernels.missions.mission_costs` that depend on
+    the route, its leg families and the options only (not on the dates)."""
+    from marsplan.ephemeris.frames import ECLIPTIC_TO_ICRF
+    from marsplan.kernels.missions import (STOP_FLYBY, STOP_MARS_ARRIVAL,
+                                           STOP_MARS_DEPARTURE)
+
+    legs = [i for i in range(len(stops) - 1) if not stops[i] == stops[i + 1] == "mars"]
+    # Flight-time ranges widened by a grid step: setting a grid stay into its
+    # range moves a leg by up to a step.
+    tof = np.array([opts.leg_tof(stops[i], stops[i + 1]) for i in legs]) + np.array(
+        [-opts.step_days, opts.step_days])
+    kind = np.full(len(stops), -1, dtype=np.int64)
+    a, b = np.zeros(len(stops)), np.zeros(len(stops))
+    for k in range(1, len(stops) - 1):
+        body = stops[k]
+        if body == "mars" and mission_class != "flyby":
+            kind[k] = STOP_MARS_ARRIVAL if stops[k + 1] == "mars" else STOP_MARS_DEPARTURE
+            a[k], b[k] = periapsis_terms("mars", opts.orbits.mars_capture)
+        else:
+            kind[k], a[k], b[k] = STOP_FLYBY, GM_KM3S2[body], _rp_min(body, opts)
+    none = np.inf
+    dep = periapsis_terms("earth", opts.orbits.departure)
+    earth_departure = np.array([*dep, none if opts.max_c3_km2s2 is None else opts.max_c3_km2s2,
+                                none if opts.max_dla_deg is None else opts.max_dla_deg])
+    if opts.earth_return == "capture":
+        ret = (1.0, *periapsis_terms("earth", opts.orbits.earth_capture))
+    else:
+        ret = (0.0, 0.0, opts.entry_speed_limit_kms)
+    earth_return = np.array([*ret, _ENTRY_TWO_MU_R, none if opts.max_entry_speed_kms is None
+                             else opts.max_entry_speed_kms])
+    return (np.array(legs, dtype=np.int64),
+            np.array([r for r, _ in specs], dtype=np.int64),
+            np.array([low for _, low in specs], dtype=np.bool_), tof, kind, a, b,
+            earth_departure, np.ascontiguousarray(ECLIPTIC_TO_ICRF[2]),
+            np.array([1.0 if opts.aerocapture else 0.0, opts.max_aerocapture_vinf_kms]),
+            earth_return, BALLISTIC_TOL_KMS if opts.ballistic else none)
+
+
 def _batch_costs(t, stops, mission_class, opts: MissionOptions, eph, window, span,
                  specs=None):
     """Total delta-v (N,) and constraint violation (N,) of missions on dates t (N, S).
 
-    The same budget as :func:`assemble_mission`, for many missions at once;
-    +inf where the departure leaves ``window``, a date the ``span`` of the
-    grid, or a leg its flight-time range (widened by a grid step: setting a
-    grid stay into its range moves a leg by up to a step), or a leg has no
-    Lambert solution. ``specs``: each leg's (revs, low_path), default all 0.
+    The same budget as :func:`assemble_mission`, for many missions at once (one
+    kernel call, :func:`marsplan.kernels.missions.mission_costs`); +inf where
+    the departure leaves ``window``, a date the ``span`` of the grid, or a leg
+    its flight-time range (widened by a grid step), or a leg has no Lambert
+    solution. ``specs``: each leg's (revs, low_path), default all 0.
     ``window`` and ``span``: (2,) for every mission, or (N, 2) one per mission.
     """
-    tof_margin = opts.step_days
-    from marsplan.kernels.flyby import flyby_batch
-    from marsplan.kernels.lambert import _BLOCK, lambert_batch, solve_block
+    from marsplan.kernels.missions import mission_costs
     from marsplan.twobody import _guess_table
 
     n = t.shape[0]
+    n_legs = sum(1 for a, b in zip(stops, stops[1:]) if not a == b == "mars")
+    specs = tuple(specs) if specs is not None else ((0, True),) * n_legs
     window, span = np.asarray(window, dtype=np.float64), np.asarray(span, dtype=np.float64)
     if window.ndim == 2:  # per mission (N, 2)
         lo_w, hi_w, lo_s, hi_s = window[:, 0], window[:, 1], span[:, :1], span[:, 1:]
@@ -757,65 +802,14 @@ def _batch_costs(t, stops, mission_class, opts: MissionOptions, eph, window, spa
         lo_w, hi_w, lo_s, hi_s = window[0], window[1], span[0], span[1]
     ok = (t[:, 0] >= lo_w) & (t[:, 0] <= hi_w)
     ok &= np.all((t >= lo_s) & (t <= hi_s), axis=1)
-    tc = np.clip(t, lo_s, hi_s)
+    tc = np.ascontiguousarray(np.clip(t, lo_s, hi_s))
     states = _stop_states(eph, stops, tc)
-    legs = {}  # index of the leg's first stop -> (vinf_dep, vinf_arr)
-    table = _guess_table()
-    zero, one = np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.bool_)
-    leg_specs = iter(specs if specs is not None else [(0, True)] * len(stops))
-    for i in range(len(stops) - 1):
-        a, b = stops[i], stops[i + 1]
-        if a == b == "mars":
-            continue
-        revs, low_path = next(leg_specs)
-        tof = tc[:, i + 1] - tc[:, i]
-        lo, hi = opts.leg_tof(a, b)
-        ok &= (tof >= lo - tof_margin) & (tof <= hi + tof_margin)
-        v1, v2 = np.empty((n, 3)), np.empty((n, 3))
-        status = np.empty(n, dtype=np.int8)
-        # A step's few dozen problems: one thread (a parallel kernel's start-up
-        # costs more than the solves on a busy machine).
-        solver = solve_block if n <= _BLOCK else lambert_batch
-        revs_a = zero if revs == 0 else np.full(1, revs, dtype=np.int64)
-        low_a = one if low_path else np.zeros(1, dtype=np.bool_)
-        solver(np.ascontiguousarray(states[i][0]), np.ascontiguousarray(states[i + 1][0]),
-               np.maximum(tof, 1.0) * 86_400.0, GM_SUN_KM3S2, revs_a, one, low_a, v1, v2,
-               status, table)
-        ok &= status == 0
-        legs[i] = (v1 - states[i][1], v2 - states[i + 1][1])
-    vdep0 = legs[0][0]
-    c3 = np.einsum("ij,ij->i", vdep0, vdep0)
-    total = departure_dv_kms(np.sqrt(c3), "earth", opts.orbits.departure)
-    bad = np.zeros(n)
-    if opts.max_c3_km2s2 is not None:
-        bad += np.maximum(0.0, c3 - opts.max_c3_km2s2)
-    if opts.max_dla_deg is not None:
-        bad += np.maximum(0.0, np.abs(_dla_deg(vdep0)) - opts.max_dla_deg)
-    fb_total = np.zeros(n)
-    for k in range(1, len(stops) - 1):
-        body = stops[k]
-        if body == "mars" and mission_class != "flyby":
-            if stops[k + 1] == "mars":  # arrival for the stay
-                vinf = _norm(legs[k - 1][1])
-                total = total + _mars_arrival_dv(vinf, opts)
-                if opts.aerocapture:
-                    bad += 10 * np.maximum(0.0, vinf - opts.max_aerocapture_vinf_kms)
-            else:
-                total = total + departure_dv_kms(_norm(legs[k][0]), "mars",
-                                                 opts.orbits.mars_capture)
-            continue
-        dv = np.empty(n)
-        flyby_batch(np.ascontiguousarray(legs[k - 1][1]), np.ascontiguousarray(legs[k][0]),
-                    GM_KM3S2[body], _rp_min(body, opts), dv)
-        total = total + dv
-        fb_total += dv
-    v_earth = _norm(legs[len(stops) - 2][1])
-    total = total + _return_dv(v_earth, opts)
-    if opts.max_entry_speed_kms is not None:
-        bad += 10 * np.maximum(0.0, entry_speed_kms(v_earth) - opts.max_entry_speed_kms)
-    if opts.ballistic:
-        bad += 10 * np.maximum(0.0, fb_total - BALLISTIC_TOL_KMS)
-    total = np.where(ok & np.isfinite(total), total, np.inf)
+    r = np.stack([s[0] for s in states])
+    v = np.stack([s[1] for s in states])
+    total, bad = np.empty(n), np.empty(n)
+    mission_costs(r, v, tc, ok, GM_SUN_KM3S2,
+                  *_cost_plan(tuple(stops), mission_class, opts, specs), _guess_table(),
+                  total, bad)
     return total, bad
 
 
