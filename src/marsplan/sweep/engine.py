@@ -33,8 +33,8 @@ from dataclasses import dataclass, fields
 
 from marsplan.errors import MarsplanError
 
-__all__ = ["Batch", "BatchResult", "Job", "SweepRow", "TrajectoryKey", "partner_fields",
-           "plan_batch", "prepare", "search_group", "search_trajectory", "warm_up"]
+__all__ = ["Batch", "BatchResult", "Job", "Part", "SweepRow", "TrajectoryKey", "partner_fields",
+           "plan_batch", "plan_part", "prepare", "search_group", "search_trajectory", "warm_up"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +127,18 @@ class BatchResult:
 
     number: int
     rows: tuple[SweepRow, ...]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Part:
+    """A planned batch as its stored form: the Parquet bytes of its rows
+    (:func:`marsplan.sweep.store.encode_part`), their count, and the seconds its
+    task computed, planning and encoding."""
+
+    number: int
+    parquet: bytes
+    rows: int
     seconds: float
 
 
@@ -341,6 +353,18 @@ def plan_batch(job: Job, batch: Batch, searched) -> BatchResult:
             rows.append(_row(index, values, flown or scenario, status="error",
                              error=_error_text(failure), coalition=coalition))
     return BatchResult(batch.number, tuple(rows), time.perf_counter() - start)
+
+
+def plan_part(job: Job, batch: Batch, searched, axes) -> Part:
+    """:func:`plan_batch`, and its rows encoded as a Parquet part of the sweep's schema
+    (``axes``: the spec's axes), in the task: the worker, not the client, pays the
+    encoding, so storing scales with the workers and the client only writes files."""
+    from marsplan.sweep import store
+
+    start = time.perf_counter()
+    result = plan_batch(job, batch, searched)
+    data = store.encode_part(store.table(result.rows, axes, job.partners, partner_fields()))
+    return Part(result.number, data, len(result.rows), time.perf_counter() - start)
 
 
 def _coalition(partners, without) -> str:

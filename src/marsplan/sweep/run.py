@@ -246,15 +246,6 @@ def _result(future):
         raise
 
 
-def _statuses(out_dir: str) -> tuple[int, dict]:
-    from marsplan.sweep.store import load
-
-    frame = load(out_dir)
-    if frame.empty:
-        return 0, {}
-    return len(frame), {str(k): int(v) for k, v in frame["status"].value_counts().items()}
-
-
 def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str | None = None,
               progress=None, on_start=None, timeout_s: float = SCHEDULER_TIMEOUT_S
               ) -> SweepResult:
@@ -355,27 +346,27 @@ def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str 
         futures = []
         for b in todo:
             mine = sorted({group_of[item[2]] for item in b.items if item[2] >= 0})
-            futures.append(runner.submit(engine.plan_batch, job, b, [groups[n] for n in mine]))
+            futures.append(runner.submit(engine.plan_part, job, b, [groups[n] for n in mine],
+                                         spec.axes))
         planned = sum(len(b.items) for b in all_batches if b.number in done)
         total = spec.size
         if progress is not None:
             progress("plan", planned, total)
         for future in runner.as_completed(futures):
-            result = _result(future)
-            store.write_part(out_dir, result.number,
-                             store.table(result.rows, spec.axes, job.partners, fields))
-            done.add(result.number)
+            part = _result(future)
+            store.write_part(out_dir, part.number, part.parquet)
+            done.add(part.number)
             manifest["done"] = sorted(done)
             store.write_manifest(out_dir, manifest)
-            task_seconds += result.seconds
-            new_rows += len(result.rows)
-            planned += len(result.rows)
+            task_seconds += part.seconds
+            new_rows += part.rows
+            planned += part.rows
             if progress is not None:
                 progress("plan", planned, total)
         search_seconds = searched.seconds
     finally:
         runner.close()
     wall = time.perf_counter() - start
-    rows, statuses = _statuses(out_dir)
+    rows, statuses = store.status_counts(out_dir)
     return SweepResult(out_dir, spec.size, rows, new_rows, len(needed), len(todo), task_seconds,
                        search_seconds, wall, runner.workers, runner.dashboard, statuses)

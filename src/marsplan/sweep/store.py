@@ -30,8 +30,8 @@ import os
 
 from marsplan.errors import MarsplanError, OutputPathError
 
-__all__ = ["MANIFEST", "RESULTS", "SweepStoreError", "load", "read_manifest", "schema",
-           "write_manifest", "write_part"]
+__all__ = ["MANIFEST", "RESULTS", "SweepStoreError", "encode_part", "load", "read_manifest",
+           "schema", "status_counts", "write_manifest", "write_part"]
 
 MANIFEST = "manifest.json"
 RESULTS = "results"
@@ -128,17 +128,37 @@ def part_name(number: int) -> str:
     return f"part-{number:06d}.parquet"
 
 
-def write_part(out_dir: str, number: int, arrow_table) -> str:
-    """Write one batch's rows as ``DIR/results/part-NNNNNN.parquet``, atomically."""
+def encode_part(arrow_table) -> bytes:
+    """One batch's rows as the bytes of a Parquet file (zstd): the work of storing a
+    batch, done where the batch was planned (a worker), so the client only writes."""
     import pyarrow.parquet as pq
-
-    from marsplan.io.atomic import write_atomic
 
     buffer = io.BytesIO()
     pq.write_table(arrow_table, buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def write_part(out_dir: str, number: int, data: bytes) -> str:
+    """Write one batch's Parquet bytes (:func:`encode_part`) as
+    ``DIR/results/part-NNNNNN.parquet``, atomically."""
+    from marsplan.io.atomic import write_atomic
+
     path = os.path.join(out_dir, RESULTS, part_name(number))
-    write_atomic(path, buffer.getvalue())
+    write_atomic(path, data)
     return path
+
+
+def status_counts(out_dir: str) -> tuple[int, dict]:
+    """(rows stored, {status: rows}) of a sweep folder, from its ``status`` column only."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    results = os.path.join(out_dir, RESULTS)
+    if not any(n.endswith(".parquet") and not n.startswith(".") for n in os.listdir(results)):
+        return 0, {}
+    status = pq.read_table(results, columns=["status"]).column("status")
+    counts = pc.value_counts(status)
+    return len(status), {str(c["values"]): int(c["counts"]) for c in counts.to_pylist()}
 
 
 def read_manifest(out_dir: str) -> dict | None:
