@@ -15,7 +15,10 @@ This machine's cores change speed by up to ~50 % from minute to minute (a shared
 host: the same pure-Python loop takes 0.21 or 0.31 s), so one 1-worker run against
 one 2-worker run measures the host as much as the sweep: the runs alternate,
 --pairs times (2 then 1 worker, then 1 then 2, ...), and the target is judged on the median of
-the pairs' ratios; every pair is printed.
+the pairs' ratios; every pair is printed. Beside it, the machine's own ceiling, measured
+before and after the pairs: ten mission searches (one per opportunity) in one process,
+then in two processes at once (2 x the time alone / the slower of the two): what two
+cores give any two copies of this work at that moment, whatever the sweep does.
 Each worker has one task thread and one numba thread (NUMBA_NUM_THREADS=1) in both
 runs, so 1 worker is one core and 2 workers two; the client (scheduler, storing the
 parts) runs beside them on the same 2 cores.
@@ -61,6 +64,37 @@ def task_round_trip_s(workers: int, n: int = 200) -> float:
         return (time.perf_counter() - t) / n
 
 
+_CEILING_SCRIPT = """
+import sys, time
+from marsplan.transfer.missions import missions
+missions(2033, 2033, "conjunction")  # imports, ephemeris, kernels: not timed
+t = time.perf_counter()
+for year in (2026, 2028, 2031, 2033, 2035, 2037, 2039, 2041, 2043, 2046):
+    missions(year, year, "opposition")
+print(time.perf_counter() - t)
+"""
+
+
+def machine_ceiling() -> tuple[float, float, float]:
+    """(ceiling, seconds alone, seconds of the slower of two at once) for the work of
+    _CEILING_SCRIPT, one numba thread per process as in the sweep's workers."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NUMBA_NUM_THREADS": "1",
+           "PYTHONPATH": os.path.join(REPO_ROOT, "src") + os.pathsep
+           + os.environ.get("PYTHONPATH", "")}
+
+    def start():
+        return subprocess.Popen([sys.executable, "-c", _CEILING_SCRIPT], env=env,
+                                stdout=subprocess.PIPE, text=True)
+
+    alone = float(start().communicate()[0].split()[-1])
+    pair = [start(), start()]
+    together = max(float(p.communicate()[0].split()[-1]) for p in pair)
+    return 2.0 * alone / together, alone, together
+
+
 def run(workers: int):
     from marsplan.sweep import run_sweep
 
@@ -98,8 +132,9 @@ def main(argv=None):
     overhead = 100.0 * trip * (result2.tasks + result2.searches) / wall2
     print(f"scheduler overhead: {trip * 1e3:.1f} ms per task x {result2.tasks + result2.searches} "
           f"tasks = {overhead:.2f} % of the wall time")
-    scaling, ratios = None, []
+    scaling, ratios, ceilings = None, [], []
     if not args.no_scaling:
+        ceilings.append(machine_ceiling())
         for pair in range(max(args.pairs, 1)):
             order = (2, 1) if pair % 2 == 0 else (1, 2)  # pair 1 reuses the run above
             after = {}
@@ -114,8 +149,12 @@ def main(argv=None):
                   f"{after[1]:.1f} s / {after[2]:.1f} s after the cluster start = "
                   f"{ratios[-1]:.2f}x")
         scaling = statistics.median(ratios)
+        ceilings.append(machine_ceiling())
         print(f"scaling 1 -> 2 workers: median {scaling:.2f}x of {len(ratios)} pairs "
               f"({', '.join(f'{r:.2f}' for r in ratios)})")
+        print("machine ceiling, two copies of 10 mission searches at once: "
+              + ", ".join(f"{c:.2f}x ({a:.1f} s alone, {t:.1f} s together)"
+                          for c, a, t in ceilings) + " (before, after the pairs)")
     other = load.stop()
     print(f"other processes kept busy: {other:.2f} of {machine['cores_usable']} cores")
     warn_if_shared(other)
@@ -133,7 +172,8 @@ def main(argv=None):
                        "search_seconds": result2.search_seconds, "searches": result2.searches,
                        "tasks": result2.tasks, "task_seconds": result2.task_seconds,
                        "task_round_trip_s": trip, "overhead_pct": overhead,
-                       "scaling": scaling, "scaling_pairs": ratios, "other_cores_busy": other,
+                       "scaling": scaling, "scaling_pairs": ratios,
+                       "machine_ceiling": [c for c, _, _ in ceilings], "other_cores_busy": other,
                        "targets": targets_json(targets)}, f, indent=2)
 
 
