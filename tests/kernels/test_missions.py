@@ -157,6 +157,8 @@ def test_chain2_is_the_brute_force_minimum(seed, layers, fb_weight):
     n1, n2 = off1.size, off2.size
     cost1, cost2 = _costs(rng, (n_k, n1)), _costs(rng, (n_k, n2))
     varr1, vdep2 = _vinf(rng, (n_k, n1)), _vinf(rng, (n_k, n2))
+    if layers > 1:  # ties: the first in (m1, m2) order must win
+        cost2[:, 1::layers], vdep2[:, 1::layers] = cost2[:, ::layers], vdep2[:, ::layers]
     width = t1 + t2 - 1
     out_cost, out_m1, out_m2 = np.empty((n_k, width)), np.empty((n_k, width), np.int64), \
         np.empty((n_k, width), np.int64)

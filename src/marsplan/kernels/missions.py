@@ -86,6 +86,15 @@ def leg_grid(r_dep, v_dep, r_arr, v_arr, jd, off, revs, low_path, mu, table, vin
 _DEAL = 64
 
 
+# Bounds prune a candidate only when they exceed the incumbent by this much,
+# km/s: a lower bound and the exact value it bounds, computed by different
+# formulas, may round apart by a few ulps, and a tie must still be compared.
+_PRUNE_MARGIN_KMS = 1e-9
+# An incumbent that is none yet: finite, so that an excluded cell's infinite
+# bound never passes a "bound <= incumbent" test.
+_NONE = 1e300
+
+
 @njit(cache=True)
 def _rows_with_work(cost):
     """Indices of the rows of cost (K, M) holding a finite value."""
@@ -107,6 +116,14 @@ def _flyby_lower_bound(vin2, vout2, mu, rp):
     return abs(vout2 - vin2) / (math.sqrt(vout2 + 2.0 * mu / rp) + math.sqrt(vin2 + 2.0 * mu / rp))
 
 
+@njit(cache=True)
+def _pair_before(m1, m2, out_m1, out_m2):
+    """(m1, m2) comes before (out_m1, out_m2) in loop order (-1: no cell yet)."""
+    if out_m1 < 0:
+        return True
+    return m1 < out_m1 or (m1 == out_m1 and m2 < out_m2)
+
+
 @njit(cache=True, parallel=True)
 def chain2(cost1, varr1, off1, cost2, vdep2, off2, mu, rp_min, fb_weight, out_cost, out_m1,
            out_m2):
@@ -117,21 +134,73 @@ def chain2(cost1, varr1, off1, cost2, vdep2, off2, mu, rp_min, fb_weight, out_co
     3), off2: the second leg's (offsets sorted, as :func:`leg_grid` takes
     them). out_cost[k, j] (K, J) is the least cost1 + fb_weight * flyby dv +
     cost2 over the routes from date k to date k + off1[0] + off2[0] + j;
-    out_m1, out_m2 hold the two legs' cells (-1 where none).
+    out_m1, out_m2 hold the two legs' cells (-1 where none): of equal totals,
+    the first in (m1, m2) order.
+
+    Per start date, two passes. The first finds, for each end, the route of
+    least lower bound (the legs and the cheap bound on the flyby) and solves
+    its flyby: a near-best incumbent for every end at one flyby each. The
+    second goes through all routes and solves a flyby only where the bound
+    could beat the incumbent (by _PRUNE_MARGIN_KMS: ties are still compared).
+    Most of the flybys the single pass solved, improving its incumbents one
+    route at a time, are never solved.
     """
     n_k, n1 = cost1.shape
     n2 = cost2.shape[1]
+    n_j = out_cost.shape[1]
     base1 = off1[0]
     base2 = off2[0]
     for k in prange(n_k):
-        for j in range(out_cost.shape[1]):
+        for j in range(n_j):
             out_cost[k, j] = np.inf
             out_m1[k, j] = -1
             out_m2[k, j] = -1
     rows = _rows_with_work(cost1)
     for deal in prange(_DEAL):
+        seed = np.empty(n_j)
+        seed_m1 = np.empty(n_j, dtype=np.int64)
+        seed_m2 = np.empty(n_j, dtype=np.int64)
         for i in range(deal, rows.shape[0], _DEAL):
             k = rows[i]
+            for j in range(n_j):
+                seed[j] = np.inf
+                seed_m1[j] = -1
+            for m1 in range(n1):
+                c1 = cost1[k, m1]
+                if not c1 < np.inf:
+                    continue
+                mid = k + off1[m1]
+                if mid >= n_k:
+                    break
+                ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
+                vin2 = ax * ax + ay * ay + az * az
+                j1 = off1[m1] - base1
+                for m2 in range(n2):
+                    c2 = cost2[mid, m2]
+                    if not c2 < np.inf:
+                        continue
+                    bx, by, bz = vdep2[mid, m2, 0], vdep2[mid, m2, 1], vdep2[mid, m2, 2]
+                    bound = c1 + c2 + fb_weight * _flyby_lower_bound(
+                        vin2, bx * bx + by * by + bz * bz, mu, rp_min)
+                    j = j1 + off2[m2] - base2
+                    if bound < seed[j]:
+                        seed[j] = bound
+                        seed_m1[j] = m1
+                        seed_m2[j] = m2
+            for j in range(n_j):
+                m1 = seed_m1[j]
+                if m1 < 0:
+                    continue
+                m2 = seed_m2[j]
+                mid = k + off1[m1]
+                dv, rp, turn = flyby(varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2],
+                                     vdep2[mid, m2, 0], vdep2[mid, m2, 1], vdep2[mid, m2, 2],
+                                     mu, rp_min)
+                total = cost1[k, m1] + cost2[mid, m2] + fb_weight * dv
+                if total < np.inf:
+                    out_cost[k, j] = total
+                    out_m1[k, j] = m1
+                    out_m2[k, j] = m2
             for m1 in range(n1):
                 c1 = cost1[k, m1]
                 if not c1 < np.inf:
@@ -147,16 +216,21 @@ def chain2(cost1, varr1, off1, cost2, vdep2, off2, mu, rp_min, fb_weight, out_co
                     if not c2 < np.inf:
                         continue
                     j = j1 + off2[m2] - base2
+                    if m1 == seed_m1[j] and m2 == seed_m2[j]:
+                        continue  # solved in the first pass
                     base = c1 + c2
-                    if base >= out_cost[k, j]:
+                    if base - _PRUNE_MARGIN_KMS > out_cost[k, j]:
                         continue
                     bx, by, bz = vdep2[mid, m2, 0], vdep2[mid, m2, 1], vdep2[mid, m2, 2]
-                    if base + fb_weight * _flyby_lower_bound(vin2, bx * bx + by * by + bz * bz,
-                                                             mu, rp_min) >= out_cost[k, j]:
+                    if base + fb_weight * _flyby_lower_bound(
+                            vin2, bx * bx + by * by + bz * bz, mu,
+                            rp_min) - _PRUNE_MARGIN_KMS > out_cost[k, j]:
                         continue
                     dv, rp, turn = flyby(ax, ay, az, bx, by, bz, mu, rp_min)
-                    if base + fb_weight * dv < out_cost[k, j]:
-                        out_cost[k, j] = base + fb_weight * dv
+                    total = base + fb_weight * dv
+                    if total < out_cost[k, j] or (total == out_cost[k, j] and _pair_before(
+                            m1, m2, out_m1[k, j], out_m2[k, j])):
+                        out_cost[k, j] = total
                         out_m1[k, j] = m1
                         out_m2[k, j] = m2
 
@@ -248,15 +322,6 @@ def combine_stay(out_cost, out_m0, in_cost, in_m0, stay_lo, stay_hi, best, arg):
                         local_arg[k, dur, 1] = rest_arg[a, j, 0]
                         local_arg[k, dur, 2] = rest_arg[a, j, 1]
     _best_by_duration(local, local_arg, best, arg)
-
-
-# Bounds prune a candidate only when they exceed the incumbent by this much,
-# km/s: a lower bound and the exact value it bounds, computed by different
-# formulas, may round apart by a few ulps, and a tie must still be compared.
-_PRUNE_MARGIN_KMS = 1e-9
-# An incumbent that is none yet: finite, so that an excluded cell's infinite
-# bound never passes a "bound <= incumbent" test.
-_NONE = 1e300
 
 
 @njit(cache=True)
