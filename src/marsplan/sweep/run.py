@@ -54,8 +54,10 @@ class SweepResult:
     ``searches``: trajectories searched by this run (distinct keys of the
     combinations still to plan); ``tasks``: plan tasks run; ``task_seconds``:
     their summed compute time inside the tasks; ``search_seconds``: from the
-    first search submitted to the last one done; ``wall_seconds``: the run,
-    from the first search to the last part stored; ``workers``: 0 for
+    first search submitted to the last one done; ``wall_seconds``: the whole
+    call, from reading the spec to the engine shut down; ``work_seconds``:
+    from the engine being up (workers started and warmed) to the last part
+    stored, the part that more workers can share; ``workers``: 0 for
     in-process; ``dashboard``: the Dask dashboard's address, if any.
     """
 
@@ -68,6 +70,7 @@ class SweepResult:
     task_seconds: float
     search_seconds: float
     wall_seconds: float
+    work_seconds: float
     workers: int
     dashboard: str | None
     statuses: dict
@@ -176,6 +179,7 @@ class _Dask:
     def __init__(self, workers: int | None, scheduler: str | None, timeout_s: float):
         import logging
 
+        import dask
         from distributed import Client, LocalCluster
 
         self.cluster = None
@@ -194,10 +198,15 @@ class _Dask:
             # A worker is one core: one task thread and one numba thread (the mission
             # search's prange kernels would otherwise start a thread per core in
             # every worker, and N workers would fight over the cores).
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
-                                        processes=True, dashboard_address="127.0.0.1:0",
-                                        host="127.0.0.1", silence_logs=logging.CRITICAL,
-                                        env={"NUMBA_NUM_THREADS": "1"})
+            # Worker saturation 1.0: the scheduler hands a worker its next search only
+            # when it is free. Dask's default (1.1) lets each one-thread worker hold a
+            # second task; with ten searches of ~0.5 s, one worker then sat idle for
+            # a second at the end while the other still held a search it had queued.
+            with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                            processes=True, dashboard_address="127.0.0.1:0",
+                                            host="127.0.0.1", silence_logs=logging.CRITICAL,
+                                            env={"NUMBA_NUM_THREADS": "1"})
             self.client = Client(self.cluster)
             self.workers = workers
         self.dashboard = self.client.dashboard_link
@@ -314,7 +323,7 @@ def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str 
     # Nothing left (a rerun of a finished sweep): no cluster to start.
     runner = _InProcess() if (scheduler is None and workers == 0) or not todo else \
         _Dask(workers, scheduler, timeout_s)
-    search_seconds = task_seconds = 0.0
+    search_seconds = task_seconds = work_seconds = 0.0
     new_rows = 0
     try:
         # Written only once the engine is up: a scheduler that does not answer
@@ -325,6 +334,7 @@ def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str 
         # all of them, before any task: part of starting the engine.
         opportunities = [json.loads(keys[k].text)["mission"]["opportunity"] for k in needed]
         runner.warm_up(job.catalog_paths, next((o for o in opportunities if o is not None), None))
+        up = time.perf_counter()
         if on_start is not None:
             on_start(runner.workers, runner.dashboard)
         # One search task per opportunity (its searches share its launch windows),
@@ -364,9 +374,11 @@ def run_sweep(spec_path, out_dir, *, workers: int | None = None, scheduler: str 
             if progress is not None:
                 progress("plan", planned, total)
         search_seconds = searched.seconds
+        work_seconds = time.perf_counter() - up
     finally:
         runner.close()
     wall = time.perf_counter() - start
     rows, statuses = store.status_counts(out_dir)
     return SweepResult(out_dir, spec.size, rows, new_rows, len(needed), len(todo), task_seconds,
-                       search_seconds, wall, runner.workers, runner.dashboard, statuses)
+                       search_seconds, wall, work_seconds, runner.workers, runner.dashboard,
+                       statuses)
