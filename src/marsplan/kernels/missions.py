@@ -165,74 +165,59 @@ def chain2(cost1, varr1, off1, cost2, vdep2, off2, mu, rp_min, fb_weight, out_co
             for j in range(n_j):
                 seed[j] = np.inf
                 seed_m1[j] = -1
-            for m1 in range(n1):
-                c1 = cost1[k, m1]
-                if not c1 < np.inf:
-                    continue
-                mid = k + off1[m1]
-                if mid >= n_k:
-                    break
-                ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
-                vin2 = ax * ax + ay * ay + az * az
-                j1 = off1[m1] - base1
-                for m2 in range(n2):
-                    c2 = cost2[mid, m2]
-                    if not c2 < np.inf:
+            for full in range(2):  # 0: find the seeds; 1: every route against them
+                if full:
+                    for j in range(n_j):
+                        m1 = seed_m1[j]
+                        if m1 < 0:
+                            continue
+                        m2 = seed_m2[j]
+                        mid = k + off1[m1]
+                        dv, rp, turn = flyby(varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2],
+                                             vdep2[mid, m2, 0], vdep2[mid, m2, 1],
+                                             vdep2[mid, m2, 2], mu, rp_min)
+                        total = cost1[k, m1] + cost2[mid, m2] + fb_weight * dv
+                        if total < np.inf:
+                            out_cost[k, j] = total
+                            out_m1[k, j] = m1
+                            out_m2[k, j] = m2
+                for m1 in range(n1):
+                    c1 = cost1[k, m1]
+                    if not c1 < np.inf:
                         continue
-                    bx, by, bz = vdep2[mid, m2, 0], vdep2[mid, m2, 1], vdep2[mid, m2, 2]
-                    bound = c1 + c2 + fb_weight * _flyby_lower_bound(
-                        vin2, bx * bx + by * by + bz * bz, mu, rp_min)
-                    j = j1 + off2[m2] - base2
-                    if bound < seed[j]:
-                        seed[j] = bound
-                        seed_m1[j] = m1
-                        seed_m2[j] = m2
-            for j in range(n_j):
-                m1 = seed_m1[j]
-                if m1 < 0:
-                    continue
-                m2 = seed_m2[j]
-                mid = k + off1[m1]
-                dv, rp, turn = flyby(varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2],
-                                     vdep2[mid, m2, 0], vdep2[mid, m2, 1], vdep2[mid, m2, 2],
-                                     mu, rp_min)
-                total = cost1[k, m1] + cost2[mid, m2] + fb_weight * dv
-                if total < np.inf:
-                    out_cost[k, j] = total
-                    out_m1[k, j] = m1
-                    out_m2[k, j] = m2
-            for m1 in range(n1):
-                c1 = cost1[k, m1]
-                if not c1 < np.inf:
-                    continue
-                mid = k + off1[m1]
-                if mid >= n_k:
-                    break
-                ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
-                vin2 = ax * ax + ay * ay + az * az
-                j1 = off1[m1] - base1
-                for m2 in range(n2):
-                    c2 = cost2[mid, m2]
-                    if not c2 < np.inf:
-                        continue
-                    j = j1 + off2[m2] - base2
-                    if m1 == seed_m1[j] and m2 == seed_m2[j]:
-                        continue  # solved in the first pass
-                    base = c1 + c2
-                    if base - _PRUNE_MARGIN_KMS > out_cost[k, j]:
-                        continue
-                    bx, by, bz = vdep2[mid, m2, 0], vdep2[mid, m2, 1], vdep2[mid, m2, 2]
-                    if base + fb_weight * _flyby_lower_bound(
-                            vin2, bx * bx + by * by + bz * bz, mu,
-                            rp_min) - _PRUNE_MARGIN_KMS > out_cost[k, j]:
-                        continue
-                    dv, rp, turn = flyby(ax, ay, az, bx, by, bz, mu, rp_min)
-                    total = base + fb_weight * dv
-                    if total < out_cost[k, j] or (total == out_cost[k, j] and _pair_before(
-                            m1, m2, out_m1[k, j], out_m2[k, j])):
-                        out_cost[k, j] = total
-                        out_m1[k, j] = m1
-                        out_m2[k, j] = m2
+                    mid = k + off1[m1]
+                    if mid >= n_k:
+                        break
+                    ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
+                    vin2 = ax * ax + ay * ay + az * az
+                    j1 = off1[m1] - base1
+                    for m2 in range(n2):
+                        c2 = cost2[mid, m2]
+                        if not c2 < np.inf:
+                            continue
+                        j = j1 + off2[m2] - base2
+                        base = c1 + c2
+                        if full and (base - _PRUNE_MARGIN_KMS > out_cost[k, j] or (
+                                m1 == seed_m1[j] and m2 == seed_m2[j])):
+                            continue  # cannot win, or solved as the seed
+                        bx, by, bz = vdep2[mid, m2, 0], vdep2[mid, m2, 1], vdep2[mid, m2, 2]
+                        bound = base + fb_weight * _flyby_lower_bound(
+                            vin2, bx * bx + by * by + bz * bz, mu, rp_min)
+                        if not full:
+                            if bound < seed[j]:
+                                seed[j] = bound
+                                seed_m1[j] = m1
+                                seed_m2[j] = m2
+                            continue
+                        if bound - _PRUNE_MARGIN_KMS > out_cost[k, j]:
+                            continue
+                        dv, rp, turn = flyby(ax, ay, az, bx, by, bz, mu, rp_min)
+                        total = base + fb_weight * dv
+                        if total < out_cost[k, j] or (total == out_cost[k, j] and _pair_before(
+                                m1, m2, out_m1[k, j], out_m2[k, j])):
+                            out_cost[k, j] = total
+                            out_m1[k, j] = m1
+                            out_m2[k, j] = m2
 
 
 @njit(cache=True)
