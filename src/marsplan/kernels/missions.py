@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit, prange
 
 from marsplan.kernels.flyby import flyby
-from marsplan.kernels.lambert import _BLOCK, SOLVED, solve_block
+from marsplan.kernels.lambert import _BLOCK, SOLVED, block_buffers, solve_block
 
 _DAY_S = 86_400.0
 _PROGRADE = np.ones(1, dtype=np.bool_)
@@ -38,12 +38,7 @@ def leg_grid(r_dep, v_dep, r_arr, v_arr, jd, off, revs, low_path, mu, table, vin
     n_k = jd.shape[0]
     n_m = off.shape[0]
     for k in prange(n_k):
-        r1 = np.empty((_BLOCK, 3))
-        r2 = np.empty((_BLOCK, 3))
-        tof = np.empty(_BLOCK)
-        v1 = np.empty((_BLOCK, 3))
-        v2 = np.empty((_BLOCK, 3))
-        code = np.empty(_BLOCK, dtype=np.int8)
+        r1, r2, tof, v1, v2, code = block_buffers()
         for b in range(_BLOCK):
             r1[b, 0] = r_dep[k, 0]
             r1[b, 1] = r_dep[k, 1]
@@ -494,12 +489,7 @@ def mission_costs(r, v, tc, ok, mu, leg_first, leg_revs, leg_low, leg_tof, stop_
     n_stops = tc.shape[1]
     vdep = np.empty((n_stops, n, 3))  # v-infinity leaving stop s (its leg's start)
     varr = np.empty((n_stops, n, 3))  # v-infinity reaching stop s
-    r1 = np.empty((_BLOCK, 3))
-    r2 = np.empty((_BLOCK, 3))
-    tof = np.empty(_BLOCK)
-    v1 = np.empty((_BLOCK, 3))
-    v2 = np.empty((_BLOCK, 3))
-    code = np.empty(_BLOCK, dtype=np.int8)
+    r1, r2, tof, v1, v2, code = block_buffers()
     for leg in range(n_legs):
         a = leg_first[leg]
         revs = leg_revs[leg:leg + 1]
