@@ -288,6 +288,24 @@ def test_equatorial_matches_raw_jplephem(request, kernel, body, chain):
     assert_allclose(v_kms, v_raw.T / DAY_S, rtol=0, atol=1e-9)
 
 
+@pytest.mark.parametrize("kernel", ["de440", "de421"])
+def test_many_bodies_in_one_call_equal_one_body_at_a_time(request, kernel):
+    # _states_ecliptic (the mission search's refinement: one numba call, chains
+    # summed per date) against the base class's, a _state_ecliptic call per body
+    # (tested against raw jplephem above). Same records and Clenshaw sums, added
+    # in another order: rounding only (1e-6 km at Jupiter's 8e8 km).
+    eph = request.getfixturevalue(kernel)
+    bodies = ("earth", "mars", "mars", "venus", "earth", "sun", "moon", "jupiter")
+    jd = np.random.default_rng(3).uniform(to_jd_tdb("1990-01-01"), to_jd_tdb("2050-01-01"),
+                                           (len(bodies), 40))
+    assert eph._chain_plan(bodies) is not None  # the one-call path is the one tested
+    r, v = eph._states_ecliptic(bodies, jd)
+    r_ref, v_ref = Ephemeris._states_ecliptic(eph, bodies, jd)
+    assert_allclose(r, r_ref, rtol=0, atol=1e-6)
+    assert_allclose(v, v_ref, rtol=0, atol=1e-12)
+    assert np.all(r[5] == 0.0)  # the Sun, heliocentric
+
+
 def test_unknown_frame_is_refused(de440):
     with pytest.raises(InputError, match=r"^frame: 'galactic' is not one of ecliptic, equatorial"):
         de440.state("mars", "2033-04-16", frame="galactic")

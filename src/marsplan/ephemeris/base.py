@@ -61,6 +61,19 @@ class Ephemeris(ABC):
     def _state_ecliptic(self, body: str, jd_tdb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Heliocentric ecliptic J2000 state, (N, 3) km and km/s, for a 1-D JD array."""
 
+    def _states_ecliptic(self, bodies: tuple[str, ...], jd_tdb: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray]:
+        """Heliocentric ecliptic states of ``bodies[s]`` at dates ``jd_tdb[s]`` (S, N):
+        r (S, N, 3) km, v (S, N, 3) km/s. Unchecked, like :meth:`_state_ecliptic`
+        (the caller checked the range); one call per distinct body."""
+        n = jd_tdb.shape[1]
+        r_out, v_out = np.empty(jd_tdb.shape + (3,)), np.empty(jd_tdb.shape + (3,))
+        for body in dict.fromkeys(bodies):
+            rows = [s for s, b in enumerate(bodies) if b == body]
+            r, v = self._state_ecliptic(body, np.ascontiguousarray(jd_tdb[rows]).reshape(-1))
+            r_out[rows], v_out[rows] = r.reshape(len(rows), n, 3), v.reshape(len(rows), n, 3)
+        return r_out, v_out
+
     def check_range(self, body: str, jd_tdb) -> None:
         """Raise :class:`EphemerisRangeError` if any epoch lies outside the coverage."""
         start, end = self.coverage_jd(body)

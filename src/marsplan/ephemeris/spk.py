@@ -92,6 +92,7 @@ class SPKEphemeris(Ephemeris):
         for segment in self._kernel.segments:  # in file order
             self._by_target.setdefault(segment.target, []).append(segment)
         self._chains = {}
+        self._plans: dict[tuple, tuple | None] = {}  # _chain_plan's, by bodies
         for body, codes in _NAIF_CODES.items():
             for code in codes:
                 chain = self._chain_to_ssb(code)
@@ -177,9 +178,59 @@ class SPKEphemeris(Ephemeris):
         r, v = r - sun_r, v - sun_v
         return icrf_to_ecliptic(r.T), icrf_to_ecliptic(v.T) / DAY_S
 
+    def _states_ecliptic(self, bodies, jd_tdb):
+        """One numba call for every body (:func:`~marsplan.kernels.chebyshev.chain_states`)
+        when their chains and the Sun's are single type 2 segments, as in DE kernels;
+        else the base class's, a call per body."""
+        plan = self._chain_plan(tuple(bodies))
+        if plan is None:
+            return super()._states_ecliptic(bodies, jd_tdb)
+        from marsplan.ephemeris.frames import ICRF_TO_ECLIPTIC
+        from marsplan.kernels.chebyshev import chain_states
+
+        r, v = np.empty(jd_tdb.shape + (3,)), np.empty(jd_tdb.shape + (3,))
+        chain_states(*plan, np.ascontiguousarray(jd_tdb, dtype=np.float64), ICRF_TO_ECLIPTIC,
+                     r, v)
+        return r, v
+
+    def _chain_plan(self, bodies: tuple):
+        """chain_states' segment arguments for ``bodies`` (kept), or None when a link
+        is not a single type 2 segment."""
+        if bodies not in self._plans:
+            self._plans[bodies] = self._build_chain_plan(bodies)
+        return self._plans[bodies]
+
+    def _build_chain_plan(self, bodies: tuple):
+        segments, index, links, signs, first, count = [], {}, [], [], [], []
+        for body in bodies:
+            first.append(len(links))
+            for chain, sign in ((self._chains[body], 1.0), (self._chains["sun"], -1.0)):
+                for pair in chain:
+                    if len(pair) != 1 or pair[0].data_type != 2:
+                        return None
+                    if id(pair[0]) not in index:
+                        index[id(pair[0])] = len(segments)
+                        segments.append(self._chebyshev(pair[0]))
+                    links.append(index[id(pair[0])])
+                    signs.append(sign)
+            count.append(len(links) - first[-1])
+        return (tuple(_read_only(c) for c, _, _ in segments),
+                np.array([t for _, t, _ in segments]),
+                np.array([d for _, _, d in segments]), np.array(links, dtype=np.int64),
+                np.array(signs), np.array(first, dtype=np.int64),
+                np.array(count, dtype=np.int64))
+
     def close(self) -> None:
         """Release the memory-mapped kernel file."""
         self._kernel.close()
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """A read-only view: numba types a read-only array apart from a writable one, and
+    a tuple of segments (some memory-mapped read-only) must be of one type."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
 
 
 @functools.cache

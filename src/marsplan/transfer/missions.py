@@ -720,24 +720,6 @@ def _event_dates(x, stops, opts: MissionOptions):
     return t
 
 
-def _stop_states(eph, stops, tc):
-    """States [(r (N, 3), v (N, 3)) per stop] at dates tc (N, S): one call per body.
-
-    The dates lie in the grid's span, whose states state_jd fetched and
-    checked: the unchecked evaluator gives the same numbers without the
-    per-call checks, and one call per body (Earth's two stops together)
-    evaluates the Sun's chain once for them.
-    """
-    n = tc.shape[0]
-    out = [None] * len(stops)
-    for body in dict.fromkeys(stops):
-        cols = [i for i, b in enumerate(stops) if b == body]
-        r, v = eph._state_ecliptic(body, np.ascontiguousarray(tc[:, cols].T).reshape(-1))
-        for c, i in enumerate(cols):
-            out[i] = (r[c * n:(c + 1) * n], v[c * n:(c + 1) * n])
-    return out
-
-
 @functools.lru_cache(maxsize=64)
 def _cost_plan(stops: tuple, mission_class: str, opts: MissionOptions, specs: tuple) -> tuple:
     """The arguments of :func:`marsplan.kernels.missions.mission_costs` that depend on
@@ -803,9 +785,9 @@ def _batch_costs(t, stops, mission_class, opts: MissionOptions, eph, window, spa
     ok = (t[:, 0] >= lo_w) & (t[:, 0] <= hi_w)
     ok &= np.all((t >= lo_s) & (t <= hi_s), axis=1)
     tc = np.ascontiguousarray(np.clip(t, lo_s, hi_s))
-    states = _stop_states(eph, stops, tc)
-    r = np.stack([s[0] for s in states])
-    v = np.stack([s[1] for s in states])
+    # The dates lie in the grid's span, whose states state_jd fetched and
+    # checked: the unchecked evaluator gives the same numbers without the checks.
+    r, v = eph._states_ecliptic(tuple(stops), np.ascontiguousarray(tc.T))
     total, bad = np.empty(n), np.empty(n)
     mission_costs(r, v, tc, ok, GM_SUN_KM3S2,
                   *_cost_plan(tuple(stops), mission_class, opts, specs), _guess_table(),
