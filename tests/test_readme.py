@@ -346,4 +346,4 @@ def test_the_plan_outline_names_the_documents_keys():
         missing = [k for k in node["required"] if k not in named]
         assert not missing, f"README's plan outline: {key} does not name {missing}"
         unknown = set(identifier.findall(entries[key])) - _schema_names(node) - {key}
-        assert not unknown, f"README's plan outline: {key} names {sorted(unknown)}, not in the schema"
+        assert not unknown, f"README's plan outline: {key} names {sorted(unknown)}: not in schema"
