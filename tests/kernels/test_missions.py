@@ -4,7 +4,8 @@ and the chain/stay combinations against brute-force loops on tiny random grids.
 The combination kernels only add costs and pick minima, so on the same inputs
 a brute-force loop in the same order must give the same floats and the same
 indices: the comparisons are exact. Their flyby delta-v comes from the flyby
-kernel, tested on its own in test_flyby.py.
+kernel, tested on its own in test_flyby.py. The refinement's mission_costs is
+checked against assemble_mission, which prices the same missions another way.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from marsplan import lambert
 from marsplan.constants import EQUATORIAL_RADIUS_KM, GM_KM3S2
+from marsplan.errors import MarsplanError
 from marsplan.kernels.flyby import flyby
 from marsplan.kernels.missions import chain2, chain3, combine_stay, leg_grid
 from marsplan.twobody import LambertStatus, _guess_table
@@ -276,3 +278,69 @@ def test_chain3_ties_across_departures_go_to_the_first(lanes):
     found = np.isfinite(best)
     assert found.sum() > 3
     assert np.all(arg[found, 0] == 0)
+
+
+# --------------------------------------------------------------------------- mission_costs
+
+
+_COST_CASES = [
+    ("conjunction", None, {}),
+    ("opposition", "venus", {}),
+    ("flyby", "venus", {}),
+    ("flyby", None, {"max_revs": 1}),
+    ("opposition", None, {"aerocapture": True, "max_c3_km2s2": 20.0}),
+    ("conjunction", None, {"max_c3_km2s2": 12.0, "max_dla_deg": 30.0,
+                           "max_entry_speed_kms": 12.0, "earth_return": "capture"}),
+    ("flyby", "venus", {"ballistic": True, "min_flyby_alt_km": 2000.0}),
+]
+
+
+@pytest.mark.parametrize("mission_class, venus, options", _COST_CASES)
+def test_mission_costs_equal_assemble_mission(mission_class, venus, options):
+    """The refinement's kernel prices missions as assemble_mission does, by another path.
+
+    mission_costs (one numba pass: legs, swing-bys, burns, penalties) against
+    assemble_mission (the Mission objects every result is built from), on
+    missions scattered +-6 days around a 2033 grid front: the totals agree to
+    1e-9 km/s (rounding: the two sum the same terms in other orders) and the
+    kernel's penalty equals _violations (stays and durations hold by
+    construction: the refinement's variables set them).
+    """
+    from marsplan.ephemeris import default_ephemeris
+    from marsplan.transfer import missions as mm
+
+    eph = default_ephemeris()
+    search = {k: v for k, v in options.items() if k != "ballistic"}  # the grid's starts
+    front = mm.mission_opportunities(2033, 2033, mission_class, venus, refine=False,
+                                     **search).by_year(2033).front
+    opts = mm.MissionOptions(**options).checked(mission_class)
+    rng = np.random.default_rng(11)
+    compared, penalised = 0, 0
+    for m in front[:4]:
+        side = None if m.venus_flyby_jd_tdb is None else (
+            "out" if m.venus_flyby_jd_tdb < m.mars_arrival_jd_tdb else "in")
+        stops = mm._stops(mission_class, side)
+        x = mm._variables(m, stops)
+        t = mm._event_dates(x + rng.normal(0.0, 6.0, (40, x.size)), stops, opts)
+        window = (t[:, 0].min() - 1.0, t[:, 0].max() + 1.0)
+        span = (t.min() - 1.0, t.max() + 1.0)
+        specs = mm._leg_specs(m)
+        total, bad = mm._batch_costs(t, stops, mission_class, opts, eph, window, span, specs)
+        for row in np.flatnonzero(np.isfinite(total)):
+            d = t[row]
+            mars = stops.index("mars")
+            try:
+                ref = mm.assemble_mission(
+                    d[0], d[mars], d[mars] if mission_class == "flyby" else d[mars + 1], d[-1],
+                    mission_class=mission_class, options=opts, ephemeris=eph, leg_revs=specs,
+                    venus_flyby=d[stops.index("venus")] if side else None)
+            except MarsplanError:  # a date order assemble_mission refuses
+                continue
+            assert total[row] == pytest.approx(ref.dv_total_kms, abs=1e-9)
+            assert bad[row] == pytest.approx(mm._violations(ref, opts), abs=1e-9)
+            compared += 1
+            penalised += bad[row] > 0.0
+    assert compared >= 20
+    limited = set(options) & {"max_c3_km2s2", "max_dla_deg", "max_entry_speed_kms",
+                              "aerocapture", "ballistic"}
+    assert (penalised > 0) == bool(limited)  # the penalties are exercised, not all zero

@@ -113,6 +113,7 @@ def test_rerun_adds_nothing(reference, tmp_path):
     before = {p.name: p.read_bytes() for p in (copy / "results").iterdir()}
     result = run_sweep(spec, copy, workers=0)
     assert (result.new_rows, result.searches, result.tasks, result.rows) == (0, 0, 0, 6)
+    assert result.statuses == frame["status"].value_counts().to_dict()
     assert {p.name: p.read_bytes() for p in (copy / "results").iterdir()} == before
 
 
@@ -172,6 +173,8 @@ def test_local_cluster_gives_the_same_rows(reference, tmp_path):
                        on_start=lambda n, dashboard: seen.update(n=n, dashboard=dashboard))
     assert seen["n"] == 2 and seen["dashboard"].startswith("http://127.0.0.1:")
     assert (result.searches, result.tasks, result.new_rows) == (1, 3, 6)
+    # The work (engine up to last part stored) lies inside the whole call.
+    assert 0.0 < result.work_seconds < result.wall_seconds
     _same_rows(load(tmp_path / "out"), frame)
 
 

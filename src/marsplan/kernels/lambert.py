@@ -350,6 +350,14 @@ def lambert_one(r1, r2, tof_s, mu, revs, prograde, low_path, v1_out, v2_out, tab
 _BLOCK = 256
 
 
+@njit(cache=True)
+def block_buffers():
+    """Work arrays for one :func:`solve_block` call of up to ``_BLOCK`` problems:
+    (r1, r2 (B, 3) km, tof (B,) s, v1, v2 (B, 3) km/s, status (B,) int8)."""
+    return (np.empty((_BLOCK, 3)), np.empty((_BLOCK, 3)), np.empty(_BLOCK),
+            np.empty((_BLOCK, 3)), np.empty((_BLOCK, 3)), np.empty(_BLOCK, dtype=np.int8))
+
+
 @njit(cache=True, fastmath=_FASTMATH)
 def solve_block(r1, r2, tof_s, mu, revs, prograde, low_path, v1_out, v2_out, status, table):
     """Solve up to ``_BLOCK`` problems serially, stage by stage.

@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit, prange
 
 from marsplan.kernels.flyby import flyby
-from marsplan.kernels.lambert import _BLOCK, SOLVED, solve_block
+from marsplan.kernels.lambert import _BLOCK, SOLVED, block_buffers, solve_block
 
 _DAY_S = 86_400.0
 _PROGRADE = np.ones(1, dtype=np.bool_)
@@ -38,12 +38,7 @@ def leg_grid(r_dep, v_dep, r_arr, v_arr, jd, off, revs, low_path, mu, table, vin
     n_k = jd.shape[0]
     n_m = off.shape[0]
     for k in prange(n_k):
-        r1 = np.empty((_BLOCK, 3))
-        r2 = np.empty((_BLOCK, 3))
-        tof = np.empty(_BLOCK)
-        v1 = np.empty((_BLOCK, 3))
-        v2 = np.empty((_BLOCK, 3))
-        code = np.empty(_BLOCK, dtype=np.int8)
+        r1, r2, tof, v1, v2, code = block_buffers()
         for b in range(_BLOCK):
             r1[b, 0] = r_dep[k, 0]
             r1[b, 1] = r_dep[k, 1]
@@ -165,74 +160,59 @@ def chain2(cost1, varr1, off1, cost2, vdep2, off2, mu, rp_min, fb_weight, out_co
             for j in range(n_j):
                 seed[j] = np.inf
                 seed_m1[j] = -1
-            for m1 in range(n1):
-                c1 = cost1[k, m1]
-                if not c1 < np.inf:
-                    continue
-                mid = k + off1[m1]
-                if mid >= n_k:
-                    break
-                ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
-                vin2 = ax * ax + ay * ay + az * az
-                j1 = off1[m1] - base1
-                for m2 in range(n2):
-                    c2 = cost2[mid, m2]
-                    if not c2 < np.inf:
+            for full in range(2):  # 0: find the seeds; 1: every route against them
+                if full:
+                    for j in range(n_j):
+                        m1 = seed_m1[j]
+                        if m1 < 0:
+                            continue
+                        m2 = seed_m2[j]
+                        mid = k + off1[m1]
+                        dv, rp, turn = flyby(varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2],
+                                             vdep2[mid, m2, 0], vdep2[mid, m2, 1],
+                                             vdep2[mid, m2, 2], mu, rp_min)
+                        total = cost1[k, m1] + cost2[mid, m2] + fb_weight * dv
+                        if total < np.inf:
+                            out_cost[k, j] = total
+                            out_m1[k, j] = m1
+                            out_m2[k, j] = m2
+                for m1 in range(n1):
+                    c1 = cost1[k, m1]
+                    if not c1 < np.inf:
                         continue
-                    bx, by, bz = vdep2[mid, m2, 0], vdep2[mid, m2, 1], vdep2[mid, m2, 2]
-                    bound = c1 + c2 + fb_weight * _flyby_lower_bound(
-                        vin2, bx * bx + by * by + bz * bz, mu, rp_min)
-                    j = j1 + off2[m2] - base2
-                    if bound < seed[j]:
-                        seed[j] = bound
-                        seed_m1[j] = m1
-                        seed_m2[j] = m2
-            for j in range(n_j):
-                m1 = seed_m1[j]
-                if m1 < 0:
-                    continue
-                m2 = seed_m2[j]
-                mid = k + off1[m1]
-                dv, rp, turn = flyby(varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2],
-                                     vdep2[mid, m2, 0], vdep2[mid, m2, 1], vdep2[mid, m2, 2],
-                                     mu, rp_min)
-                total = cost1[k, m1] + cost2[mid, m2] + fb_weight * dv
-                if total < np.inf:
-                    out_cost[k, j] = total
-                    out_m1[k, j] = m1
-                    out_m2[k, j] = m2
-            for m1 in range(n1):
-                c1 = cost1[k, m1]
-                if not c1 < np.inf:
-                    continue
-                mid = k + off1[m1]
-                if mid >= n_k:
-                    break
-                ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
-                vin2 = ax * ax + ay * ay + az * az
-                j1 = off1[m1] - base1
-                for m2 in range(n2):
-                    c2 = cost2[mid, m2]
-                    if not c2 < np.inf:
-                        continue
-                    j = j1 + off2[m2] - base2
-                    if m1 == seed_m1[j] and m2 == seed_m2[j]:
-                        continue  # solved in the first pass
-                    base = c1 + c2
-                    if base - _PRUNE_MARGIN_KMS > out_cost[k, j]:
-                        continue
-                    bx, by, bz = vdep2[mid, m2, 0], vdep2[mid, m2, 1], vdep2[mid, m2, 2]
-                    if base + fb_weight * _flyby_lower_bound(
-                            vin2, bx * bx + by * by + bz * bz, mu,
-                            rp_min) - _PRUNE_MARGIN_KMS > out_cost[k, j]:
-                        continue
-                    dv, rp, turn = flyby(ax, ay, az, bx, by, bz, mu, rp_min)
-                    total = base + fb_weight * dv
-                    if total < out_cost[k, j] or (total == out_cost[k, j] and _pair_before(
-                            m1, m2, out_m1[k, j], out_m2[k, j])):
-                        out_cost[k, j] = total
-                        out_m1[k, j] = m1
-                        out_m2[k, j] = m2
+                    mid = k + off1[m1]
+                    if mid >= n_k:
+                        break
+                    ax, ay, az = varr1[k, m1, 0], varr1[k, m1, 1], varr1[k, m1, 2]
+                    vin2 = ax * ax + ay * ay + az * az
+                    j1 = off1[m1] - base1
+                    for m2 in range(n2):
+                        c2 = cost2[mid, m2]
+                        if not c2 < np.inf:
+                            continue
+                        j = j1 + off2[m2] - base2
+                        base = c1 + c2
+                        if full and (base - _PRUNE_MARGIN_KMS > out_cost[k, j] or (
+                                m1 == seed_m1[j] and m2 == seed_m2[j])):
+                            continue  # cannot win, or solved as the seed
+                        bx, by, bz = vdep2[mid, m2, 0], vdep2[mid, m2, 1], vdep2[mid, m2, 2]
+                        bound = base + fb_weight * _flyby_lower_bound(
+                            vin2, bx * bx + by * by + bz * bz, mu, rp_min)
+                        if not full:
+                            if bound < seed[j]:
+                                seed[j] = bound
+                                seed_m1[j] = m1
+                                seed_m2[j] = m2
+                            continue
+                        if bound - _PRUNE_MARGIN_KMS > out_cost[k, j]:
+                            continue
+                        dv, rp, turn = flyby(ax, ay, az, bx, by, bz, mu, rp_min)
+                        total = base + fb_weight * dv
+                        if total < out_cost[k, j] or (total == out_cost[k, j] and _pair_before(
+                                m1, m2, out_m1[k, j], out_m2[k, j])):
+                            out_cost[k, j] = total
+                            out_m1[k, j] = m1
+                            out_m2[k, j] = m2
 
 
 @njit(cache=True)
@@ -509,12 +489,7 @@ def mission_costs(r, v, tc, ok, mu, leg_first, leg_revs, leg_low, leg_tof, stop_
     n_stops = tc.shape[1]
     vdep = np.empty((n_stops, n, 3))  # v-infinity leaving stop s (its leg's start)
     varr = np.empty((n_stops, n, 3))  # v-infinity reaching stop s
-    r1 = np.empty((_BLOCK, 3))
-    r2 = np.empty((_BLOCK, 3))
-    tof = np.empty(_BLOCK)
-    v1 = np.empty((_BLOCK, 3))
-    v2 = np.empty((_BLOCK, 3))
-    code = np.empty(_BLOCK, dtype=np.int8)
+    r1, r2, tof, v1, v2, code = block_buffers()
     for leg in range(n_legs):
         a = leg_first[leg]
         revs = leg_revs[leg:leg + 1]
