@@ -283,3 +283,67 @@ def test_the_figures_readme_quotes_in_sentences_hold():
         labels = sorted({row["opportunity"] for row in json.loads("\n".join(lines))})
         assert len([year for year in labels if year <= 2045]) == int(quoted.group(1))
         assert labels[-1] == 2046
+
+
+# --- the outline of the plan document ---------------------------------------------------------
+
+def _plan_outline() -> list[str]:
+    """The lines of the ```text block after "Its outline:" (the plan document's keys)."""
+    lines = TEXT.splitlines()
+    start = next(i for i, line in enumerate(lines)
+                 if line.startswith("`marsplan plan SCENARIO --format json` prints one document"))
+    fence = next(i for i in range(start, len(lines)) if lines[i] == "```text")
+    end = lines.index("```", fence + 1)
+    return lines[fence + 1:end]
+
+
+def _outline_entries() -> dict[str, str]:
+    """Each top-level key of the outline and the text that describes it (its
+    line and the indented lines after it). A line may name several keys:
+    ``blackouts, timeline [...], notes``."""
+    entries: dict[str, str] = {}
+    keys: list[str] = []
+    for line in _plan_outline():
+        if line.startswith(" "):
+            for key in keys:
+                entries[key] += "\n" + line
+            continue
+        head = line
+        while re.search(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}", head):  # drop what brackets hold
+            head = re.sub(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}", "", head)
+        keys = [k.strip() for k in re.split(r" {2,}", head.strip())[0].split(",") if k.strip()]
+        for key in keys:
+            entries[key] = line
+    return entries
+
+
+def _schema_names(node) -> set[str]:
+    """Every property name anywhere under a JSON Schema node."""
+    names: set[str] = set()
+    if isinstance(node, dict):
+        names |= set(node.get("properties", {}))
+        for value in node.values():
+            names |= _schema_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            names |= _schema_names(value)
+    return names
+
+
+def test_the_plan_outline_names_the_documents_keys():
+    # docs/plan.schema.json is checked against what `plan --format json` prints
+    # (tests/io/test_document.py); the outline must name its top-level keys in its
+    # order, every key of a partner's ledger line and of the agreement, and no key
+    # the schema does not have (the ledger once listed crew_seats and cost_musd).
+    schema = json.loads((Path(tour.ROOT) / "docs" / "plan.schema.json").read_text(encoding="utf-8"))
+    entries = _outline_entries()
+    assert list(entries) == list(schema["properties"]) == schema["required"]
+    identifier = re.compile(r"(?<![\w.])[a-z][a-z0-9]*_[a-z0-9_]+")  # keys with a unit or a part
+    for key in ("partners", "cash_flows", "agreement"):
+        node = schema["properties"][key]
+        node = node.get("items", node)
+        named = set(re.findall(r"(?<![\w.])[a-z][a-z0-9_]*", entries[key]))
+        missing = [k for k in node["required"] if k not in named]
+        assert not missing, f"README's plan outline: {key} does not name {missing}"
+        unknown = set(identifier.findall(entries[key])) - _schema_names(node) - {key}
+        assert not unknown, f"README's plan outline: {key} names {sorted(unknown)}: not in schema"

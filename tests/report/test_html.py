@@ -236,6 +236,10 @@ def test_summary_answers_a_policy_reader(us_russia):
                   "configuration, Crew Dragon, Starship tanker flights 0 11 1,033 0 0.0"),
                  "All partners 4 12 1,034 1,620 100.0"):
         assert text in summary, text
+    # The price card points to the ledger section (it once said who pays whom was not modelled).
+    assert ('flight hardware and launches at catalog prices; who pays whom: "What each '
+            'partner brings and gets", below') in summary
+    assert "not modelled" not in summary
     assert "If Roscosmos withdrew, the mission could still fly, with a radiation waiver" \
         in summary
 

@@ -116,7 +116,9 @@ def summary(content) -> dict:
          (f"assembled at {grouped(scen.orbits.leo_altitude_km)} km, inclined "
          f"{quantity('inclination_deg', s['assembly_inclination_deg'])}")),
         ("Catalog price", money_musd(s["cost_musd"]),
-         "flight hardware and launches at catalog prices; who pays whom is not modelled"),
+         "flight hardware and launches at catalog prices; " + (
+             "who pays whom: \"What each partner brings and gets\", below" if p.ledger is not None
+             else "who pays whom is not modelled")),
     ]
     more = [withdrawal_headline(content)]
     blackouts = content.operations.blackouts
