@@ -4,8 +4,9 @@ Exit codes: 0 success; 2 for a :class:`~marsplan.errors.MarsplanError` (printed
 as one line, ``marsplan: <message>``, on stderr) or bad usage; 1 with a traceback
 for anything unexpected (a bug worth reporting).
 
-Start-up stays fast: this module imports only typer, the standard library and
-:mod:`marsplan.errors`. numba, jplephem and matplotlib load inside the commands
+Start-up stays fast: this module imports only typer, the standard library,
+:mod:`marsplan.errors` and :mod:`marsplan.choices` (the core's lists of allowed
+values, which the options are built from). numba, jplephem and matplotlib load inside the commands
 that need them, so ``marsplan --help`` loads none of them (tests/test_cli.py
 checks ``sys.modules``).
 
@@ -43,6 +44,8 @@ import typer
 from typer.core import TyperGroup
 
 from marsplan import __version__
+from marsplan.choices import (ANGLES, CATALOG_LISTINGS, EARTH_RETURNS, FRAMES, MISSION_CLASSES,
+                              as_enum)
 from marsplan.errors import InputError, MarsplanError
 
 if TYPE_CHECKING:  # imported where used: the CLI starts without the emit module
@@ -65,11 +68,21 @@ class Format(str, enum.Enum):
     csv = "csv"
 
 
-class Frame(str, enum.Enum):
-    """``--frame``: heliocentric J2000 frames."""
+def one_of(values, words: dict[str, str] | None = None) -> str:
+    """``a, b or c``: each of ``values`` as ``words`` has it (else the value itself).
 
-    ecliptic = "ecliptic"
-    equatorial = "equatorial"
+    Option help names the core's choices through this, so a value the core adds
+    shows in the help with no edit here (tests/test_choices.py).
+    """
+    said = [(words or {}).get(v, v) for v in values]
+    return said[0] if len(said) == 1 else f"{', '.join(said[:-1])} or {said[-1]}"
+
+
+#: ``--frame``: heliocentric J2000 frames (marsplan.choices.FRAMES).
+Frame = as_enum("Frame", FRAMES)
+#: How the help of ``--frame`` words each frame.
+FRAME_WORDS = {"ecliptic": "ecliptic J2000 (default)",
+               "equatorial": "equatorial (ICRF, J2000 mean equator)"}
 
 
 def error_line(error: BaseException | str) -> str:
@@ -261,7 +274,7 @@ FrameOption = Annotated[
     typer.Option(
         "--frame",
         case_sensitive=False,
-        help="ecliptic J2000 (default) or equatorial (ICRF, J2000 mean equator).",
+        help=one_of(FRAMES, FRAME_WORDS) + ".",
     ),
 ]
 
@@ -368,11 +381,11 @@ def state(
          hide=("body", "frame"), formats=digits, drop=("vz_kms", "vy_kms", "vx_kms"))
 
 
-class Angles(str, enum.Enum):
-    """``--angles``: frame of asymptote angles (docs/outputs.md, "Frames")."""
-
-    eme2000 = "eme2000"
-    mean_of_date = "mean-of-date"
+#: ``--angles``: frame of asymptote angles (docs/outputs.md, "Frames"; marsplan.choices.ANGLES).
+Angles = as_enum("Angles", ANGLES)
+#: How the help of ``--angles`` words each frame.
+ANGLES_WORDS = {"eme2000": "EME2000 (default)",
+                "mean-of-date": "the mean equator of date (as the NASA handbook prints them)"}
 
 
 OriginOption = Annotated[
@@ -383,8 +396,7 @@ C3_MAX_KM2S2 = 1000.0  # far beyond any launch vehicle (a C3 of 100 km^2/s^2 is 
 AnglesOption = Annotated[
     Angles,
     typer.Option("--angles", case_sensitive=False,
-                 help="Asymptote angles in EME2000 (default) or the mean equator of date "
-                      "(as the NASA handbook prints them)."),
+                 help=f"Asymptote angles in {one_of(ANGLES, ANGLES_WORDS)}."),
 ]
 
 
@@ -766,19 +778,12 @@ def _print_sections(sections, fmt: Format, section: str | None, out: str | None,
         _wrote(path)
 
 
-class MissionClass(str, enum.Enum):
-    """``--class``: the round-trip family (README, "Round trips")."""
-
-    conjunction = "conjunction"
-    opposition = "opposition"
-    flyby = "flyby"
-
-
-class EarthReturn(str, enum.Enum):
-    """``--return``: how the crew ends the mission at Earth."""
-
-    entry = "entry"
-    capture = "capture"
+#: ``--class``: the round-trip family (README, "Round trips"; marsplan.choices.MISSION_CLASSES).
+MissionClass = as_enum("MissionClass", MISSION_CLASSES)
+#: ``--return``: how the crew ends the mission at Earth (marsplan.choices.EARTH_RETURNS).
+EarthReturn = as_enum("EarthReturn", EARTH_RETURNS)
+#: How the help of ``--return`` words each way home.
+EARTH_RETURN_WORDS = {"entry": "entry (direct entry, braking above 12.5 km/s)"}
 
 
 def _per_mission_path(path: str, label: int, several: bool) -> str:
@@ -822,7 +827,7 @@ def missions(
     last_year: Annotated[int, typer.Option(
         "--to", parser=_year, help="Last opportunity (year label).")],
     mission_class: Annotated[MissionClass, typer.Option(
-        "--class", case_sensitive=False, help="conjunction, opposition or flyby.")]
+        "--class", case_sensitive=False, help=one_of(MISSION_CLASSES) + ".")]
     = MissionClass.conjunction,
     venus: Annotated[bool, typer.Option(
         "--venus", help="Fly a Venus swing-by on the outbound or the inbound leg, whichever "
@@ -868,7 +873,7 @@ def missions(
     = False,
     earth_return: Annotated[EarthReturn, typer.Option(
         "--return", case_sensitive=False,
-        help="entry (direct entry, braking above 12.5 km/s) or capture.")] = EarthReturn.entry,
+        help=one_of(EARTH_RETURNS, EARTH_RETURN_WORDS) + ".")] = EarthReturn.entry,
     front: Annotated[bool, typer.Option(
         "--front", help="Add each opportunity's delta-v / duration Pareto front "
                         "(table 'front').")] = False,
@@ -945,15 +950,11 @@ def missions(
             _wrote(path, err=quiet)
 
 
-class CatalogListing(str, enum.Enum):
-    """``marsplan catalog`` listings (marsplan.catalog.load.LISTINGS)."""
-
-    vehicles = "vehicles"
-    partners = "partners"
-    elements = "elements"
-    sites = "sites"
-    propellants = "propellants"
-    docking = "docking"
+#: ``marsplan catalog`` listings (marsplan.choices.CATALOG_LISTINGS).
+CatalogListing = as_enum("CatalogListing", CATALOG_LISTINGS)
+#: How the help of ``marsplan catalog`` words each listing.
+CATALOG_WORDS = {"vehicles": "vehicles (launch vehicles)",
+                 "docking": "docking (standards and adapters)"}
 
 
 @app.command()
@@ -961,8 +962,7 @@ def catalog(
     listing: Annotated[
         CatalogListing,
         typer.Argument(case_sensitive=False, metavar="LISTING",
-                       help="vehicles (launch vehicles), partners, elements, sites, "
-                            "propellants or docking (standards and adapters)."),
+                       help=one_of(CATALOG_LISTINGS, CATALOG_WORDS) + "."),
     ] = CatalogListing.vehicles,
     fmt: FormatOption = Format.table,
     files: Annotated[

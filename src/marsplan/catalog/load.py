@@ -44,6 +44,7 @@ from marsplan.catalog.models import (
     Partner,
     Propellant,
 )
+from marsplan.choices import CATALOG_LISTINGS
 from marsplan.errors import InputError, InputFileError, MarsplanError, one_line
 from marsplan.validate import (
     MAX_FILE_BYTES,
@@ -443,15 +444,9 @@ def _cross_check(merged: dict, origins: dict, problems: list[str]) -> None:
 
 # --- Rows for printing (``marsplan catalog``) ----------------------------------
 
-#: ``marsplan catalog`` listings and the kinds each one shows.
-LISTINGS = {
-    "vehicles": ("launch_vehicles",),
-    "partners": ("partners",),
-    "elements": ("elements",),
-    "sites": ("sites",),
-    "propellants": ("propellants",),
-    "docking": ("docking_standards", "adapters"),
-}
+#: ``marsplan catalog`` listings and the kinds each one shows (defined in
+#: :mod:`marsplan.choices`, which the CLI reads without loading pydantic).
+LISTINGS = CATALOG_LISTINGS
 
 
 def catalog_rows(catalog: Catalog, listing: str) -> list[dict]:

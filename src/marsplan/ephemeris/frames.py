@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from marsplan.choices import FRAMES  # noqa: F401 (re-exported: the frames)
 from marsplan.constants import OBLIQUITY_J2000_RAD
 
 _C, _S = math.cos(OBLIQUITY_J2000_RAD), math.sin(OBLIQUITY_J2000_RAD)
@@ -20,8 +21,6 @@ _C, _S = math.cos(OBLIQUITY_J2000_RAD), math.sin(OBLIQUITY_J2000_RAD)
 ICRF_TO_ECLIPTIC = np.array([[1.0, 0.0, 0.0], [0.0, _C, _S], [0.0, -_S, _C]])
 #: x_icrf = ECLIPTIC_TO_ICRF @ x_ecl
 ECLIPTIC_TO_ICRF = ICRF_TO_ECLIPTIC.T.copy()
-
-FRAMES = ("ecliptic", "equatorial")
 
 
 def icrf_to_ecliptic(vectors):

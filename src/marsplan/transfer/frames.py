@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from marsplan.choices import ANGLES  # noqa: F401 (re-exported: the conventions)
 from marsplan.constants import J2000_JD, POLE_RA_DEC
 from marsplan.ephemeris.frames import ECLIPTIC_TO_ICRF
 from marsplan.errors import InputError
 
-ANGLES = ("eme2000", "mean-of-date")
 _ARCSEC = np.pi / 648_000.0
 # Earth and the Earth-Moon barycentre share the Earth's equator.
 _EARTH_LIKE = ("earth", "emb")

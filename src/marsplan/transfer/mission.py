@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from marsplan._results import records_frame, short_repr, to_frame
+from marsplan.choices import MISSION_CLASSES  # noqa: F401 (re-exported: the classes)
 from marsplan.time import jd_tdb_to_iso
-
-MISSION_CLASSES = ("conjunction", "opposition", "flyby")
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from marsplan.choices import EARTH_RETURNS
 from marsplan.constants import EQUATORIAL_RADIUS_KM, GM_KM3S2, GM_SUN_KM3S2
 from marsplan.ephemeris import Ephemeris
 from marsplan.errors import EphemerisRangeError, InputError, NoSolutionError
@@ -121,7 +122,7 @@ class MissionOptions:
         from marsplan.validate import choice, flag, instance, pair, real, whole
 
         mission_class = choice(mission_class, "mission_class", MISSION_CLASSES)
-        earth_return = choice(self.earth_return, "earth_return", ("entry", "capture"))
+        earth_return = choice(self.earth_return, "earth_return", EARTH_RETURNS)
         instance(self.orbits, "orbits", Orbits)
         stay = self.stay_days if self.stay_days is not None else DEFAULT_STAY_DAYS[mission_class]
         lo, hi = (real(x, "stay_days", lo=0.0, hi=MAX_MISSION_DAYS, unit="days")

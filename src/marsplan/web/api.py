@@ -10,14 +10,14 @@ never computes. A mistake is HTTP 422 with ``{"detail": [{"loc", "msg",
 """
 from __future__ import annotations
 
-import enum
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from marsplan.choices import ANGLES, CATALOG_LISTINGS, EARTH_RETURNS, MISSION_CLASSES, as_enum
 from marsplan.web import limits
-from marsplan.web.jobs import SURFACES, UPLOAD_NAME
+from marsplan.web.jobs import PORKCHOP_LAYOUTS, SURFACES, UPLOAD_NAME
 
 router = APIRouter()
 
@@ -43,29 +43,12 @@ def field_error(where: str, field: str | None, message: str, kind: str = "value_
     return {"loc": [where] + ([field] if field else []), "msg": message, "type": kind}
 
 
-class Angles(str, enum.Enum):
-    eme2000 = "eme2000"
-    mean_of_date = "mean-of-date"
-
-
-class MissionClass(str, enum.Enum):
-    conjunction = "conjunction"
-    opposition = "opposition"
-    flyby = "flyby"
-
-
-class EarthReturn(str, enum.Enum):
-    entry = "entry"
-    capture = "capture"
-
-
-class Listing(str, enum.Enum):
-    vehicles = "vehicles"
-    partners = "partners"
-    elements = "elements"
-    sites = "sites"
-    propellants = "propellants"
-    docking = "docking"
+# The choices, built from the core's lists (marsplan.choices): OpenAPI and the 422
+# messages name the same values as the CLI and the core (tests/test_choices.py).
+Angles = as_enum("Angles", ANGLES)
+MissionClass = as_enum("MissionClass", MISSION_CLASSES)
+EarthReturn = as_enum("EarthReturn", EARTH_RETURNS)
+Listing = as_enum("Listing", CATALOG_LISTINGS)
 
 
 Year = Annotated[int, Query(ge=YEAR_MIN, le=YEAR_MAX)]
@@ -196,7 +179,7 @@ async def porkchop(
     origin: Body = "earth",
     target: Body = "mars",
     angles: Angles = Angles.eme2000,
-    layout: Annotated[Literal["grid", "rows", "best"], Query(description=(
+    layout: Annotated[Literal[PORKCHOP_LAYOUTS], Query(description=(
         "grid: axes and surfaces as arrays (for a chart); rows: one object per leg, as "
         "`--format json --out FILE.json` writes; best: the minimum-C3 leg of each type, as "
         "`--format json` prints."))] = "grid",
