@@ -372,7 +372,7 @@ def state(
     jd_tdb = to_jd_tdb(epochs, field="EPOCH")
     r_km, v_kms = eph.state_jd(name, jd_tdb, frame=frame.value)
     frame_text = {"ecliptic": "ecliptic J2000", "equatorial": "equatorial J2000 (ICRF)"}
-    title = (f"{name}: heliocentric state, {frame_text[frame.value]}, "
+    title = (f"{name}: heliocentric state, {frame_text.get(frame.value, frame.value)}, "
              f"{eph.name}, epochs TDB")
     # As JPL Horizons prints vectors: 1 m and 1 mm/s, below DE440's own uncertainty.
     digits = {**dict.fromkeys(("x_km", "y_km", "z_km"), ".3f"),
