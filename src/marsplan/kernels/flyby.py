@@ -105,15 +105,3 @@ def flyby(vin_x, vin_y, vin_z, vout_x, vout_y, vout_z, mu_km3s2, rp_min_km):
     dv = abs(math.sqrt(vout * vout + 2.0 * mu_km3s2 / rp)
              - math.sqrt(vin * vin + 2.0 * mu_km3s2 / rp))
     return dv + extra, rp, turn
-
-
-@njit(cache=True)
-def flyby_batch(vin_kms, vout_kms, mu_km3s2, rp_min_km, dv_kms):
-    """:func:`flyby` for N pairs of v-infinity vectors (N, 3) into dv_kms (N,).
-
-    A row with NaN in either vector gets NaN; nothing raises.
-    """
-    for i in range(vin_kms.shape[0]):
-        dv, rp, turn = flyby(vin_kms[i, 0], vin_kms[i, 1], vin_kms[i, 2], vout_kms[i, 0],
-                             vout_kms[i, 1], vout_kms[i, 2], mu_km3s2, rp_min_km)
-        dv_kms[i] = dv
