@@ -87,3 +87,44 @@ def test_serve_refuses_a_port_out_of_range():
                           text=True, timeout=120)
     assert proc.returncode == 2 and proc.stderr.startswith("marsplan: serve: ")
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def _group_members(group: int) -> set[int]:
+    """Processes still in process group ``group`` (the server and its workers), by /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.add(int(entry.name))
+    return found
+
+
+def test_ctrl_c_in_a_terminal_stops_server_and_workers_quietly():
+    # A terminal's Ctrl-C signals the whole foreground process group: the server and its
+    # worker processes, one of them maybe still starting. Nothing may print a traceback.
+    port = _free_port()
+    proc = subprocess.Popen(_command("--port", str(port), "--workers", "2"), env=_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while len(_group_members(proc.pid)) < 3:  # the server and both workers spawned
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "marsplan serve did not start its workers"
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            _, stderr = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            _, stderr = proc.communicate()
+    assert proc.returncode in (0, 130), stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    time.sleep(0.5)
+    assert _group_members(proc.pid) == set()  # no worker outlived the server
