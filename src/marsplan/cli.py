@@ -1413,7 +1413,11 @@ def serve(
     except (OSError, SystemExit):  # uvicorn exits when it cannot bind after all
         server.started = False
     if not server.started:
-        raise InputError(f"--port: cannot listen on {shown}:{port} (is it in use?)")
+        # The address was free a moment ago (_check_listen): either another process
+        # took the port since, or the app's start-up (its worker pool) failed.
+        raise InputError(f"--port: the web app did not start on {shown}:{port}: the port "
+                         "was taken after the check, or the app's start-up failed (uvicorn's "
+                         "lines above say which)")
 
 
 #: Tables of ``marsplan coalitions``, in print order.
