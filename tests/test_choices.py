@@ -212,3 +212,15 @@ def test_as_enum_members_follow_the_values():
     made = choices.as_enum("Made", ("a", "mean-of-date"))
     assert [m.value for m in made] == ["a", "mean-of-date"]
     assert made.mean_of_date == "mean-of-date" and made.__module__ == __name__
+
+
+def test_scenario_files_accept_the_cores_choices():
+    # A scenario file's [mission] class and earth_return are typed from the same lists.
+    import typing
+
+    from marsplan.choices import EARTH_RETURNS, MISSION_CLASSES
+    from marsplan.joint.scenario import MissionSpec
+
+    fields = MissionSpec.model_fields
+    assert typing.get_args(fields["mission_class"].annotation) == MISSION_CLASSES
+    assert typing.get_args(fields["earth_return"].annotation) == EARTH_RETURNS

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from marsplan.choices import EARTH_RETURNS, MISSION_CLASSES
 from marsplan.transfer.maneuvers import DEFAULT_ORBITS, Orbit, Orbits
 
 MANEUVERS = ("tmi", "moi", "tei", "eoi")
@@ -96,7 +97,7 @@ class MissionSpec(_Strict):
 
     name: _Text = Field(min_length=1, max_length=200)
     opportunity: int | None = Field(default=None, ge=1900, le=2600)
-    mission_class: Literal["conjunction", "opposition", "flyby"] = Field(
+    mission_class: Literal[MISSION_CLASSES] = Field(
         default="conjunction", alias="class")
     venus: bool = False
     dates: Dates | None = None
@@ -104,7 +105,7 @@ class MissionSpec(_Strict):
     max_duration_days: float | None = Field(default=None, gt=0, le=MAX_MISSION_DAYS)
     max_dla_deg: float | None = Field(default=None, gt=0, le=90)
     mars_capture: Literal["propulsive", "aerocapture"] = "propulsive"
-    earth_return: Literal["entry", "capture"] = "entry"
+    earth_return: Literal[EARTH_RETURNS] = "entry"
 
     @field_validator("stay_days", mode="before")
     @classmethod

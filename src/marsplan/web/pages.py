@@ -33,6 +33,7 @@ import zlib
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from marsplan.choices import MISSION_CLASSES
 from marsplan.errors import InputError, MarsplanError
 from marsplan.web import limits, look
 from marsplan.web.pool import JobCrashed, JobTimeout, PoolBusy
@@ -237,7 +238,6 @@ async def opportunities(
 
 # --------------------------------------------------------------------------- round trips
 
-_CLASSES = ("conjunction", "opposition", "flyby")
 
 
 def _stay_span(stay: str | None):
@@ -295,8 +295,8 @@ def _round_trip_query(first, last, mission_class, venus, max_duration, stay):
     if last - first >= MAX_ROUND_TRIP_YEARS:
         raise InputError(f"from, to: at most {MAX_ROUND_TRIP_YEARS} years per query "
                          f"({first}-{last} asked); narrow the years")
-    if mission_class not in _CLASSES:
-        raise InputError(f"class: {mission_class!r} is not one of {', '.join(_CLASSES)}")
+    if mission_class not in MISSION_CLASSES:
+        raise InputError(f"class: {mission_class!r} is not one of {', '.join(MISSION_CLASSES)}")
     return (first, last, mission_class, venus, max_duration, _stay_span(stay))
 
 
@@ -331,7 +331,7 @@ async def round_trips(
     a sortable table, a CSV download, the mission drawn, the delta-v/duration front."""
     form = _round_trip_args(first, last, mission_class, venus, max_duration, stay)
     form["max_dv"] = max_dv
-    context = {"form": form, "classes": _CLASSES, "rows": [], "over": [],
+    context = {"form": form, "classes": MISSION_CLASSES, "rows": [], "over": [],
                "columns": _ROUND_TRIP_COLUMNS, "front": None, "picture": None, "show": None,
                "request_query": _query(request, drop=("show",)),
                "request_query_without_show": _query(request, drop=("show",))}
@@ -555,8 +555,8 @@ def _check_form(form: dict) -> dict:
         raise InputError(f"opportunity: {form['opportunity']!r} is not a year") from None
     if not 2026 <= form["opportunity"] <= 2060:
         raise InputError(f"opportunity: {form['opportunity']} is not within 2026-2060")
-    if form["class"] not in _CLASSES:
-        raise InputError(f"class: {form['class']!r} is not one of {', '.join(_CLASSES)}")
+    if form["class"] not in MISSION_CLASSES:
+        raise InputError(f"class: {form['class']!r} is not one of {', '.join(MISSION_CLASSES)}")
     crew = {}
     for p, n in form["crew"].items():
         try:
