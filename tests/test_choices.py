@@ -224,3 +224,14 @@ def test_scenario_files_accept_the_cores_choices():
     fields = MissionSpec.model_fields
     assert typing.get_args(fields["mission_class"].annotation) == MISSION_CLASSES
     assert typing.get_args(fields["earth_return"].annotation) == EARTH_RETURNS
+
+
+def test_sweep_rows_and_the_sweep_filter_use_the_verdicts():
+    from marsplan.choices import SWEEP_STATUSES, VERDICTS
+    from marsplan.joint.verdict import STATUSES
+    from marsplan.sweep.engine import ERROR
+    from marsplan.web.api import SweepStatus
+
+    assert STATUSES is VERDICTS
+    assert SWEEP_STATUSES == (*VERDICTS, ERROR)
+    assert tuple(m.value for m in SweepStatus) == SWEEP_STATUSES

@@ -25,6 +25,12 @@ EARTH_RETURNS = ("entry", "capture")
 ANGLES = ("eme2000", "mean-of-date")
 #: Heliocentric J2000 frames of a body's state.
 FRAMES = ("ecliptic", "equatorial")
+#: A plan's verdict (:class:`marsplan.joint.verdict.Verdict`): it flies, flies only
+#: with a radiation waiver, or cannot fly.
+VERDICTS = ("flies", "flies_with_waiver", "cannot_fly")
+#: A sweep row's status: the plan's verdict, or ``error`` when the combination
+#: could not be planned (marsplan.sweep.engine).
+SWEEP_STATUSES = (*VERDICTS, "error")
 #: ``marsplan catalog`` listings and the catalog kinds each one shows.
 CATALOG_LISTINGS = {
     "vehicles": ("launch_vehicles",),

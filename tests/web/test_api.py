@@ -347,6 +347,10 @@ def test_sweep_rows_are_the_dataset(client, sweep_root, monkeypatch):
             assert row[key] == (None if value != value else value), key  # NaN is null
     cannot = ok(client.get("/api/sweep", params={"dir": "small", "status": "cannot_fly"}))
     assert cannot["rows_matching"] == 1 and cannot["rows"][0]["status"] == "cannot_fly"
+    # A status no sweep row can have is refused, naming the ones it can.
+    detail = refused(client.get("/api/sweep", params={"dir": "small", "status": "flys"}))
+    assert detail[0]["loc"] == ["query", "status"]
+    assert all(s in detail[0]["msg"] for s in ("flies_with_waiver", "cannot_fly", "error"))
     assert ok(client.get("/api/sweep", params={"dir": "small", "limit": 1}))["rows"] == \
         doc["rows"][:1]
 

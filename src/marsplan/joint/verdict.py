@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-STATUSES = ("flies", "flies_with_waiver", "cannot_fly")
+from marsplan.choices import VERDICTS as STATUSES  # the verdicts, re-exported here
+
 LIMIT_KINDS = ("hardware_shortfall", "unreachable_site", "unbridged_interface", "crew_dose")
 
 # "short by 123.4 t" in a sizing message: the amount it lacks.

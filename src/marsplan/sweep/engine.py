@@ -31,10 +31,16 @@ import json
 import time
 from dataclasses import dataclass, fields
 
+from marsplan.choices import SWEEP_STATUSES
 from marsplan.errors import MarsplanError
 
 __all__ = ["Batch", "BatchResult", "Job", "Part", "SweepRow", "TrajectoryKey", "partner_fields",
            "plan_batch", "plan_part", "prepare", "search_group", "search_trajectory", "warm_up"]
+
+
+#: A row's status when its combination could not be planned (the last of
+#: :data:`marsplan.choices.SWEEP_STATUSES`; the others are the plan's verdicts).
+ERROR = SWEEP_STATUSES[-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,7 +345,7 @@ def plan_batch(job: Job, batch: Batch, searched) -> BatchResult:
         scenario = flown = coalition = None
         try:
             if error is not None:
-                rows.append(_row(index, values, None, status="error", error=error))
+                rows.append(_row(index, values, None, status=ERROR, error=error))
                 continue
             scenario = _scenario(job.base, job.keys, values)
             coalition = _coalition(scenario.partners(), without)
@@ -351,14 +357,14 @@ def plan_batch(job: Job, batch: Batch, searched) -> BatchResult:
             coalition = "+".join(flown.partners())
             mission = missions[key]
             if isinstance(mission, str):
-                rows.append(_row(index, values, flown, status="error", error=mission,
+                rows.append(_row(index, values, flown, status=ERROR, error=mission,
                                  coalition=coalition))
                 continue
             rows.append(_row(index, values, flown, status=None,
                              p=plan(flown, catalog, mission=mission, ephemeris=eph),
                              coalition=coalition))
         except Exception as failure:  # one combination's failure is its row
-            rows.append(_row(index, values, flown or scenario, status="error",
+            rows.append(_row(index, values, flown or scenario, status=ERROR,
                              error=_error_text(failure), coalition=coalition))
     return BatchResult(batch.number, tuple(rows), time.perf_counter() - start)
 

@@ -15,7 +15,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from marsplan.choices import ANGLES, CATALOG_LISTINGS, EARTH_RETURNS, MISSION_CLASSES, as_enum
+from marsplan.choices import (ANGLES, CATALOG_LISTINGS, EARTH_RETURNS, MISSION_CLASSES,
+                              SWEEP_STATUSES, as_enum)
 from marsplan.web import limits
 from marsplan.web.jobs import PORKCHOP_LAYOUTS, SURFACES, UPLOAD_NAME
 
@@ -49,6 +50,7 @@ Angles = as_enum("Angles", ANGLES)
 MissionClass = as_enum("MissionClass", MISSION_CLASSES)
 EarthReturn = as_enum("EarthReturn", EARTH_RETURNS)
 Listing = as_enum("Listing", CATALOG_LISTINGS)
+SweepStatus = as_enum("SweepStatus", SWEEP_STATUSES)
 
 
 Year = Annotated[int, Query(ge=YEAR_MIN, le=YEAR_MAX)]
@@ -367,8 +369,8 @@ async def sweep(
     folder: Annotated[str, Query(alias="dir", min_length=1, max_length=500, description=(
         "The sweep folder, relative to the server's sweeps folder (MARSPLAN_SWEEPS, else the "
         "folder the server was started in)."))],
-    status: Annotated[str | None, Query(max_length=40, description=(
-        "Only rows of this verdict (flies, flies_with_waiver, cannot_fly, error)."))] = None,
+    status: Annotated[SweepStatus | None, Query(description=(
+        "Only rows of this status: the plan's verdict, or error."))] = None,
     opportunity: Annotated[int | None, Query(ge=YEAR_MIN, le=YEAR_MAX)] = None,
     mission_class: Annotated[MissionClass | None, Query(alias="class")] = None,
     coalition: Annotated[str | None, Query(max_length=200)] = None,
@@ -380,7 +382,7 @@ async def sweep(
     import os
 
     root = os.environ.get("MARSPLAN_SWEEPS") or os.getcwd()
-    filters = {"status": status, "opportunity": opportunity,
+    filters = {"status": status.value if status else None, "opportunity": opportunity,
                "mission_class": mission_class.value if mission_class else None,
                "coalition": coalition}
     return await _run(request, "sweep", {"root": root, "folder": folder, "filters": filters,
